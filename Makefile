@@ -1,0 +1,41 @@
+# Two commands on a fresh machine with Python 3.11+:
+#   make serve   set up .venv, install the kit, start the workshop server (SQLite store)
+#   make test    set up .venv with the test extra and run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 8866
+PYTEST_ARGS ?=
+
+BIN := $(VENV)/bin
+
+.PHONY: serve test demo bench clean-venv
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 serve")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+serve: $(VENV)/.installed
+	$(BIN)/slkit serve --host $(HOST) --port $(PORT)
+
+demo: $(VENV)/.installed
+	$(BIN)/slkit demo
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+clean-venv:
+	rm -rf $(VENV)

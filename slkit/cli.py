@@ -1,0 +1,187 @@
+"""The `slkit` command: serve a workshop, create and list sessions, export, make a demo.
+
+Every error a person can cause ends with one line on stderr and exit status 2; a traceback
+means a bug in the kit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import KitError, __version__
+
+
+def _store(args, *, migrate: bool = True):
+    from .store import Store
+
+    store = Store(args.database_url)
+    if migrate:
+        store.migrate()
+    return store
+
+
+def _base_url(args) -> str:
+    return (args.public_url or f"http://127.0.0.1:{args.port}").rstrip("/")
+
+
+def cmd_serve(args) -> int:
+    from .content import load_frameworks
+    from .server import ServeOptions, check_port_free, serve
+    from .sessions import facilitator_link, new_secret
+
+    opts = ServeOptions(
+        host=args.host, port=args.port, database_url=args.database_url, cull_idle_timeout=args.cull_idle_timeout,
+        preheat=args.preheat, public_url=args.public_url,
+    )
+    load_frameworks()  # a broken content file stops here, with its name and field
+    check_port_free(opts.host, opts.port)
+    store = _store(args)
+    key = new_secret()
+    store.set_server_key(key)
+    base = opts.base_url()
+    print(
+        f"\nSocial Leadership Workshop Kit {__version__}, store: {store.describe()}\n"
+        f"  Participants: {base}/\n"
+        f"  Facilitator (keep this link to yourself): {facilitator_link(base, key)}\n"
+        f"  Stop with Ctrl+C.\n",
+        flush=True,
+    )
+    store.dispose()
+    serve(opts)
+    return 0
+
+
+def cmd_session_new(args) -> int:
+    from .sessions import facilitator_link, join_link
+
+    store = _store(args)
+    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget})
+    base = _base_url(args)
+    out = {
+        "code": s.code, "title": s.title, "threshold": s.threshold,
+        "join_link": join_link(base, s.code),
+        "facilitator_link": facilitator_link(base, s.key, s.code),
+        "facilitator_key": s.key,
+    }
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"Session {s.code}: {s.title} (team results from {s.threshold} answers)\n"
+              f"  Join link:         {out['join_link']}\n"
+              f"  Facilitator link:  {out['facilitator_link']}\n"
+              f"  Facilitator key:   {s.key}  (shown once; keep it private)")
+    return 0
+
+
+def cmd_session_list(args) -> int:
+    store = _store(args)
+    sessions = store.list_sessions()
+    counts = {s.code: store.participant_count(s.code) for s in sessions}
+    if args.json:
+        print(json.dumps([
+            {"code": s.code, "title": s.title, "threshold": s.threshold, "participants": counts[s.code],
+             "created_at": s.created_at.isoformat()} for s in sessions
+        ]))
+        return 0
+    if not sessions:
+        print("No sessions yet. Create one with: slkit session new --title \"Team day\"")
+    for s in sessions:
+        print(f"{s.code}  {s.created_at:%Y-%m-%d %H:%M}  {counts[s.code]:>4} participants  {s.title}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .report import export
+
+    store = _store(args)
+    for path in export(store, args.code, args.format, args.out):
+        print(path)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import make_demo
+    from .sessions import facilitator_link, join_link
+
+    store = _store(args)
+    s = make_demo(store, participants=args.participants)
+    base = _base_url(args)
+    out = {"code": s.code, "title": s.title, "participants": args.participants,
+           "join_link": join_link(base, s.code), "facilitator_link": facilitator_link(base, s.key, s.code),
+           "facilitator_key": s.key}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"Demo session {s.code} with {args.participants} participants' answers in every module.\n"
+              f"  Join link:         {out['join_link']}\n"
+              f"  Facilitator link:  {out['facilitator_link']}")
+    return 0
+
+
+def _threshold(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if not 1 <= n <= 1000:
+        raise argparse.ArgumentTypeError("must be from 1 to 1000")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="slkit", description="Social Leadership Workshop Kit")
+    p.add_argument("--version", action="version", version=f"slkit {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", help="SQLAlchemy URL of the store (default: $SLKIT_DATABASE_URL, else an SQLite file in data/)")
+    links = argparse.ArgumentParser(add_help=False)
+    links.add_argument("--port", type=int, default=8866, help="port of the workshop server, for the links printed")
+    links.add_argument("--public-url", help="the address participants use, e.g. http://192.168.1.20:8866")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("serve", parents=[common], help="start the workshop server")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for a room's Wi-Fi)")
+    s.add_argument("--port", type=int, default=8866)
+    s.add_argument("--public-url", help="the address participants use, if not host:port (e.g. behind a proxy)")
+    s.add_argument("--cull-idle-timeout", type=int, default=120, help="seconds before a kernel with no open page is stopped")
+    s.add_argument("--preheat", type=int, default=0, metavar="N", help="start N kernels per notebook ahead of visitors")
+    s.set_defaults(func=cmd_serve)
+
+    sess = sub.add_parser("session", help="create or list sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")
+    n = sess.add_parser("new", parents=[common, links], help="create a session and print its links")
+    n.add_argument("--title", required=True)
+    n.add_argument("--threshold", type=_threshold, default=3, help="answers needed before team results show (default 3)")
+    n.add_argument("--vote-budget", type=_threshold, default=3, help="SWOT votes per person and quadrant (default 3)")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=cmd_session_new)
+    ls = sess.add_parser("list", parents=[common], help="list sessions")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_session_list)
+
+    e = sub.add_parser("export", parents=[common], help="export a session's answers")
+    e.add_argument("code")
+    e.add_argument("--format", choices=["csv", "xlsx"], required=True)
+    e.add_argument("--out", required=True, help="a folder for csv (one file per module), a file for xlsx")
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("demo", parents=[common, links], help="create a session filled with sample answers")
+    d.add_argument("--participants", type=_threshold, default=8)
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KitError as e:
+        print(f"slkit: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""The content of each module, loaded from `data/frameworks/*.yaml` into typed models.
+
+A broken file fails with a ContentError that names the file, the field and what was
+expected, so whoever edits the YAML can fix it without reading Python.
+
+>>> from slkit.content import load_frameworks
+>>> fw = load_frameworks()["five_practices"]
+>>> fw.item("mw_voice_purpose").kind
+'rating'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from . import InputError, KitError
+from .paths import FRAMEWORKS_DIR
+from .text import clean_text
+
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Prose = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+MODULE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+class ContentError(KitError):
+    """A content file that cannot be used; the message names file and field."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Model):
+    min: int = 1
+    max: int = 10
+    low_label: Prose
+    high_label: Prose
+
+
+class Option(_Model):
+    id: Ident
+    label: Prose
+    help: str | None = None
+
+
+class Group(_Model):
+    id: Ident
+    title: Prose
+    text: str | None = None
+
+
+class Item(_Model):
+    """One question. `kind` decides what an answer looks like (see `validate_value`)."""
+
+    id: Ident
+    kind: Literal["rating", "choice", "rank", "text", "date", "board"]
+    text: Prose
+    help: str | None = None
+    group: Ident | None = None
+    scale: Ident | None = None
+    options: list[Option] = Field(default_factory=list)
+    max_choices: int | None = Field(default=None, ge=1)
+    max_length: int = Field(default=280, ge=1, le=5000)
+    optional: bool = False
+    tags: dict[Ident, str] = Field(default_factory=dict)
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def option_label(self, option_id: str) -> str:
+        for o in self.options:
+            if o.id == option_id:
+                return o.label
+        raise KeyError(option_id)
+
+
+class Step(_Model):
+    id: Ident
+    title: Prose
+    intro: str | None = None
+    groups: list[Group] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=list)
+
+
+class Framework(_Model):
+    """A module: its metadata, scales and steps, in one language."""
+
+    id: Ident
+    order: int = Field(ge=1)
+    language: Literal["en", "nb"] = "en"
+    title: Prose
+    summary: Prose
+    notebook: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.ipynb$")]
+    sources: list[Prose] = Field(min_length=1)
+    intro: Prose
+    scales: dict[Ident, Scale] = Field(default_factory=dict)
+    steps: list[Step] = Field(min_length=1)
+    closing: str | None = None
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for step in self.steps for item in step.items]
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise InputError(f"The module '{self.title}' has no question '{item_id}'.")
+
+    def step_of(self, item_id: str) -> Step:
+        for step in self.steps:
+            if any(i.id == item_id for i in step.items):
+                return step
+        raise KeyError(item_id)
+
+    def validate_value(self, item_id: str, value: Any) -> Any:
+        """Return the answer to store for `item_id`, normalised, or raise InputError."""
+        return validate_value(self, self.item(item_id), value)
+
+
+def validate_value(fw: Framework, item: Item, value: Any) -> Any:
+    """Check one answer against its question. The result is what the store keeps (JSON)."""
+    if item.kind == "rating":
+        scale = fw.scales[item.scale]  # presence checked on load
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise InputError(f"A rating is a whole number from {scale.min} to {scale.max}.")
+        if not scale.min <= value <= scale.max:
+            raise InputError(f"A rating is a whole number from {scale.min} to {scale.max}; got {value}.")
+        return value
+    if item.kind in ("choice", "rank"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise InputError("Choose from the options given.")
+        unknown = [v for v in value if v not in item.option_ids()]
+        if unknown:
+            raise InputError(f"'{unknown[0]}' is not one of the options.")
+        if len(set(value)) != len(value):
+            raise InputError("Each option can be chosen once.")
+        if not value and not item.optional:
+            raise InputError("Choose at least one option.")
+        limit = item.max_choices or len(item.options)
+        if len(value) > limit:
+            raise InputError(f"Choose at most {limit}.")
+        return list(value)
+    if item.kind == "text":
+        return clean_text(value, max_length=item.max_length, allow_empty=item.optional)
+    if item.kind == "date":
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        try:
+            return _dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise InputError("A date looks like 2026-12-31.") from None
+    if item.kind == "board":
+        if not isinstance(value, dict) or value.get("column") not in item.option_ids():
+            raise InputError("Choose where the entry belongs.")
+        return {"column": value["column"], "text": clean_text(value.get("text"), max_length=item.max_length, multiline=False)}
+    raise AssertionError(item.kind)  # pragma: no cover - Literal above
+
+
+def _loc(parts: tuple) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _check_references(fw: Framework) -> list[tuple[str, str]]:
+    """Checks that span fields; each problem as (field path, message)."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for si, step in enumerate(fw.steps):
+        group_ids = [g.id for g in step.groups]
+        for ii, item in enumerate(step.items):
+            where = f"steps[{si}].items[{ii}]"
+            if item.id in seen:
+                problems.append((f"{where}.id", f"'{item.id}' is used twice (also at {seen[item.id]}); item ids must be unique in a module"))
+            seen[item.id] = where
+            if item.kind == "rating":
+                if item.scale is None:
+                    problems.append((f"{where}.scale", "a rating needs a scale"))
+                elif item.scale not in fw.scales:
+                    problems.append((f"{where}.scale", f"unknown scale '{item.scale}'; expected one of: {', '.join(fw.scales) or '(no scales defined)'}"))
+            if item.kind in ("choice", "rank", "board") and len(item.options) < 2:
+                problems.append((f"{where}.options", f"a {item.kind} item needs at least two options"))
+            if len(set(item.option_ids())) != len(item.options):
+                problems.append((f"{where}.options", "option ids must be unique"))
+            if item.group is not None and item.group not in group_ids:
+                problems.append((f"{where}.group", f"unknown group '{item.group}'; expected one of: {', '.join(group_ids) or '(the step has no groups)'}"))
+    for name, scale in fw.scales.items():
+        if scale.min >= scale.max:
+            problems.append((f"scales.{name}", "min must be below max"))
+    step_ids = [s.id for s in fw.steps]
+    if len(set(step_ids)) != len(step_ids):
+        problems.append(("steps", "step ids must be unique"))
+    return problems
+
+
+def load_framework(path: Path | str) -> Framework:
+    """Load and validate one content file."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ContentError(f"{path}: cannot be read ({e.strerror}).") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ContentError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', e)}.") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{path}: expected a mapping of fields (id, title, steps, ...) at the top level.")
+    try:
+        fw = Framework.model_validate(raw)
+    except ValidationError as e:
+        lines = [f"{_loc(err['loc'])}: {err['msg']}" for err in e.errors()]
+        raise ContentError(f"{path}: " + "; ".join(lines)) from None
+    problems = _check_references(fw)
+    if fw.id != path.stem.split(".")[0]:
+        problems.append(("id", f"'{fw.id}' must match the file name '{path.stem}'"))
+    if problems:
+        raise ContentError(f"{path}: " + "; ".join(f"{w}: {m}" for w, m in problems))
+    return fw
+
+
+@functools.lru_cache(maxsize=8)
+def _load_dir(directory: str, language: str) -> dict[str, Framework]:
+    files = sorted(Path(directory).glob("*.yaml"))
+    out: dict[str, Framework] = {}
+    for f in files:
+        fw = load_framework(f)
+        if fw.language != language:
+            continue
+        if fw.id in out:
+            raise ContentError(f"{f}: module id '{fw.id}' is defined twice.")
+        out[fw.id] = fw
+    if not out:
+        raise ContentError(f"{directory}: no module content found for language '{language}'.")
+    return dict(sorted(out.items(), key=lambda kv: kv[1].order))
+
+
+def load_frameworks(directory: Path | str | None = None, language: str = "en") -> dict[str, Framework]:
+    """Every module in `directory` (default: the kit's data/frameworks), in workshop order."""
+    return _load_dir(str(directory or FRAMEWORKS_DIR), language)
+
+
+def get_framework(module: str, directory: Path | str | None = None) -> Framework:
+    frameworks = load_frameworks(directory)
+    if module not in frameworks:
+        raise InputError(f"There is no module '{module}'.")
+    return frameworks[module]

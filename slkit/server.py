@@ -1,0 +1,123 @@
+"""How the workshop server is started: Voila over `workshops/`, configured for a room of people.
+
+Every option lives in `ServeOptions`; `voila_argv()` turns it into Voila's configuration, and
+`KitVoila` replaces Voila's file listing with the kit's landing page.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from dataclasses import dataclass
+
+from . import KitError
+from .paths import DATABASE_URL_ENV, WORKSHOPS_DIR, database_url
+
+LANDING = "index.ipynb"
+FACILITATOR = "facilitator.ipynb"
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8866
+    database_url: str | None = None
+    # A tab that is closed leaves its kernel running (the shutdown beacon is refused by Voila);
+    # culling stops kernels that have had no browser connected and no activity for this long.
+    cull_idle_timeout: int = 120
+    cull_interval: int = 30
+    # Kernels started ahead of the first visitor, per notebook (0: off).
+    preheat: int = 0
+    public_url: str | None = None
+
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.host
+        if host in ("0.0.0.0", "::", ""):
+            try:
+                host = socket.gethostbyname(socket.gethostname())
+            except OSError:
+                host = "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+
+def voila_argv(opts: ServeOptions) -> list[str]:
+    argv = [
+        str(WORKSHOPS_DIR),
+        "--no-browser",
+        f"--Voila.ip={opts.host}",
+        f"--Voila.port={opts.port}",
+        "--Voila.port_retries=0",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|svg)",
+        f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={opts.cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+    if opts.preheat > 0:
+        argv += [
+            "--VoilaConfiguration.preheat_kernel=True",
+            f"--VoilaConfiguration.default_pool_size={opts.preheat}",
+        ]
+    return argv
+
+
+def check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise KitError(f"Port {port} on {host} is already in use (another workshop server?); choose another with --port.") from None
+            if e.errno == errno.EADDRNOTAVAIL:
+                raise KitError(f"This machine has no address {host}; use --host 127.0.0.1 or 0.0.0.0.") from None
+            raise KitError(f"Cannot listen on {host}:{port}: {e.strerror}.") from None
+
+
+def make_app_class():
+    """Voila with the file listing replaced by a redirect to the landing page."""
+    from tornado import web
+    from voila.app import Voila
+    from voila.tornado.contentshandler import VoilaContentsHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+
+    class LandingRedirect(web.RequestHandler):
+        def get(self, *args):
+            query = f"?{self.request.query}" if self.request.query else ""
+            self.redirect(f"{self.settings['base_url'].rstrip('/')}/voila/render/{LANDING}{query}")
+
+    class KitVoila(Voila):
+        name = "slkit"
+
+        def init_handlers(self):
+            handlers = [
+                h for h in super().init_handlers()
+                if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
+            ]
+            root = self.server_url.rstrip("/")
+            return [
+                (rf"{root}/?", LandingRedirect),
+                (rf"{root}/voila/?", LandingRedirect),
+                (rf"{root}/voila/tree(/.*)?", LandingRedirect),
+            ] + handlers
+
+    return KitVoila
+
+
+def serve(opts: ServeOptions) -> None:
+    """Start Voila in this process; returns when the server stops."""
+    check_port_free(opts.host, opts.port)
+    os.environ[DATABASE_URL_ENV] = database_url(opts.database_url)
+    if opts.public_url:
+        os.environ["SLKIT_PUBLIC_URL"] = opts.public_url
+    app = make_app_class()()
+    app.initialize(voila_argv(opts))
+    app.start()

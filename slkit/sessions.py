@@ -1,0 +1,103 @@
+"""Session codes, facilitator keys, participant tokens and the links built from them.
+
+>>> code = new_session_code()
+>>> len(code), normalize_code(code.lower()) == code
+(6, True)
+>>> key = new_secret()
+>>> verify_secret(key, hash_secret(key)), verify_secret("guess", hash_secret(key))
+(True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlencode
+
+from . import InputError
+
+# No look-alikes: no 0/O, no 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+PERSONAL_CODE_LENGTH = 8
+SECRET_BYTES = 24  # 192 random bits for facilitator keys and resume tokens
+
+
+def _random_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def new_session_code() -> str:
+    return _random_code(CODE_LENGTH)
+
+
+def new_personal_code() -> str:
+    return _random_code(PERSONAL_CODE_LENGTH)
+
+
+def _normalize(value: object, length: int, what: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"Please enter the {what}.")
+    code = "".join(value.split()).replace("-", "").upper()
+    if not code:
+        raise InputError(f"Please enter the {what}.")
+    if len(code) != length or any(c not in CODE_ALPHABET for c in code):
+        raise InputError(
+            f"A {what} has {length} letters and digits (no 0, O, 1, I or L); '{value.strip()[:20]}' is not one."
+        )
+    return code
+
+
+def normalize_code(value: object) -> str:
+    """A session code as typed ('ab c-d2e') -> 'ABCD2E', or InputError."""
+    return _normalize(value, CODE_LENGTH, "session code")
+
+
+def normalize_personal_code(value: object) -> str:
+    return _normalize(value, PERSONAL_CODE_LENGTH, "personal code")
+
+
+def format_personal_code(code: str) -> str:
+    """'ABCDEFGH' -> 'ABCD-EFGH', easier to read aloud and copy."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def new_secret() -> str:
+    """A facilitator key or a participant's resume token."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def hash_secret(secret: str) -> str:
+    """Secrets are high-entropy random strings, so one SHA-256 is enough to store them safely."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def verify_secret(secret: object, stored_hash: str | None) -> bool:
+    """Constant-time comparison of a presented secret with the stored hash."""
+    if not isinstance(secret, str) or not secret or not stored_hash:
+        return False
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def _base(base_url: str) -> str:
+    return base_url.rstrip("/")
+
+
+def participant_link(base_url: str, notebook: str, code: str, token: str | None = None) -> str:
+    """Where a participant works on a module: /voila/render/<module>.ipynb?session=CODE[&p=TOKEN]."""
+    query = {"session": code}
+    if token:
+        query["p"] = token
+    return f"{_base(base_url)}/voila/render/{notebook}?{urlencode(query)}"
+
+
+def join_link(base_url: str, code: str) -> str:
+    """The link to hand out in the room: the landing page with the session code filled in."""
+    return f"{_base(base_url)}/voila/render/index.ipynb?{urlencode({'session': code})}"
+
+
+def facilitator_link(base_url: str, key: str, code: str | None = None) -> str:
+    query = {"session": code, "key": key} if code else {"key": key}
+    return f"{_base(base_url)}/voila/render/facilitator.ipynb?{urlencode(query)}"

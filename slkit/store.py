@@ -1,0 +1,530 @@
+"""The response store: the only state that participants' kernels share.
+
+SQLAlchemy Core over SQLite (the default, one file, WAL) or PostgreSQL (by URL). Every write
+is one short transaction, retried with backoff when the database is briefly locked or
+unreachable; a caller either gets the committed result or a StoreUnavailable it can show.
+
+>>> store = Store("sqlite:///:memory:")
+>>> store.migrate()
+>>> s = store.create_session("Team day")
+>>> p = store.join(s.code)
+>>> store.save_answers(p, "five_practices", {"mw_voice_purpose": 7})
+>>> store.answers_of(p, "five_practices")
+{'mw_voice_purpose': 7}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import NullPool, StaticPool
+
+from . import InputError, KitError
+from .paths import database_url
+from .sessions import (
+    hash_secret,
+    new_personal_code,
+    new_secret,
+    new_session_code,
+    normalize_code,
+    normalize_personal_code,
+    verify_secret,
+)
+from .text import clean_text
+
+T = TypeVar("T")
+
+TITLE_MAX = 120
+NAME_MAX = 60
+DEFAULT_THRESHOLD = 3
+MAX_THRESHOLD = 1000
+
+metadata = sa.MetaData()
+
+sessions_t = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(12), nullable=False, unique=True),
+    sa.Column("title", sa.String(TITLE_MAX), nullable=False),
+    sa.Column("threshold", sa.Integer, nullable=False, default=DEFAULT_THRESHOLD),
+    sa.Column("facilitator_key_hash", sa.String(64), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False, default=dict),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+participants_t = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("personal_code", sa.String(12), nullable=False),
+    sa.Column("display_name", sa.String(NAME_MAX), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session_id", "personal_code", name="uq_participant_personal_code"),
+)
+
+module_states_t = sa.Table(
+    "module_states",
+    metadata,
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("module", sa.String(64), primary_key=True),
+    sa.Column("is_open", sa.Boolean, nullable=False, default=True),
+    sa.Column("results_revealed", sa.Boolean, nullable=False, default=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+answers_t = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("module", sa.String(64), nullable=False),
+    sa.Column("item", sa.String(64), nullable=False),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("show_name", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session_id", "module", "participant_id", "item", name="uq_answer"),
+    sa.Index("ix_answers_session_module", "session_id", "module"),
+)
+
+kit_settings_t = sa.Table(
+    "kit_settings",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+
+class StoreUnavailable(KitError):
+    """The store could not be reached or stayed locked after the retries."""
+
+
+class UnknownSession(InputError):
+    pass
+
+
+class ModuleClosed(InputError):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    code: str
+    title: str
+    threshold: int
+    settings: dict
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class NewSession(SessionInfo):
+    key: str = field(default="", repr=False)  # shown once, stored only as a hash
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    session_id: int
+    session_code: str
+    personal_code: str
+    display_name: str | None
+    token: str | None = field(default=None, repr=False)  # known only right after joining
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    is_open: bool = True
+    results_revealed: bool = False
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, IntegrityError):
+        return False
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, (OperationalError, DBAPIError)):
+        return False
+    text = str(getattr(exc, "orig", exc)).lower()
+    signals = (
+        "database is locked", "database is busy", "database table is locked",
+        "could not serialize", "deadlock detected", "too many clients", "too many connections",
+        "connection refused", "server closed the connection", "terminating connection",
+        "the database system is starting up", "the database system is shutting down",
+        "connection timeout", "could not connect", "connection failed",
+    )
+    return any(s in text for s in signals)
+
+
+def _describe(url: sa.URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database}"
+    return f"{url.get_backend_name()} at {url.host or 'localhost'}:{url.port or ''}/{url.database}".replace(":/", "/")
+
+
+class Store:
+    """One handle on the store. Cheap to create; each process (kernel) makes its own."""
+
+    def __init__(self, url: str | None = None, *, retry_seconds: float = 15.0):
+        raw = database_url(url)
+        try:
+            self.url = sa.make_url(raw)
+            if self.url.drivername in ("postgresql", "postgres"):
+                self.url = self.url.set(drivername="postgresql+psycopg")  # the driver the kit installs
+            if self.url.get_backend_name() not in ("sqlite", "postgresql"):
+                raise KitError(f"The store must be SQLite or PostgreSQL, not '{self.url.get_backend_name()}'.")
+            self.engine = self._make_engine(self.url)
+        except (ArgumentError, NoSuchModuleError, ImportError) as e:
+            raise KitError(f"The database URL is not one the kit can use ({e}); try sqlite:///path/to/file.sqlite3 or postgresql://user@host/db.") from None
+        self.retry_seconds = retry_seconds
+
+    # ---- engine -------------------------------------------------------------------------
+    @staticmethod
+    def _make_engine(url: sa.URL) -> Engine:
+        if url.get_backend_name() == "sqlite":
+            memory = url.database in (None, "", ":memory:")
+            if not memory:
+                Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = sa.create_engine(
+                url,
+                connect_args={"timeout": 5, "check_same_thread": False},
+                poolclass=StaticPool if memory else None,
+            )
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+                dbapi_conn.isolation_level = None  # transactions are begun below
+                cur = dbapi_conn.cursor()
+                if not memory:
+                    cur.execute("PRAGMA journal_mode=WAL")
+                    cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA busy_timeout=5000")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn: Connection):
+                # A writer takes the write lock up front, so two writers never deadlock on an
+                # upgrade from a read lock (which SQLite reports as "locked" without waiting).
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("slkit_write") else "BEGIN")
+
+            return engine
+        # Each participant's kernel is its own process: holding no idle connection keeps a
+        # room of hundreds of kernels under PostgreSQL's connection limit.
+        return sa.create_engine(url, poolclass=NullPool)
+
+    def describe(self) -> str:
+        return _describe(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # ---- transactions with retry ----------------------------------------------------------
+    def _run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+        deadline = time.monotonic() + self.retry_seconds
+        attempt = 0
+        while True:
+            try:
+                with self.engine.connect() as conn:
+                    if write:
+                        conn.execution_options(slkit_write=True)
+                    with conn.begin():
+                        return fn(conn)
+            except (OperationalError, DBAPIError) as exc:
+                if not _retryable(exc):
+                    raise
+                attempt += 1
+                if time.monotonic() >= deadline:
+                    raise StoreUnavailable(
+                        f"The workshop store ({self.describe()}) cannot be reached right now; nothing was saved. Please try again in a moment."
+                    ) from exc
+                pause = min(1.0, 0.02 * 2**attempt) * (0.5 + random.random())
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        return self._run(fn, write=False)
+
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        return self._run(fn, write=True)
+
+    # ---- schema -------------------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest version (Alembic); a facilitator's data is kept."""
+        from .migrations import upgrade
+
+        try:
+            upgrade(self.engine)
+        except OperationalError as exc:
+            raise StoreUnavailable(f"The workshop store ({self.describe()}) cannot be reached: {exc.orig}") from None
+
+    def check(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+        self.read(lambda c: c.execute(sa.text("SELECT 1")).scalar_one())
+
+    # ---- kit settings -------------------------------------------------------------------
+    def set_setting(self, name: str, value: str) -> None:
+        def run(conn: Connection) -> None:
+            conn.execute(kit_settings_t.delete().where(kit_settings_t.c.name == name))
+            conn.execute(kit_settings_t.insert().values(name=name, value=value))
+
+        self.write(run)
+
+    def get_setting(self, name: str) -> str | None:
+        return self.read(
+            lambda c: c.execute(sa.select(kit_settings_t.c.value).where(kit_settings_t.c.name == name)).scalar_one_or_none()
+        )
+
+    def set_server_key(self, key: str) -> None:
+        """The key in the facilitator link `slkit serve` prints: it may create sessions."""
+        self.set_setting("server_key_hash", hash_secret(key))
+
+    def verify_server_key(self, key: object) -> bool:
+        return verify_secret(key, self.get_setting("server_key_hash"))
+
+    # ---- sessions -----------------------------------------------------------------------
+    @staticmethod
+    def _session_info(row: Any) -> SessionInfo:
+        return SessionInfo(
+            id=row.id, code=row.code, title=row.title, threshold=row.threshold,
+            settings=dict(row.settings or {}), created_at=row.created_at,
+        )
+
+    def create_session(self, title: object, threshold: object = DEFAULT_THRESHOLD, settings: dict | None = None) -> NewSession:
+        title = clean_text(title, max_length=TITLE_MAX, field="The session title", multiline=False)
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
+            raise InputError(f"The anonymity threshold is a whole number from 1 to {MAX_THRESHOLD}.")
+        key = new_secret()
+        for _ in range(20):
+            code = new_session_code()
+            values = dict(
+                code=code, title=title, threshold=threshold, facilitator_key_hash=hash_secret(key),
+                settings=dict(settings or {}), created_at=_now(),
+            )
+            try:
+                new_id = self.write(lambda c: c.execute(sessions_t.insert().values(**values)).inserted_primary_key[0])
+            except IntegrityError:
+                continue  # the code was taken; draw another
+            return NewSession(id=new_id, code=code, title=title, threshold=threshold,
+                              settings=values["settings"], created_at=values["created_at"], key=key)
+        raise StoreUnavailable("Could not find a free session code; please try again.")  # pragma: no cover
+
+    def get_session(self, code: object) -> SessionInfo:
+        code = normalize_code(code)
+        row = self.read(lambda c: c.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first())
+        if row is None:
+            raise UnknownSession(f"There is no session with the code {code}. Please check the code with your facilitator.")
+        return self._session_info(row)
+
+    def list_sessions(self) -> list[SessionInfo]:
+        rows = self.read(lambda c: c.execute(sa.select(sessions_t).order_by(sessions_t.c.created_at.desc(), sessions_t.c.id.desc())).all())
+        return [self._session_info(r) for r in rows]
+
+    def verify_facilitator(self, code: object, key: object) -> bool:
+        """True when `key` is this session's facilitator key (or the server's key)."""
+        try:
+            code = normalize_code(code)
+        except InputError:
+            return False
+        stored = self.read(
+            lambda c: c.execute(sa.select(sessions_t.c.facilitator_key_hash).where(sessions_t.c.code == code)).scalar_one_or_none()
+        )
+        if stored is None:
+            return False
+        return verify_secret(key, stored) or self.verify_server_key(key)
+
+    def update_session(self, code: object, *, threshold: int | None = None, settings: dict | None = None) -> SessionInfo:
+        session = self.get_session(code)
+        values: dict[str, Any] = {}
+        if threshold is not None:
+            if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
+                raise InputError(f"The anonymity threshold is a whole number from 1 to {MAX_THRESHOLD}.")
+            values["threshold"] = threshold
+        if settings is not None:
+            values["settings"] = {**session.settings, **settings}
+        if values:
+            self.write(lambda c: c.execute(sessions_t.update().where(sessions_t.c.id == session.id).values(**values)))
+        return self.get_session(session.code)
+
+    # ---- participants -------------------------------------------------------------------
+    def join(self, code: object, display_name: object = None) -> Participant:
+        """A new participant in the session; the returned token is the only copy."""
+        session = self.get_session(code)
+        name = clean_text(display_name, max_length=NAME_MAX, field="The name", allow_empty=True, multiline=False) or None
+        token = new_secret()
+        for _ in range(20):
+            personal = new_personal_code()
+            values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=personal,
+                          display_name=name, created_at=_now())
+            try:
+                pid = self.write(lambda c: c.execute(participants_t.insert().values(**values)).inserted_primary_key[0])
+            except IntegrityError:
+                continue
+            return Participant(pid, session.id, session.code, personal, name, token)
+        raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
+
+    def resume(self, code: object, token: object = None, personal_code: object = None) -> Participant:
+        """The participant behind a resume token (from a link) or a personal code (typed)."""
+        session = self.get_session(code)
+        cond = participants_t.c.session_id == session.id
+        if token:
+            if not isinstance(token, str) or len(token) > 100:
+                raise InputError("This resume link is not valid; join again or enter your personal code.")
+            cond = cond & (participants_t.c.token_hash == hash_secret(token))
+        elif personal_code:
+            cond = cond & (participants_t.c.personal_code == normalize_personal_code(personal_code))
+        else:
+            raise InputError("Please enter your personal code.")
+        row = self.read(lambda c: c.execute(sa.select(participants_t).where(cond)).first())
+        if row is None:
+            what = "resume link" if token else "personal code"
+            raise InputError(f"This {what} does not belong to session {session.code}. Check it, or join as a new participant.")
+        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token if token else None)
+
+    def participant_count(self, code: object) -> int:
+        session = self.get_session(code)
+        return self.read(
+            lambda c: c.execute(sa.select(sa.func.count()).select_from(participants_t).where(participants_t.c.session_id == session.id)).scalar_one()
+        )
+
+    # ---- modules ------------------------------------------------------------------------
+    def module_state(self, code: object, module: str) -> ModuleState:
+        session = self.get_session(code)
+        row = self.read(
+            lambda c: c.execute(
+                sa.select(module_states_t).where(module_states_t.c.session_id == session.id, module_states_t.c.module == module)
+            ).first()
+        )
+        return ModuleState(row.is_open, row.results_revealed) if row else ModuleState()
+
+    def set_module_state(self, code: object, module: str, *, is_open: bool | None = None, results_revealed: bool | None = None) -> ModuleState:
+        session = self.get_session(code)
+        current = self.module_state(session.code, module)
+        new = ModuleState(
+            current.is_open if is_open is None else bool(is_open),
+            current.results_revealed if results_revealed is None else bool(results_revealed),
+        )
+        upsert = _insert(self.engine)(module_states_t).values(
+            session_id=session.id, module=module, is_open=new.is_open, results_revealed=new.results_revealed, updated_at=_now()
+        )
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["session_id", "module"],
+            set_={"is_open": upsert.excluded.is_open, "results_revealed": upsert.excluded.results_revealed, "updated_at": upsert.excluded.updated_at},
+        )
+        self.write(lambda c: c.execute(upsert))
+        return new
+
+    # ---- answers ------------------------------------------------------------------------
+    def save_answers(self, participant: Participant, module: str, answers: dict[str, Any], *, show_name: bool = False) -> None:
+        """Upsert answers, all or none, one row per (session, module, participant, item).
+
+        Values must already be validated (`Framework.validate_value`); they are stored as JSON.
+        Raises ModuleClosed when the facilitator has closed the module.
+        """
+        if not answers:
+            return
+        now = _now()
+        rows = [
+            dict(session_id=participant.session_id, participant_id=participant.id, module=module, item=item,
+                 value=value, show_name=bool(show_name), created_at=now, updated_at=now)
+            for item, value in answers.items()
+        ]
+        stmt = _insert(self.engine)(answers_t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["session_id", "module", "participant_id", "item"],
+            set_={"value": stmt.excluded.value, "show_name": stmt.excluded.show_name, "updated_at": stmt.excluded.updated_at},
+        )
+
+        def run(conn: Connection) -> None:
+            is_open = conn.execute(
+                sa.select(module_states_t.c.is_open).where(
+                    module_states_t.c.session_id == participant.session_id, module_states_t.c.module == module
+                )
+            ).scalar_one_or_none()
+            if is_open is False:
+                raise ModuleClosed("This module has been closed by the facilitator; your earlier answers are kept, new ones cannot be saved.")
+            conn.execute(stmt, rows)
+
+        self.write(run)
+
+    def answers_of(self, participant: Participant, module: str) -> dict[str, Any]:
+        """One participant's own answers to a module (to restore a page after a reload)."""
+        rows = self.read(
+            lambda c: c.execute(
+                sa.select(answers_t.c.item, answers_t.c.value).where(
+                    answers_t.c.session_id == participant.session_id,
+                    answers_t.c.participant_id == participant.id,
+                    answers_t.c.module == module,
+                )
+            ).all()
+        )
+        return {r.item: r.value for r in rows}
+
+    def answers(self, code: object, module: str | None = None) -> list[dict[str, Any]]:
+        """All answers in a session, one dict per answer; a name only where its author chose to show it."""
+        session = self.get_session(code)
+        q = (
+            sa.select(
+                answers_t.c.module, answers_t.c.item, answers_t.c.value, answers_t.c.participant_id,
+                answers_t.c.show_name, participants_t.c.display_name, answers_t.c.updated_at,
+            )
+            .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
+            .where(answers_t.c.session_id == session.id)
+            .order_by(answers_t.c.module, answers_t.c.participant_id, answers_t.c.item)
+        )
+        if module is not None:
+            q = q.where(answers_t.c.module == module)
+        rows = self.read(lambda c: c.execute(q).all())
+        return [
+            dict(module=r.module, item=r.item, value=r.value, participant=r.participant_id,
+                 name=r.display_name if r.show_name else None, updated_at=r.updated_at)
+            for r in rows
+        ]
+
+    def respondent_counts(self, code: object) -> dict[str, int]:
+        """How many distinct participants answered each module."""
+        session = self.get_session(code)
+        q = (
+            sa.select(answers_t.c.module, sa.func.count(sa.distinct(answers_t.c.participant_id)))
+            .where(answers_t.c.session_id == session.id)
+            .group_by(answers_t.c.module)
+        )
+        return {m: n for m, n in self.read(lambda c: c.execute(q).all())}
+
+
+def _insert(engine: Engine):
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover
+        raise KitError(f"The store supports SQLite and PostgreSQL, not {engine.dialect.name}.")
+    return insert
+
+
+@contextmanager
+def open_store(url: str | None = None, *, migrate: bool = False) -> Iterator[Store]:
+    store = Store(url)
+    try:
+        if migrate:
+            store.migrate()
+        yield store
+    finally:
+        store.dispose()

@@ -1,0 +1,50 @@
+"""Checking text that people type, before anything is stored.
+
+Text is stored verbatim (HTML and SQL-looking text included); it is escaped where it is
+shown. What is refused gets a message a participant can act on.
+
+>>> clean_text("  Hei på deg 👋 ", max_length=20)
+'Hei på deg 👋'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from . import InputError
+
+# Characters that reorder how text is displayed; they can make a board lie about what was typed.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_text(
+    value: object,
+    *,
+    max_length: int,
+    field: str = "The text",
+    allow_empty: bool = False,
+    multiline: bool = True,
+) -> str:
+    """Return `value` normalised (NFC, trimmed), or raise InputError saying what is wrong."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InputError(f"{field} must be text.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{field} contains broken characters; please type it again.") from None
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    if not multiline:
+        text = " ".join(text.split())
+    text = text.strip()
+    for ch in text:
+        if ch in "\n\t":
+            continue
+        if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS:
+            raise InputError(f"{field} contains an invisible control character; please remove it.")
+    if not text and not allow_empty:
+        raise InputError(f"{field} is empty; please write something first.")
+    if len(text) > max_length:
+        raise InputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+    return text

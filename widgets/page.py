@@ -1,0 +1,97 @@
+"""What a page knows about itself: its query string, its address, the store, and the kit's look.
+
+In Voila the query string reaches the kernel as QUERY_STRING (or, in a preheated kernel, once
+the request arrives); in JupyterLab there is none, and a page runs as self-study.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+from urllib.parse import parse_qs, urlsplit
+
+import ipywidgets as W
+
+from slkit.store import Store
+
+
+def query() -> dict[str, str]:
+    """The page's query parameters, first value of each."""
+    if os.environ.get("VOILA_PREHEAT") == "True":  # pragma: no cover - needs a preheated Voila
+        from voila.utils import get_query_string
+
+        raw = get_query_string() or ""
+    else:
+        raw = os.environ.get("QUERY_STRING", "")
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+
+
+def in_voila() -> bool:
+    return "VOILA_REQUEST_URL" in os.environ or os.environ.get("VOILA_PREHEAT") == "True"
+
+
+def base_url() -> str:
+    """The address people use to reach this server ('' in self-study: links stay relative)."""
+    if os.environ.get("SLKIT_PUBLIC_URL"):
+        return os.environ["SLKIT_PUBLIC_URL"].rstrip("/")
+    request = os.environ.get("VOILA_REQUEST_URL")
+    if request:
+        parts = urlsplit(request)
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def store() -> Store:
+    """This kernel's store handle (the URL comes from SLKIT_DATABASE_URL, set by `slkit serve`).
+
+    `slkit serve` brings the schema up to date before any page opens; in self-study (JupyterLab)
+    nobody did, so the page does it.
+    """
+    s = Store()
+    if not in_voila():
+        s.migrate()
+    return s
+
+
+def esc(text: object) -> str:
+    """Text typed by a person, made safe to put into HTML: shown as text, never run."""
+    return html.escape(str(text), quote=True)
+
+
+STYLE = """
+<style>
+.slk { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2933; line-height: 1.45; }
+.slk h1 { font-size: 1.9rem; margin: 0.2em 0 0.1em; color: #123c5a; }
+.slk h2 { font-size: 1.35rem; margin: 0.8em 0 0.3em; color: #123c5a; }
+.slk p { margin: 0.3em 0; font-size: 1.05rem; }
+.slk .muted { color: #52606d; }
+.slk .msg-error { color: #9b1c1c; background: #fde8e8; border-left: 4px solid #c81e1e; padding: 0.5em 0.8em; border-radius: 4px; }
+.slk .msg-ok { color: #03543f; background: #def7ec; border-left: 4px solid #0e9f6e; padding: 0.5em 0.8em; border-radius: 4px; }
+.slk .card { display: block; border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.7em 1em; margin: 0.5em 0;
+             text-decoration: none; color: inherit; background: #fff; }
+.slk a.card:hover, .slk a.card:focus { border-color: #1a6fa3; box-shadow: 0 0 0 2px #b3d7ef; }
+.slk .card b { color: #123c5a; font-size: 1.1rem; }
+.slk .code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.2em; letter-spacing: 0.08em; }
+.slk table { border-collapse: collapse; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
+.slk-wide { max-width: 760px; }
+.slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
+.slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
+</style>
+"""
+
+
+def block(body: str, *, cls: str = "") -> W.HTML:
+    """An HTML block in the kit's look. `body` must already be escaped where it holds typed text."""
+    return W.HTML(f'<div class="slk {cls}">{body}</div>')
+
+
+def message(kind: str, text: str) -> str:
+    """An error or confirmation line; `text` is escaped here."""
+    return f'<div class="slk"><p class="msg-{kind}" role="{"alert" if kind == "error" else "status"}">{esc(text)}</p></div>'
+
+
+def page(*children: W.Widget) -> W.VBox:
+    """The frame of every page: the kit's style, then the content in a readable column."""
+    return W.VBox([W.HTML(STYLE), *children], layout=W.Layout(max_width="760px", padding="0 12px"))

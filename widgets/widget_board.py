@@ -1,0 +1,128 @@
+"""The facilitator's board: guarded by the facilitator key; creates sessions and shows one.
+
+Example (in a notebook)::
+
+    from widgets.widget_board import FacilitatorBoard
+    FacilitatorBoard.from_page()     # reads ?session=CODE&key=KEY from the address
+"""
+
+from __future__ import annotations
+
+import logging
+
+import ipywidgets as W
+
+from slkit import KitError
+from slkit.content import load_frameworks
+from slkit.sessions import facilitator_link, join_link
+
+from . import page as P
+
+log = logging.getLogger("slkit.board")
+
+LOCKED = "This board needs the facilitator link."
+
+
+class FacilitatorBoard(W.VBox):
+    def __init__(self, code: str | None, key: str | None, store_factory=P.store, **kwargs):
+        self._store_factory = store_factory
+        self.key = key
+        self.body = W.VBox()
+        super().__init__([P.page(self.body)], **kwargs)
+        store = store_factory()
+        allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
+        if not allowed:
+            # Nothing about what exists, and the key is not echoed.
+            log.warning("facilitator board refused: %s", "wrong or missing key" if key else "no key")
+            self.body.children = [P.block(f"<h1>Facilitator board</h1><p>{LOCKED}</p>")]
+            self.allowed = False
+            return
+        self.allowed = True
+        if code:
+            self.show_session(store.get_session(code).code)
+        else:
+            self.show_start()
+
+    @classmethod
+    def from_page(cls) -> "FacilitatorBoard":
+        q = P.query()
+        return cls(code=q.get("session"), key=q.get("key"))
+
+    # ---- no session yet: create one -----------------------------------------------------
+    def show_start(self) -> None:
+        self.title_input = W.Text(placeholder="e.g. Marketing team, spring workshop", layout=W.Layout(width="100%"))
+        self.threshold_input = W.BoundedIntText(value=3, min=1, max=1000, layout=W.Layout(width="6em"))
+        self.create_button = W.Button(description="Create session", button_style="primary")
+        self.create_button.add_class("slk-button")
+        self.result = W.HTML()
+        self.create_button.on_click(lambda _b: self.create())
+        self.body.children = [
+            P.block("<h1>Facilitator board</h1><h2>New session</h2><p>Title</p>"),
+            self.title_input,
+            P.block("<p>Team results show to participants once this many people have answered:</p>"),
+            self.threshold_input,
+            self.create_button,
+            self.result,
+            P.block(self._sessions_html()),
+        ]
+
+    def create(self):
+        try:
+            s = self._store_factory().create_session(self.title_input.value, int(self.threshold_input.value))
+        except KitError as e:
+            self.result.value = P.message("error", str(e))
+            return None
+        base = P.base_url()
+        board = facilitator_link(base, s.key, s.code)
+        self.result.value = (
+            P.message("ok", f"Session {s.code} created.")
+            + P.block(
+                f"<p>Join link for participants: <a href='{P.esc(join_link(base, s.code))}'>{P.esc(join_link(base, s.code))}</a></p>"
+                f"<p>Your board for this session (keep it private): <a href='{P.esc(board)}'>open the board</a></p>"
+            ).value
+        )
+        return s
+
+    def _sessions_html(self) -> str:
+        store = self._store_factory()
+        sessions = store.list_sessions()[:20]
+        if not sessions:
+            return "<h2>Sessions</h2><p class='muted'>No sessions yet.</p>"
+        rows = "".join(
+            f"<tr><td class='code'>{P.esc(s.code)}</td><td>{P.esc(s.title)}</td><td>{s.created_at:%Y-%m-%d}</td>"
+            f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>board</a></td></tr>"
+            for s in sessions
+        )
+        return f"<h2>Sessions</h2><table><tr><th>Code</th><th>Title</th><th>Created</th><th></th></tr>{rows}</table>"
+
+    # ---- one session ------------------------------------------------------------------------
+    def show_session(self, code: str) -> None:
+        self.code = code
+        self.stats = W.HTML()
+        refresh = W.Button(description="Refresh", icon="refresh")
+        refresh.on_click(lambda _b: self.refresh())
+        session = self._store_factory().get_session(code)
+        link = join_link(P.base_url(), code)
+        self.body.children = [
+            P.block(
+                f"<h1>{P.esc(session.title)}</h1>"
+                f"<p>Session code <span class='code'><b>{P.esc(code)}</b></span> · join at "
+                f"<a href='{P.esc(link)}'>{P.esc(link)}</a></p>"
+                f"<p class='muted'>Team results show once {session.threshold} people have answered a module.</p>"
+            ),
+            self.stats,
+            refresh,
+        ]
+        self.refresh()
+
+    def refresh(self) -> None:
+        store = self._store_factory()
+        counts = store.respondent_counts(self.code)
+        rows = "".join(
+            f"<tr><td>{fw.order}. {P.esc(fw.title)}</td><td>{counts.get(fw.id, 0)}</td></tr>"
+            for fw in load_frameworks().values()
+        )
+        self.stats.value = (
+            f'<div class="slk"><p>{store.participant_count(self.code)} participants joined.</p>'
+            f"<table><tr><th>Module</th><th>Answered</th></tr>{rows}</table></div>"
+        )
