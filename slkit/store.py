@@ -253,8 +253,9 @@ class Store:
                     raise
                 attempt += 1
                 if time.monotonic() >= deadline:
+                    lost = "; nothing was saved" if write else ""
                     raise StoreUnavailable(
-                        f"The workshop store ({self.describe()}) cannot be reached right now; nothing was saved. Please try again in a moment."
+                        f"The workshop store ({self.describe()}) cannot be reached right now{lost}. Please try again in a moment."
                     ) from exc
                 pause = min(1.0, 0.02 * 2**attempt) * (0.5 + random.random())
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
@@ -273,7 +274,8 @@ class Store:
         try:
             upgrade(self.engine)
         except OperationalError as exc:
-            raise StoreUnavailable(f"The workshop store ({self.describe()}) cannot be reached: {exc.orig}") from None
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            raise StoreUnavailable(f"The workshop store ({self.describe()}) cannot be reached: {reason}") from None
 
     def check(self) -> None:
         """Raise StoreUnavailable unless the store answers."""

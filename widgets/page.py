@@ -67,6 +67,7 @@ STYLE = """
 .slk h2 { font-size: 1.35rem; margin: 0.8em 0 0.3em; color: #123c5a; }
 .slk p { margin: 0.3em 0; font-size: 1.05rem; }
 .slk .muted { color: #52606d; }
+.slk a:not(.card) { color: #1a6fa3; text-decoration: underline; word-break: break-all; }
 .slk .msg-error { color: #9b1c1c; background: #fde8e8; border-left: 4px solid #c81e1e; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .msg-ok { color: #03543f; background: #def7ec; border-left: 4px solid #0e9f6e; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .card { display: block; border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.7em 1em; margin: 0.5em 0;
@@ -74,7 +75,7 @@ STYLE = """
 .slk a.card:hover, .slk a.card:focus { border-color: #1a6fa3; box-shadow: 0 0 0 2px #b3d7ef; }
 .slk .card b { color: #123c5a; font-size: 1.1rem; }
 .slk .code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.2em; letter-spacing: 0.08em; }
-.slk table { border-collapse: collapse; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
+.slk table { border-collapse: collapse; font-size: 1rem; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
 .slk-wide { max-width: 760px; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }

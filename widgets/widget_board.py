@@ -50,11 +50,12 @@ class FacilitatorBoard(W.VBox):
 
     # ---- no session yet: create one -----------------------------------------------------
     def show_start(self) -> None:
-        self.title_input = W.Text(placeholder="e.g. Marketing team, spring workshop", layout=W.Layout(width="100%"))
+        self.title_input = W.Text(placeholder="e.g. Marketing team, spring workshop", layout=W.Layout(width="auto"))
         self.threshold_input = W.BoundedIntText(value=3, min=1, max=1000, layout=W.Layout(width="6em"))
         self.create_button = W.Button(description="Create session", button_style="primary")
         self.create_button.add_class("slk-button")
         self.result = W.HTML()
+        self.sessions = P.block(self._sessions_html())
         self.create_button.on_click(lambda _b: self.create())
         self.body.children = [
             P.block("<h1>Facilitator board</h1><h2>New session</h2><p>Title</p>"),
@@ -63,7 +64,7 @@ class FacilitatorBoard(W.VBox):
             self.threshold_input,
             self.create_button,
             self.result,
-            P.block(self._sessions_html()),
+            self.sessions,
         ]
 
     def create(self):
@@ -81,6 +82,7 @@ class FacilitatorBoard(W.VBox):
                 f"<p>Your board for this session (keep it private): <a href='{P.esc(board)}'>open the board</a></p>"
             ).value
         )
+        self.sessions.value = P.block(self._sessions_html()).value
         return s
 
     def _sessions_html(self) -> str:

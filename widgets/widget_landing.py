@@ -28,7 +28,7 @@ class Landing(W.VBox):
             layout=W.Layout(width="12em"),
         )
         self.code_input.add_class("slk-input")
-        self.join_button = W.Button(description="Join", button_style="primary", icon="arrow-right")
+        self.join_button = W.Button(description="Join", button_style="primary", icon="arrow-right", layout=W.Layout(margin="0 0 0 8px"))
         self.join_button.add_class("slk-button")
         self.status = W.HTML()
         self.modules = W.HTML()
@@ -39,7 +39,7 @@ class Landing(W.VBox):
             '<p class="muted">Leading with social media: short, hands-on modules for a team.</p>'
             "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"
         )
-        entry = W.HBox([self.code_input, self.join_button], layout=W.Layout(gap="8px", flex_flow="row wrap"))
+        entry = W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
         super().__init__([P.page(header, entry, self.status, self.modules)], **kwargs)
         self.show_modules(None)
         if code:

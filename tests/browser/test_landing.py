@@ -1,0 +1,79 @@
+"""The landing page and the board's gate in Chromium, against a real `slkit serve`."""
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from widgets.widget_board import LOCKED
+
+
+def _status(url: str) -> tuple[int, str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        r = opener.open(url, timeout=30)
+        return r.status, r.headers.get("Location", "")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Location", "")
+
+
+def test_the_root_shows_the_landing_page_not_a_file_listing(kit):
+    base = kit.server.base_url
+    assert _status(base + "/") == (302, "/voila/render/index.ipynb")
+    assert _status(base + "/voila/tree")[0] == 302
+    assert _status(base + "/voila/api/contents/")[0] == 404
+    pg = kit.landing()
+    assert pg.url.endswith("/voila/render/index.ipynb")
+    assert pg.get_by_text("Social Leadership Workshop").first.is_visible()
+    for title in ["Purpose first", "The motivation triad", "SWOT of the social team", "The five practices of social leadership"]:
+        assert pg.get_by_text(title, exact=False).first.is_visible()
+    html = pg.content()
+    assert "from widgets.widget_landing import" not in html  # sources stripped
+    kit.screenshot(pg, "landing_laptop")
+
+
+def test_a_participant_joins_with_a_typed_code_on_a_phone(kit):
+    s = kit.server.store().create_session("Marketing <img src=x onerror=alert(1)> day")
+    dialogs = []
+    pg = kit.landing(width=390)
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.locator(".slk-input input").fill(s.code.lower())
+    pg.get_by_role("button", name="Join").click()
+    status = pg.locator(".msg-ok")
+    status.wait_for()
+    assert "Marketing <img src=x onerror=alert(1)> day" in status.inner_text()  # shown as text
+    assert pg.locator(".msg-ok img").count() == 0 and dialogs == []
+    kit.screenshot(pg, "landing_phone_joined")
+
+
+def test_a_wrong_code_gets_a_clear_message(kit):
+    pg = kit.landing("ZZZZZZ", width=390)
+    err = pg.locator(".msg-error")
+    err.wait_for()
+    assert "no session with the code ZZZZZZ" in err.inner_text()
+    kit.screenshot(pg, "landing_phone_wrong_code")
+
+
+@pytest.mark.parametrize("key", ["not-the-key-000000000000000", ""])
+def test_the_board_without_the_right_key_shows_only_the_lock(kit, key):
+    s = kit.server.store().create_session("Hidden title")
+    pg = kit.open(f"{kit.server.base_url}/voila/render/facilitator.ipynb?session={s.code}&key={key}")
+    pg.get_by_text(LOCKED).wait_for()
+    text = pg.inner_text("body")
+    assert "Hidden title" not in text and s.code not in text and (not key or key not in text)
+    assert key not in kit.server.log() or not key
+
+
+def test_the_facilitator_creates_a_session_from_the_server_link(kit):
+    pg = kit.facilitator_opens_board()
+    pg.get_by_placeholder("e.g. Marketing team, spring workshop").fill("Board-made session")
+    pg.get_by_role("button", name="Create session").click()
+    pg.locator(".msg-ok").wait_for()
+    created = [s for s in kit.server.store().list_sessions() if s.title == "Board-made session"]
+    assert len(created) == 1
+    assert f"Session {created[0].code} created." in pg.locator(".msg-ok").inner_text()
+    kit.screenshot(pg, "board_created_laptop")

@@ -1,0 +1,117 @@
+"""The `slkit` command, run as a user runs it: a separate process, its output and exit status."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from slkit.paths import FRAMEWORKS_DIR
+
+
+def slkit(*args, env=None, timeout=120):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "slkit", *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+@pytest.fixture
+def db(store_url):
+    return ["--database-url", store_url]
+
+
+def test_session_new_prints_code_links_and_key(db):
+    r = slkit("session", "new", "--title", "Team <b>day</b> 🎉", "--threshold", "4", "--json", *db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert len(out["code"]) == 6 and out["threshold"] == 4 and out["title"] == "Team <b>day</b> 🎉"
+    assert out["join_link"].endswith(f"/voila/render/index.ipynb?session={out['code']}")
+    assert f"/voila/render/facilitator.ipynb?session={out['code']}&key=" in out["facilitator_link"]
+    assert len(out["facilitator_key"]) >= 22
+    listed = json.loads(slkit("session", "list", "--json", *db).stdout)
+    assert [(s["code"], s["participants"]) for s in listed] == [(out["code"], 0)]
+    human = slkit("session", "new", "--title", "Second", *db)
+    assert human.returncode == 0 and "Facilitator key:" in human.stdout and "Join link:" in human.stdout
+
+
+def test_demo_then_export_csv_and_xlsx(db, tmp_path):
+    r = slkit("demo", "--participants", "5", "--json", *db)
+    assert r.returncode == 0, r.stderr
+    code = json.loads(r.stdout)["code"]
+    r = slkit("export", code, "--format", "csv", "--out", str(tmp_path / "csv"), *db)
+    assert r.returncode == 0, r.stderr
+    files = sorted(Path(p).name for p in r.stdout.split())
+    assert files == sorted(f"{code}_{m}.csv" for m in ["five_practices", "motivation_triad", "purpose_first", "social_team_swot"])
+    fp = pd.read_csv(tmp_path / "csv" / f"{code}_five_practices.csv")
+    assert set(fp["participant"]) == {"P1", "P2", "P3", "P4", "P5"}
+    ratings = fp[fp["kind"] == "rating"]
+    assert len(ratings) == 5 * 30 and ratings["value"].astype(int).between(1, 10).all()
+    r = slkit("export", code, "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *db)
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert wb.sheetnames == ["session", "purpose_first", "motivation_triad", "social_team_swot", "five_practices"]
+    settings = {row[0]: row[1] for row in wb["session"].iter_rows(min_row=2, values_only=True)}
+    assert settings["code"] == code and settings["participants"] == 5
+    assert wb["five_practices"].max_row == len(fp) + 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export", "ZZZZZZ", "--format", "csv", "--out", "x"], "no session with the code ZZZZZZ"),
+        (["export", "0000", "--format", "csv", "--out", "x"], "session code has 6 letters"),
+        (["session", "new", "--title", ""], "title is empty"),
+        (["session", "new", "--title", "x" * 200], "limit is 120"),
+    ],
+)
+def test_user_errors_end_with_one_line_and_status_2(db, args, message):
+    r = slkit(*args, *db)
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_bad_threshold_is_refused_by_the_parser(db):
+    r = slkit("session", "new", "--title", "T", "--threshold", "0", *db)
+    assert r.returncode == 2 and "must be from 1 to 1000" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unreachable_database_is_one_line():
+    r = slkit("session", "list", "--database-url", "postgresql://postgres@127.0.0.1:1/test")
+    assert r.returncode == 2
+    assert "cannot be reached" in r.stderr and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_bad_database_url_is_one_line():
+    r = slkit("session", "list", "--database-url", "not-a-url")
+    assert r.returncode == 2 and "not one the kit can use" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_refuses_a_port_in_use(sqlite_url):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = slkit("serve", "--port", str(port), "--database-url", sqlite_url, timeout=60)
+    assert r.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is already in use" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_refuses_a_broken_content_file(tmp_path, sqlite_url):
+    for f in FRAMEWORKS_DIR.glob("*.yaml"):
+        text = f.read_text(encoding="utf-8")
+        (tmp_path / f.name).write_text(text.replace("scale: frequency", "scale: freq") if f.name == "five_practices.yaml" else text, encoding="utf-8")
+    r = slkit("serve", "--port", "1", "--database-url", sqlite_url, env={"SLKIT_FRAMEWORKS_DIR": str(tmp_path)}, timeout=60)
+    assert r.returncode == 2
+    assert "five_practices.yaml" in r.stderr and "unknown scale 'freq'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_environment_variable_selects_the_store(sqlite_url):
+    r = slkit("session", "new", "--title", "From env", env={"SLKIT_DATABASE_URL": sqlite_url})
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(slkit("session", "list", "--json", "--database-url", sqlite_url).stdout)
+    assert [s["title"] for s in listed] == ["From env"]
