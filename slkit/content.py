@@ -255,8 +255,16 @@ def load_frameworks(directory: Path | str | None = None, language: str = "en") -
     return _load_dir(str(directory or FRAMEWORKS_DIR), language)
 
 
+@functools.lru_cache(maxsize=16)
+def _load_one(path: str) -> Framework:
+    return load_framework(path)
+
+
 def get_framework(module: str, directory: Path | str | None = None) -> Framework:
-    frameworks = load_frameworks(directory)
-    if module not in frameworks:
+    """One module's content, reading only its own file (a page needs no other)."""
+    if not isinstance(module, str) or not MODULE_ID_RE.match(module):
         raise InputError(f"There is no module '{module}'.")
-    return frameworks[module]
+    path = Path(directory or FRAMEWORKS_DIR) / f"{module}.yaml"
+    if not path.exists():
+        raise InputError(f"There is no module '{module}'.")
+    return _load_one(str(path))

@@ -1,11 +1,12 @@
-"""Exports of a session's outcome: tidy CSV per module and an Excel workbook."""
+"""Exports: a session's outcome (tidy CSV per module, an Excel workbook) and one person's results.
+
+pandas is imported where a frame is made, so a participant's page can use this module cheaply.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
 
 from . import InputError
 from .content import load_frameworks
@@ -14,8 +15,10 @@ from .store import SessionInfo, Store
 FORMATS = ("csv", "xlsx")
 
 
-def tidy_answers(store: Store, code: str) -> pd.DataFrame:
+def tidy_answers(store: Store, code: str):
     """One row per answer: module, step, item, question, value, participant (P1, P2, ... per session)."""
+    import pandas as pd
+
     frameworks = load_frameworks()
     rows = store.answers(code)
     order: dict[int, str] = {}
@@ -41,7 +44,9 @@ def tidy_answers(store: Store, code: str) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
-def session_frame(session: SessionInfo, participants: int) -> pd.DataFrame:
+def session_frame(session: SessionInfo, participants: int):
+    import pandas as pd
+
     return pd.DataFrame(
         [("code", session.code), ("title", session.title), ("created", session.created_at.isoformat()),
          ("anonymity threshold", session.threshold), ("participants", participants),
@@ -68,9 +73,48 @@ def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
             frame[frame["module"] == module].to_csv(path, index=False)
             written.append(path)
         return written
+    import pandas as pd
+
     out.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(out, engine="openpyxl") as xl:
         session_frame(session, store.participant_count(session.code)).to_excel(xl, sheet_name="session", index=False)
         for module in load_frameworks():
             frame[frame["module"] == module].to_excel(xl, sheet_name=module[:31], index=False)
     return [out]
+
+
+def personal_report_html(fw, answers: dict, *, title: str | None = None) -> str:
+    """One person's results as a small self-contained HTML page (no scripts, works offline)."""
+    import datetime as dt
+    import html
+
+    from .aggregate import own_scores, ranked_items, strongest_weakest
+
+    esc = html.escape
+    steps = {s.id: s for s in fw.steps}
+    scores = own_scores(fw, answers)
+    parts = [f"<h1>{esc(title or fw.title)}</h1><p>Your results, {dt.date.today():%d %B %Y}.</p>"]
+    if scores:
+        top = max(s.max for s in fw.scales.values())
+        rows = "".join(
+            f"<tr><td>{esc(steps[s].title)}</td><td>{v:.1f}</td><td><div class='bar' style='width:{100 * v / top:.0f}%'></div></td></tr>"
+            for s, v in scores.items()
+        )
+        parts.append(f"<h2>Score per part</h2><table>{rows}</table>")
+        sw = strongest_weakest(scores)
+        if sw:
+            parts.append(f"<p>Strongest: <b>{esc(steps[sw[0]].title)}</b>. Most room to grow: <b>{esc(steps[sw[1]].title)}</b>.</p>")
+        ranked = ranked_items(fw, answers)
+        for heading, chosen in (("Highest rated", ranked[:5]), ("Lowest rated", ranked[-5:][::-1])):
+            items = "".join(f"<li>{esc(fw.item(i).text)} <b>({v})</b></li>" for i, v in chosen)
+            parts.append(f"<h2>{heading}</h2><ol>{items}</ol>")
+    texts = [(fw.item(i), v) for i, v in answers.items() if fw.item(i).kind in ("text", "date") and v]
+    if texts:
+        items = "".join(f"<li>{esc(item.text)}: <b>{esc(str(v))}</b></li>" for item, v in texts)
+        parts.append(f"<h2>Your notes and commitments</h2><ul>{items}</ul>")
+    style = (
+        "body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#1f2933}"
+        "h1,h2{color:#123c5a}td{padding:.3em .6em;border-bottom:1px solid #e4e7eb}td:last-child{width:50%}"
+        ".bar{background:#1a6fa3;height:1em;border-radius:3px}"
+    )
+    return f"<!doctype html><html lang='{fw.language}'><head><meta charset='utf-8'><title>{esc(fw.title)}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>"

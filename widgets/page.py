@@ -62,7 +62,8 @@ def esc(text: object) -> str:
 
 STYLE = """
 <style>
-.slk { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2933; line-height: 1.45; }
+.slk { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2933; line-height: 1.45; font-size: 16px; }
+.slk li { font-size: 1rem; margin: 0.25em 0; }
 .slk h1 { font-size: 1.9rem; margin: 0.2em 0 0.1em; color: #123c5a; }
 .slk h2 { font-size: 1.35rem; margin: 0.8em 0 0.3em; color: #123c5a; }
 .slk p { margin: 0.3em 0; font-size: 1.05rem; }
@@ -76,7 +77,23 @@ STYLE = """
 .slk .card b { color: #123c5a; font-size: 1.1rem; }
 .slk .code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.2em; letter-spacing: 0.08em; }
 .slk table { border-collapse: collapse; font-size: 1rem; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
-.slk-wide { max-width: 760px; }
+.slk h3 { font-size: 1.1rem; margin: 0.9em 0 0.2em; color: #334e68; }
+.slk .item-text { margin: 0.9em 0 0.3em; font-size: 1.05rem; }
+.slk .scale-ends { display: flex; justify-content: space-between; font-size: 0.85rem; color: #52606d; max-width: 36em; }
+.slk .savebar { display: inline-block; padding: 0.2em 0.6em; }
+.slk a.download { display: inline-block; margin: 0.8em 0; padding: 0.5em 1em; border: 1px solid #1a6fa3; border-radius: 6px; text-decoration: none; }
+.slk .team-table td.mean, .slk .team-table td.own { font-weight: 600; }
+.slk-scale.widget-toggle-buttons { width: 100%; max-width: 36em; }
+.slk-scale > div { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; }
+.slk-scale .widget-toggle-button { min-width: 2.7em; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
+.slk-scale .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
+.slk-text input, .slk-text textarea { font-size: 1.05rem !important; }
+.slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
+@media (max-width: 520px) {
+  .slk h1 { font-size: 1.5rem; }
+  .slk-scale > div { flex-wrap: nowrap; gap: 3px; }
+  .slk-scale .widget-toggle-button { min-width: 0; flex: 1 1 0; padding: 0; height: 3em; }
+}
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
 </style>

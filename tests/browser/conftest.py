@@ -188,7 +188,15 @@ class Kit:
         """Keep a picture of a page for people to look at (test-artifacts/NAME.png)."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        # Voila scrolls inside a container, so a full-page shot needs a viewport as tall as it.
+        size = pg.viewport_size
+        pg.set_viewport_size({"width": size["width"], "height": 5000})
+        pg.wait_for_timeout(300)
+        bottom = pg.evaluate("Math.max(0, ...Array.from(document.querySelectorAll('.widget-box, .slk'), e => e.getBoundingClientRect().bottom))")
+        pg.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(bottom) + 24, 5000))})
+        pg.wait_for_timeout(300)
         pg.screenshot(path=str(path), full_page=True)
+        pg.set_viewport_size(size)
         return path
 
 

@@ -1,0 +1,147 @@
+"""From answers to team statistics, and the anonymity rule.
+
+Two forms of the same numbers: plain-Python functions for a participant's page (a kernel that
+does not import pandas starts faster and uses less memory), and tidy pandas frames for the
+facilitator, the exports and analysis. Tests check that both give the same figures.
+
+>>> from slkit.content import get_framework
+>>> fw = get_framework("five_practices")
+>>> rows = [dict(participant=p, item="mw_voice_purpose", value=v) for p, v in [(1, 4), (2, 6), (3, 8)]]
+>>> team_profile(fw, rows)["model_the_way"].mean
+6.0
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .content import Framework
+
+
+@dataclass(frozen=True)
+class Stat:
+    """Summary of numbers: how many, mean, spread (sample standard deviation), range, counts."""
+
+    n: int
+    mean: float | None
+    sd: float | None
+    min: float | None
+    max: float | None
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> "Stat":
+        vals = [float(v) for v in values]
+        if not vals:
+            return cls(0, None, None, None, None)
+        sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+        return cls(len(vals), statistics.fmean(vals), sd, min(vals), max(vals))
+
+
+def rating_items(fw: Framework) -> dict[str, str]:
+    """Rating item id -> the id of the step it belongs to (a practice, a triad part, ...)."""
+    return {item.id: step.id for step in fw.steps for item in step.items if item.kind == "rating"}
+
+
+def respondents(rows: Iterable[dict], items: Iterable[str] | None = None) -> int:
+    """Distinct participants who answered at least one of `items` (all items if None)."""
+    wanted = set(items) if items is not None else None
+    return len({r["participant"] for r in rows if wanted is None or r["item"] in wanted})
+
+
+def team_visible(n_respondents: int, threshold: int) -> bool:
+    """The anonymity rule: a team figure shows only once `threshold` people answered."""
+    return n_respondents >= max(1, threshold)
+
+
+def own_scores(fw: Framework, answers: dict[str, Any]) -> dict[str, float]:
+    """One person's mean rating per step (steps with no rating answered are left out)."""
+    by_step: dict[str, list[float]] = {}
+    for item, step in rating_items(fw).items():
+        if isinstance(answers.get(item), (int, float)):
+            by_step.setdefault(step, []).append(answers[item])
+    return {step: statistics.fmean(v) for step, v in by_step.items()}
+
+
+def ranked_items(fw: Framework, answers: dict[str, Any]) -> list[tuple[str, int]]:
+    """Rated items, highest first; ties keep the order of the content."""
+    order = list(rating_items(fw))
+    rated = [(i, answers[i]) for i in order if isinstance(answers.get(i), (int, float))]
+    return sorted(rated, key=lambda kv: -kv[1])
+
+
+def strongest_weakest(scores: dict[str, float]) -> tuple[str, str] | None:
+    if not scores:
+        return None
+    ordered = sorted(scores, key=lambda s: scores[s])
+    return ordered[-1], ordered[0]
+
+
+def team_profile(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
+    """Per step: the spread of the participants' own step scores (each person counts once)."""
+    items = rating_items(fw)
+    per_person: dict[Any, dict[str, list[float]]] = {}
+    for r in rows:
+        step = items.get(r["item"])
+        if step is not None and isinstance(r["value"], (int, float)):
+            per_person.setdefault(r["participant"], {}).setdefault(step, []).append(r["value"])
+    out = {}
+    for step in dict.fromkeys(items.values()):
+        out[step] = Stat.of(statistics.fmean(p[step]) for p in per_person.values() if step in p)
+    return out
+
+
+def item_stats(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
+    items = rating_items(fw)
+    values: dict[str, list[float]] = {i: [] for i in items}
+    for r in rows:
+        if r["item"] in values and isinstance(r["value"], (int, float)):
+            values[r["item"]].append(r["value"])
+    return {i: Stat.of(v) for i, v in values.items()}
+
+
+def distribution(fw: Framework, rows: Iterable[dict], step: str) -> dict[int, int]:
+    """How many ratings of each value were given in one step (all its items together)."""
+    items = {i for i, s in rating_items(fw).items() if s == step}
+    scale = fw.scales[fw.item(next(iter(items))).scale]
+    counts = {v: 0 for v in range(scale.min, scale.max + 1)}
+    for r in rows:
+        if r["item"] in items and r["value"] in counts:
+            counts[r["value"]] += 1
+    return counts
+
+
+# ---- pandas: tidy frames for the board, the exports and analysis --------------------------
+
+def ratings_frame(fw: Framework, rows: Iterable[dict]):
+    """One row per rating: participant, step, group, item, value."""
+    import pandas as pd
+
+    items = {item.id: (step.id, item.group) for step in fw.steps for item in step.items if item.kind == "rating"}
+    records = [
+        dict(participant=r["participant"], step=items[r["item"]][0], group=items[r["item"]][1], item=r["item"], value=r["value"])
+        for r in rows
+        if r["item"] in items and isinstance(r["value"], (int, float))
+    ]
+    return pd.DataFrame.from_records(records, columns=["participant", "step", "group", "item", "value"])
+
+
+def step_stats_frame(frame):
+    """Per step: n, mean, sd, min, max of the participants' own step scores."""
+    per_person = frame.groupby(["step", "participant"], sort=False)["value"].mean().reset_index()
+    stats = per_person.groupby("step", sort=False)["value"].agg(["count", "mean", "std", "min", "max"])
+    stats["std"] = stats["std"].fillna(0.0)
+    return stats.rename(columns={"count": "n", "std": "sd"})
+
+
+def self_vs_team_frame(fw: Framework, answers: dict[str, Any], rows: Iterable[dict]):
+    """Per step: one person's score beside the team's mean and spread."""
+    import pandas as pd
+
+    own = own_scores(fw, answers)
+    team = team_profile(fw, rows)
+    return pd.DataFrame(
+        [dict(step=s, title=st.title, own=own.get(s), team_mean=team[s].mean, team_sd=team[s].sd, n=team[s].n)
+         for st in fw.steps if (s := st.id) in team]
+    ).set_index("step")

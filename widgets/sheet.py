@@ -1,0 +1,82 @@
+"""One person's answers to one module: the state that the components view and change.
+
+It validates every answer against the content, saves it through the store (or keeps it in the
+notebook in self-study), and says how saving went. Views observe `answers` and `status`.
+
+Example::
+
+    from slkit.content import get_framework
+    sheet = AnswerSheet(framework=get_framework("five_practices"))
+    sheet.set("mw_voice_purpose", 7)      # self-study: kept in this notebook
+    sheet.status                          # 'local'
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import traitlets as T
+
+from slkit import KitError
+from slkit.store import ModuleClosed, Participant, Store
+
+STATUSES = ("idle", "saving", "saved", "local", "error", "closed")
+
+
+class AnswerSheet(T.HasTraits):
+    framework = T.Any(help="the module's content (slkit.content.Framework)")
+    participant = T.Any(None, allow_none=True, help="who answers; None in self-study")
+    answers = T.Dict(help="item id -> the answer as stored")
+    status = T.Enum(STATUSES, "idle", help="how the last save went")
+    message = T.Unicode("", help="what to tell the person about the last save")
+    pending = T.Dict(help="answers that could not be saved yet, to retry")
+    show_name = T.Bool(False, help="the author chose to show their name with their written answers")
+
+    def __init__(self, store_factory: Callable[[], Store] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self._store_factory = store_factory
+
+    @property
+    def live(self) -> bool:
+        return self.participant is not None
+
+    def bind(self, participant: Participant, store_factory: Callable[[], Store]) -> None:
+        """Attach to a participant and load what they answered before (a reload, another device)."""
+        self._store_factory = store_factory
+        self.participant = participant
+        self.answers = store_factory().answers_of(participant, self.framework.id)
+
+    def get(self, item_id: str, default: Any = None) -> Any:
+        return self.answers.get(item_id, default)
+
+    def set(self, item_id: str, value: Any) -> bool:
+        """Validate and save one answer; False (with `message` set) when it was refused or failed."""
+        return self.set_many({item_id: value})
+
+    def set_many(self, values: dict[str, Any]) -> bool:
+        try:
+            clean = {k: self.framework.validate_value(k, v) for k, v in values.items()}
+        except KitError as e:
+            self.status, self.message = "error", str(e)
+            return False
+        if not self.live:
+            self.answers = {**self.answers, **clean}
+            self.status, self.message = "local", "Kept in this notebook (working on your own)."
+            return True
+        self.status, self.message = "saving", "Saving…"
+        try:
+            self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name)
+        except ModuleClosed as e:
+            self.status, self.message = "closed", str(e)
+            return False
+        except KitError as e:
+            self.pending = {**self.pending, **clean}
+            self.status, self.message = "error", f"Could not save. {e}"
+            return False
+        self.answers = {**self.answers, **clean}
+        self.pending = {k: v for k, v in self.pending.items() if k not in clean}
+        self.status, self.message = "saved", "Saved."
+        return True
+
+    def retry(self) -> bool:
+        return self.set_many(dict(self.pending)) if self.pending else True

@@ -1,0 +1,32 @@
+"""A download link for a file made on the spot (e.g. one's own results as HTML).
+
+The file travels inside the link (a data: address), so it works offline and needs no server
+route.
+
+Example::
+
+    DownloadLink("my-results.html", lambda: "<html>...</html>")
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Callable
+
+import ipywidgets as W
+
+from . import page as P
+
+
+class DownloadLink(W.HTML):
+    def __init__(self, filename: str, make: Callable[[], str], label: str = "Download your results", **kwargs):
+        self.filename, self._make, self.label = filename, make, label
+        super().__init__(**kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        payload = base64.b64encode(self._make().encode("utf-8")).decode("ascii")
+        self.value = (
+            f'<div class="slk"><a class="download" download="{P.esc(self.filename)}" '
+            f'href="data:text/html;charset=utf-8;base64,{payload}">⬇ {P.esc(self.label)}</a></div>'
+        )

@@ -1,0 +1,77 @@
+"""A step-by-step flow: progress, Back and Next; every step's widgets stay alive, so answers stay.
+
+A step may be a widget or a function that builds one when the step is first shown (charts
+load only when someone gets there). Before leaving a step, its pending text is saved.
+
+Example::
+
+    flow = StepFlow([("Model the Way", grid1), ("Your profile", lambda: profile_view())])
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence, Union
+
+import ipywidgets as W
+
+from . import page as P
+
+StepBody = Union[W.Widget, Callable[[], W.Widget]]
+
+
+def _commit_all(widget: W.Widget) -> bool:
+    """Save pending text in every field under `widget`; False if one was refused."""
+    ok = True
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        commit = getattr(w, "commit", None)
+        if callable(commit) and not isinstance(w, StepFlow):
+            ok = commit() and ok
+        stack.extend(getattr(w, "children", ()))
+    return ok
+
+
+class StepFlow(W.VBox):
+    def __init__(self, steps: Sequence[tuple[str, StepBody]], **kwargs):
+        self.titles = [t for t, _ in steps]
+        self._bodies: list[StepBody] = [b for _, b in steps]
+        self._built: dict[int, W.Widget] = {}
+        self.index = 0
+        self.header = W.HTML()
+        self.progress = W.IntProgress(min=0, max=len(steps), value=1, layout=W.Layout(width="100%", height="10px"))
+        self.holder = W.VBox()
+        self.back = W.Button(description="Back", icon="arrow-left")
+        self.next = W.Button(description="Next", icon="arrow-right", button_style="primary")
+        for b in (self.back, self.next):
+            b.add_class("slk-button")
+        self.back.on_click(lambda _b: self.go(self.index - 1))
+        self.next.on_click(lambda _b: self.go(self.index + 1))
+        nav = W.HBox([self.back, self.next], layout=W.Layout(justify_content="space-between", margin="16px 0"))
+        super().__init__([self.header, self.progress, self.holder, nav], **kwargs)
+        self.show(0)
+
+    def body(self, i: int) -> W.Widget:
+        if i not in self._built:
+            b = self._bodies[i]
+            self._built[i] = b if isinstance(b, W.Widget) else b()
+        return self._built[i]
+
+    def go(self, i: int) -> None:
+        if not 0 <= i < len(self.titles):
+            return
+        _commit_all(self.holder)
+        self.show(i)
+
+    def show(self, i: int) -> None:
+        self.index = i
+        n = len(self.titles)
+        self.header.value = f'<div class="slk"><p class="muted">Step {i + 1} of {n}</p><h2>{P.esc(self.titles[i])}</h2></div>'
+        self.progress.value = i + 1
+        body = self.body(i)
+        refresh = getattr(body, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.holder.children = [body]
+        self.back.disabled = i == 0
+        self.next.disabled = i == n - 1

@@ -1,0 +1,105 @@
+"""Profiles for modules rated on a scale: one's own, and the team's beside it.
+
+Example::
+
+    OwnProfile(framework, sheet)                  # score per step, strongest and weakest, ranked items
+    TeamProfile(framework, sheet, code="K7M2QX")  # behind the anonymity rule
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from slkit import aggregate as A
+from slkit import charts
+from slkit.content import Framework
+from slkit.report import personal_report_html
+
+from . import page as P
+from .sheet import AnswerSheet
+from .widget_chart import Chart
+from .widget_download import DownloadLink
+from .widget_team import TeamPanel
+
+
+def _scale(fw: Framework) -> tuple[int, int]:
+    scale = next(iter(fw.scales.values()))
+    return scale.min, scale.max
+
+
+def _rated_steps(fw: Framework):
+    steps = set(A.rating_items(fw).values())
+    return [s for s in fw.steps if s.id in steps]
+
+
+class OwnProfile(W.VBox):
+    """Refreshed each time its step is shown, so it reflects the latest ratings."""
+
+    def __init__(self, framework: Framework, sheet: AnswerSheet, **kwargs):
+        self.framework, self.sheet = framework, sheet
+        self.summary = W.HTML()
+        self.chart = Chart()
+        self.ranked = W.HTML()
+        self.download = DownloadLink(f"{framework.id}-my-results.html", lambda: personal_report_html(framework, sheet.answers))
+        super().__init__([self.summary, self.chart, self.ranked, self.download], **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        fw = self.framework
+        scores = A.own_scores(fw, self.sheet.answers)
+        steps = _rated_steps(fw)
+        missing = sum(1 for i in A.rating_items(fw) if i not in self.sheet.answers)
+        if not scores:
+            self.summary.value = P.block("<p>Rate the behaviours in the earlier steps to see your profile here.</p>").value
+            self.chart.outputs, self.ranked.value = (), ""
+            return
+        strongest, weakest = A.strongest_weakest(scores)
+        title = {s.id: s.title for s in steps}
+        note = f"<p class='muted'>{missing} behaviours not rated yet; they are left out.</p>" if missing else ""
+        self.summary.value = P.block(
+            f"<p>Your strongest practice: <b>{P.esc(title[strongest])}</b> ({scores[strongest]:.1f}). "
+            f"Most room to grow: <b>{P.esc(title[weakest])}</b> ({scores[weakest]:.1f}).</p>{note}"
+        ).value
+        shown = [s for s in steps if s.id in scores]
+        self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, _scale(fw), title="Your score per practice"))
+        ranked = A.ranked_items(fw, self.sheet.answers)
+
+        def lst(pairs):
+            return "".join(f"<li>{P.esc(fw.item(i).text)} <b>{v}</b></li>" for i, v in pairs)
+
+        self.ranked.value = P.block(
+            f"<h3>Your five highest</h3><ol>{lst(ranked[:5])}</ol><h3>Your five lowest</h3><ol>{lst(ranked[-5:][::-1])}</ol>"
+        ).value
+        self.download.refresh()
+
+
+class TeamProfile(TeamPanel):
+    """The team's mean and spread per step beside one's own, and how the ratings spread."""
+
+    def __init__(self, framework: Framework, sheet: AnswerSheet, code: str | None, **kwargs):
+        self.sheet = sheet
+        super().__init__(framework, code, render=self.render, **kwargs)
+        self.refresh()
+
+    def render(self, rows: list[dict]) -> W.Widget:
+        fw = self.framework
+        steps = _rated_steps(fw)
+        team = A.team_profile(fw, rows)
+        own = A.own_scores(fw, self.sheet.answers)
+        labels = [s.title for s in steps]
+        profile = charts.profile_figure(
+            labels, [own.get(s.id) for s in steps], [team[s.id] for s in steps], _scale(fw), title="You and the team",
+        )
+        spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], _scale(fw), title="How the team rated (number of ratings)")
+        table_rows = "".join(
+            f"<tr data-step='{s.id}'><td>{P.esc(s.title)}</td><td class='own'>{'' if s.id not in own else f'{own[s.id]:.1f}'}</td>"
+            f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>±{team[s.id].sd:.1f}</td>"
+            f"<td class='range'>{team[s.id].min:.1f}–{team[s.id].max:.1f}</td></tr>"
+            for s in steps if team[s.id].n
+        )
+        widest = max((s for s in steps if team[s.id].n), key=lambda s: team[s.id].sd or 0)
+        table = P.block(
+            "<table class='team-table'><tr><th>Practice</th><th>You</th><th>Team mean</th><th>Spread</th><th>Range</th></tr>"
+            f"{table_rows}</table><p>The team disagrees most on <b>{P.esc(widest.title)}</b>: worth a conversation.</p>"
+        )
+        return W.VBox([Chart(profile), table, Chart(spread)])

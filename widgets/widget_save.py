@@ -1,0 +1,41 @@
+"""The save bar: saving…, saved, could not save (try again), module closed.
+
+Example::
+
+    bar = SaveBar(sheet)     # follows sheet.status and sheet.message
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from . import page as P
+from .sheet import AnswerSheet
+
+STYLE = {
+    "idle": ("muted", ""),
+    "saving": ("muted", "⏳"),
+    "saved": ("ok", "✓"),
+    "local": ("muted", "✓"),
+    "error": ("error", "⚠"),
+    "closed": ("error", "🔒"),
+}
+
+
+class SaveBar(W.HBox):
+    def __init__(self, sheet: AnswerSheet, **kwargs):
+        self.sheet = sheet
+        self.label = W.HTML()
+        self.retry_button = W.Button(description="Try again", icon="refresh", layout=W.Layout(display="none"))
+        self.retry_button.on_click(lambda _b: sheet.retry())
+        super().__init__([self.label, self.retry_button], layout=W.Layout(align_items="center", min_height="2.2em"), **kwargs)
+        sheet.observe(lambda _c: self.update(), names=["status", "message", "pending"])
+        self.update()
+
+    def update(self) -> None:
+        kind, icon = STYLE[self.sheet.status]
+        text = f"{icon} {self.sheet.message}".strip()
+        cls = {"ok": "msg-ok", "error": "msg-error"}.get(kind, "muted")
+        self.label.value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar">{P.esc(text)}</span></div>' if text else ""
+        show_retry = self.sheet.status == "error" and bool(self.sheet.pending)
+        self.retry_button.layout.display = "" if show_retry else "none"
