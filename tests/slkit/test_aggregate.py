@@ -1,0 +1,87 @@
+"""Aggregates: the plain-Python figures a participant sees equal the pandas figures."""
+
+import statistics
+
+import pytest
+
+from slkit import aggregate as A
+from slkit.content import get_framework
+
+FW = get_framework("five_practices")
+PRACTICES = [s for s in FW.steps if s.id != "commitments"]
+
+
+def rows_for(people: dict[int, dict[str, int]]) -> list[dict]:
+    return [dict(participant=p, item=i, value=v) for p, answers in people.items() for i, v in answers.items()]
+
+
+def full(person: int) -> dict[str, int]:
+    return {item.id: 1 + (person * 5 + k * 3 + j) % 10 for k, s in enumerate(PRACTICES) for j, item in enumerate(s.items)}
+
+
+def test_stat_of_values():
+    s = A.Stat.of([2, 4, 9])
+    assert (s.n, s.mean, s.min, s.max) == (3, 5.0, 2, 9)
+    assert s.sd == pytest.approx(statistics.stdev([2, 4, 9]))
+    assert A.Stat.of([7]).sd == 0.0
+    assert A.Stat.of([]) == A.Stat(0, None, None, None, None)
+
+
+def test_own_scores_strongest_weakest_and_ranking():
+    answers = {PRACTICES[0].items[0].id: 10, PRACTICES[0].items[1].id: 8, PRACTICES[3].items[0].id: 2, "commitment_1": "text"}
+    scores = A.own_scores(FW, answers)
+    assert scores == {PRACTICES[0].id: 9.0, PRACTICES[3].id: 2.0}
+    assert A.strongest_weakest(scores) == (PRACTICES[0].id, PRACTICES[3].id)
+    assert A.ranked_items(FW, answers) == [(PRACTICES[0].items[0].id, 10), (PRACTICES[0].items[1].id, 8), (PRACTICES[3].items[0].id, 2)]
+    assert A.strongest_weakest({}) is None
+
+
+def test_team_profile_counts_each_person_once_per_practice():
+    people = {1: full(1), 2: full(2), 3: {PRACTICES[0].items[0].id: 10}}  # person 3 answered one item
+    team = A.team_profile(FW, rows_for(people))
+    first = [statistics.fmean(full(p)[i.id] for i in PRACTICES[0].items) for p in (1, 2)] + [10]
+    assert team[PRACTICES[0].id].n == 3
+    assert team[PRACTICES[0].id].mean == pytest.approx(statistics.fmean(first))
+    assert team[PRACTICES[0].id].sd == pytest.approx(statistics.stdev(first))
+    assert team[PRACTICES[1].id].n == 2
+
+
+def test_plain_and_pandas_figures_agree():
+    people = {p: full(p) for p in range(1, 8)}
+    rows = rows_for(people)
+    plain = A.team_profile(FW, rows)
+    frame = A.step_stats_frame(A.ratings_frame(FW, rows))
+    for step, stat in plain.items():
+        assert frame.loc[step, "n"] == stat.n
+        assert frame.loc[step, "mean"] == pytest.approx(stat.mean)
+        assert frame.loc[step, "sd"] == pytest.approx(stat.sd)
+        assert (frame.loc[step, "min"], frame.loc[step, "max"]) == (stat.min, stat.max)
+    items = A.item_stats(FW, rows)
+    assert items[PRACTICES[2].items[4].id].mean == pytest.approx(statistics.fmean(full(p)[PRACTICES[2].items[4].id] for p in people))
+
+
+def test_self_vs_team_frame():
+    rows = rows_for({1: full(1), 2: full(2)})
+    frame = A.self_vs_team_frame(FW, full(1), rows)
+    assert list(frame.index) == [s.id for s in PRACTICES]
+    assert frame.loc[PRACTICES[0].id, "own"] == pytest.approx(A.own_scores(FW, full(1))[PRACTICES[0].id])
+    assert (frame["n"] == 2).all()
+
+
+def test_distribution_counts_every_rating_of_a_practice():
+    rows = rows_for({1: full(1), 2: full(2)})
+    dist = A.distribution(FW, rows, PRACTICES[1].id)
+    assert sorted(dist) == list(range(1, 11))
+    assert sum(dist.values()) == 2 * len(PRACTICES[1].items)
+    assert dist[full(1)[PRACTICES[1].items[0].id]] >= 1
+
+
+@pytest.mark.parametrize("n, threshold, visible", [(0, 3, False), (2, 3, False), (3, 3, True), (4, 3, True), (1, 1, True), (0, 0, False)])
+def test_the_anonymity_rule(n, threshold, visible):
+    assert A.team_visible(n, threshold) is visible
+
+
+def test_respondents_counts_distinct_people_for_the_given_items():
+    rows = rows_for({1: {"mw_voice_purpose": 3}, 2: {"commitment_1": "x"}})
+    assert A.respondents(rows) == 2
+    assert A.respondents(rows, A.rating_items(FW)) == 1

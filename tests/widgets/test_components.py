@@ -1,0 +1,288 @@
+"""The shared components, driven from Python as a person would use them (no kernel, no browser)."""
+
+import base64
+import datetime as dt
+import re
+
+import ipywidgets as W
+import pytest
+
+from slkit import aggregate as A
+from slkit.content import get_framework
+from slkit.store import StoreUnavailable
+from widgets.sheet import AnswerSheet
+from widgets.widget_action import ActionPlan
+from widgets.widget_choice import ChoiceList
+from widgets.widget_download import DownloadLink
+from widgets.widget_flow import StepFlow
+from widgets.widget_join import JoinPanel
+from widgets.widget_module import ModulePage
+from widgets.widget_profile import OwnProfile, TeamProfile
+from widgets.widget_rating import RatingGrid, RatingScale
+from widgets.widget_save import SaveBar
+from widgets.widget_team import TeamPanel
+from widgets.widget_text import DateEntry, TextEntry
+
+FP = get_framework("five_practices")
+PF = get_framework("purpose_first")
+FIRST = FP.steps[0]
+
+
+@pytest.fixture
+def live(kit_store):
+    """A session, a participant, and a sheet bound to them."""
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code)
+    sheet = AnswerSheet(framework=FP)
+    sheet.bind(p, lambda: kit_store)
+    return s, p, sheet
+
+
+def test_self_study_keeps_answers_in_the_notebook():
+    sheet = AnswerSheet(framework=FP)
+    assert sheet.set("mw_voice_purpose", 7) and sheet.status == "local"
+    assert sheet.answers == {"mw_voice_purpose": 7}
+    assert not sheet.set("mw_voice_purpose", 12) and sheet.status == "error" and "from 1 to 10" in sheet.message
+    assert sheet.answers == {"mw_voice_purpose": 7}
+
+
+def test_live_answers_are_saved_and_said_so_only_after_the_commit(kit_store, live):
+    s, p, sheet = live
+    bar = SaveBar(sheet)
+    assert sheet.set("mw_voice_purpose", 6)
+    assert sheet.status == "saved" and "Saved." in bar.label.value
+    assert kit_store.answers_of(p, "five_practices") == {"mw_voice_purpose": 6}
+
+
+def test_an_unreachable_store_offers_a_retry_and_loses_nothing(kit_store, live):
+    s, p, sheet = live
+    bar = SaveBar(sheet)
+
+    class Down:
+        def save_answers(self, *a, **k):
+            raise StoreUnavailable("The workshop store cannot be reached right now; nothing was saved.")
+
+    sheet._store_factory = lambda: Down()
+    assert not sheet.set("mw_voice_purpose", 4)
+    assert sheet.status == "error" and sheet.pending == {"mw_voice_purpose": 4}
+    assert bar.retry_button.layout.display == "" and "Could not save" in bar.label.value
+    sheet._store_factory = lambda: kit_store
+    bar.retry_button.click()
+    assert sheet.status == "saved" and sheet.pending == {} and bar.retry_button.layout.display == "none"
+    assert kit_store.answers_of(p, "five_practices") == {"mw_voice_purpose": 4}
+
+
+def test_a_closed_module_says_so(kit_store, live):
+    s, p, sheet = live
+    kit_store.set_module_state(s.code, "five_practices", is_open=False)
+    assert not sheet.set("mw_voice_purpose", 4)
+    assert sheet.status == "closed" and "closed by the facilitator" in sheet.message
+    assert sheet.pending == {}  # nothing to retry
+
+
+def test_rating_scale_saves_a_click_and_shows_what_is_stored(kit_store, live):
+    s, p, sheet = live
+    scale = RatingScale(FP, FIRST.items[0], sheet)
+    assert scale.buttons.value is None and len(scale.buttons.options) == 10
+    scale.buttons.value = 8
+    assert kit_store.answers_of(p, "five_practices")[FIRST.items[0].id] == 8
+    kit_store.set_module_state(s.code, "five_practices", is_open=False)
+    scale.buttons.value = 2  # refused: the buttons go back to what is stored
+    assert scale.buttons.value == 8
+
+
+def test_rating_grid_groups_a_practice_and_restores_answers_on_resume(kit_store, live):
+    s, p, sheet = live
+    sheet.set(FIRST.items[4].id, 3)
+    grid = RatingGrid(FP, FIRST, AnswerSheet(framework=FP))
+    assert grid.answered() == 0 and len(grid.scales) == 6
+    headings = [c.value for c in grid.children if isinstance(c, W.HTML) and "<h3>" in c.value]
+    assert [re.sub("<.*?>", "", h) for h in headings] == [g.title for g in FIRST.groups]
+    again = AnswerSheet(framework=FP)
+    grid = RatingGrid(FP, FIRST, again)
+    again.bind(kit_store.resume(s.code, token=p.token), lambda: kit_store)
+    assert grid.answered() == 1 and grid.scales[4].buttons.value == 3
+
+
+def test_text_entry_counts_refuses_and_keeps_what_was_typed(kit_store, live):
+    s, p, sheet = live
+    entry = TextEntry(FP.item("commitment_1"), sheet)
+    entry.input.value = "x" * 201
+    assert "201 / 200" in entry.counter.value and "too long" in entry.counter.value
+    assert not entry.commit() and "limit is 200" in sheet.message
+    assert entry.input.value == "x" * 201  # not lost
+    entry.input.value = "<script>alert('x')</script> Post weekly 🚀"
+    assert entry.commit()
+    assert kit_store.answers_of(p, "five_practices")["commitment_1"] == "<script>alert('x')</script> Post weekly 🚀"
+    entry.input.value = ""
+    assert not entry.commit() and "empty" in sheet.message  # a required text cannot be emptied
+
+
+def test_date_entry_saves_an_iso_date(kit_store, live):
+    s, p, sheet = live
+    d = DateEntry(FP.item("commitment_1_date"), sheet)
+    d.input.value = dt.date(2026, 12, 24)
+    assert kit_store.answers_of(p, "five_practices")["commitment_1_date"] == "2026-12-24"
+
+
+def test_choice_list_enforces_its_limit():
+    sheet = AnswerSheet(framework=PF)
+    choice = ChoiceList(PF.item("channels"), sheet)
+    ids = PF.item("channels").option_ids()
+    for oid in ids[:4]:
+        choice.boxes[oid].value = True
+    assert sheet.answers["channels"] == ids[:4]
+    choice.boxes[ids[4]].value = True
+    assert choice.boxes[ids[4]].value is False and "at most 4" in choice.note.value
+    assert sheet.answers["channels"] == ids[:4]
+
+
+def test_step_flow_keeps_answers_builds_lazily_and_saves_text_on_leaving():
+    sheet = AnswerSheet(framework=FP)
+    built = []
+
+    def later():
+        built.append(1)
+        return W.HTML("later")
+
+    entry = TextEntry(FP.item("commitment_1"), sheet)
+    grid = RatingGrid(FP, FIRST, sheet)
+    flow = StepFlow([("Rate", grid), ("Write", entry), ("Later", later)])
+    assert flow.back.disabled and "Step 1 of 3" in flow.header.value and built == []
+    grid.scales[0].buttons.value = 5
+    flow.next.click()
+    entry.input.value = "Weekly post"
+    flow.next.click()  # leaving the step saves the typed text
+    assert sheet.answers["commitment_1"] == "Weekly post" and built == [1] and flow.next.disabled
+    flow.back.click()
+    flow.back.click()
+    assert flow.holder.children[0] is grid and grid.scales[0].buttons.value == 5
+    flow.go(2)
+    flow.go(2)
+    assert built == [1]
+
+
+def test_team_panel_waits_for_the_threshold(kit_store):
+    s = kit_store.create_session("Team", threshold=3)
+    panel = TeamPanel(FP, s.code, render=lambda rows: W.HTML(f"{len(rows)} rows"), store_factory=lambda: kit_store)
+    for i in range(3):
+        panel.refresh()
+        assert not panel.visible and f"{i} of 3 answers so far" in panel.status.value and panel.body.children == ()
+        p = kit_store.join(s.code)
+        kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5, "commitment_1": "x"})
+    panel.refresh()
+    assert panel.visible and panel.body.children[0].value == "6 rows"
+
+
+def test_team_panel_in_self_study_explains_itself():
+    panel = TeamPanel(FP, None, render=lambda rows: W.HTML(""))
+    panel.refresh()
+    assert "need a live session" in panel.status.value
+
+
+def test_team_profile_shows_mean_spread_and_own(kit_store, live):
+    s, p, sheet = live
+    people = []
+    for k, rating in enumerate([2, 6, 10]):
+        q = p if k == 0 else kit_store.join(s.code)
+        kit_store.save_answers(q, "five_practices", {i.id: rating for i in FIRST.items})
+        people.append(rating)
+    sheet.bind(p, lambda: kit_store)
+    view = TeamProfile(FP, sheet, s.code, store_factory=lambda: kit_store)
+    table = view.body.children[0].children[1].value
+    row = re.search(rf"<tr data-step='{FIRST.id}'>(.*?)</tr>", table).group(1)
+    assert "<td class='own'>2.0</td>" in row and "<td class='mean'>6.0</td>" in row and "<td class='sd'>±4.0</td>" in row
+
+
+def test_own_profile_and_its_download(live):
+    s, p, sheet = live
+    for j, item in enumerate(FIRST.items):
+        sheet.set(item.id, 9)
+    sheet.set(FP.steps[1].items[0].id, 2)
+    profile = OwnProfile(FP, sheet)
+    assert "strongest practice: <b>Model the Way</b> (9.0)" in profile.summary.value
+    assert "Most room to grow: <b>Inspire a Shared Vision</b> (2.0)" in profile.summary.value
+    assert "23 behaviours not rated yet" in profile.summary.value
+    href = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', profile.download.value).group(1)
+    html = base64.b64decode(href).decode()
+    assert "Model the Way" in html and "<script" not in html
+
+
+def test_own_profile_with_no_ratings_says_what_to_do():
+    profile = OwnProfile(FP, AnswerSheet(framework=FP))
+    assert "Rate the behaviours" in profile.summary.value
+
+
+def test_personal_report_escapes_typed_text():
+    sheet = AnswerSheet(framework=FP)
+    sheet.set("commitment_1", "<img src=x onerror=alert(1)>")
+    link = DownloadLink("x.html", lambda: __import__("slkit.report", fromlist=["x"]).personal_report_html(FP, sheet.answers))
+    html = base64.b64decode(re.search(r"base64,([^\"]+)", link.value).group(1)).decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
+
+
+def test_action_plan_names_the_weakest_practices(live):
+    s, p, sheet = live
+    for k, step in enumerate(FP.steps[:5]):
+        sheet.set(step.items[0].id, 10 - k)
+    plan = ActionPlan(FP, FP.steps[-1], sheet)
+    assert "Encourage the Heart</b> and <b>Enable Others to Act" in plan.hint.value
+    assert len(plan.entries) == 9
+
+
+class TestJoinPanel:
+    def ready(self):
+        got = []
+        return got, lambda participant, show_name: got.append((participant, show_name))
+
+    def test_no_session_is_self_study(self, kit_store):
+        got, cb = self.ready()
+        panel = JoinPanel(None, on_ready=cb, store_factory=lambda: kit_store)
+        assert got == [(None, False)] and "working on your own" in panel.status.value
+
+    def test_unknown_session_stops_with_a_message(self, kit_store):
+        got, cb = self.ready()
+        panel = JoinPanel("ZZZZZZ", on_ready=cb, store_factory=lambda: kit_store)
+        assert got == [] and "no session with the code ZZZZZZ" in panel.status.value
+
+    def test_start_with_a_name_and_the_choice_to_show_it(self, kit_store):
+        s = kit_store.create_session("Team")
+        got, cb = self.ready()
+        panel = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
+        panel.name_input.value = "n" * 61
+        assert not panel.start() and "limit is 60" in panel.status.value and got == []
+        panel.name_input.value = "Åse"
+        panel.show_name.value = True
+        assert panel.start()
+        (p, show), = got
+        assert p.display_name == "Åse" and show is True
+        assert p.personal_code[:4] in panel.status.value
+
+    def test_resume_by_token_and_by_personal_code(self, kit_store):
+        s = kit_store.create_session("Team")
+        p = kit_store.join(s.code)
+        got, cb = self.ready()
+        JoinPanel(s.code, token=p.token, on_ready=cb, store_factory=lambda: kit_store)
+        assert got[0][0].id == p.id
+        got, cb = self.ready()
+        panel = JoinPanel(s.code, token="forged-token", on_ready=cb, store_factory=lambda: kit_store)
+        assert got == [] and "resume link does not belong" in panel.status.value
+        panel.code_input.value = "WRONG-CODE"
+        assert not panel.resume() and got == []
+        panel.code_input.value = p.personal_code.lower()
+        assert panel.resume() and got[0][0].id == p.id
+
+
+def test_module_page_resumes_and_builds_its_steps(kit_store):
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code)
+    kit_store.save_answers(p, "five_practices", {FIRST.items[0].id: 7})
+    page = ModulePage("five_practices", s.code, p.token, store_factory=lambda: kit_store)
+    page.run([(FIRST.title, lambda: RatingGrid(page.framework, FIRST, page.sheet))])
+    assert page.flow is not None and page.code == s.code
+    assert page.flow.holder.children[0].scales[0].buttons.value == 7
+    waiting = ModulePage("five_practices", s.code, store_factory=lambda: kit_store)
+    waiting.run([(FIRST.title, lambda: RatingGrid(waiting.framework, FIRST, waiting.sheet))])
+    assert waiting.flow is None  # not before joining
+    waiting.join.start()
+    assert waiting.flow is not None and waiting.sheet.participant is not None
