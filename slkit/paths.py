@@ -8,7 +8,7 @@ from pathlib import Path
 KIT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SLKIT_DATA_DIR", KIT_ROOT / "data"))
 FRAMEWORKS_DIR = Path(os.environ.get("SLKIT_FRAMEWORKS_DIR", KIT_ROOT / "data" / "frameworks"))
-WORKSHOPS_DIR = KIT_ROOT / "workshops"
+WORKSHOPS_DIR = Path(os.environ.get("SLKIT_WORKSHOPS_DIR", KIT_ROOT / "workshops"))
 
 DATABASE_URL_ENV = "SLKIT_DATABASE_URL"
 

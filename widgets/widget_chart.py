@@ -1,7 +1,9 @@
-"""A plotly figure in a page, sent as data to the renderer the page already has.
+"""A plotly chart in a page; plotly.js is loaded only when a chart is shown.
 
-No FigureWidget (it costs a kernel ~60 MB and sends plotly.js again with every figure), and no
-plotly.io (its import is slow): just the figure's JSON.
+In Voila the kit's server does not ship plotly's JupyterLab extension with every page (4.8 MB
+that most pages never use). A chart is a placeholder plus a small script that loads the
+kit's local copy of plotly.js once per browser (cached afterwards; never from the internet)
+and draws the figure. In JupyterLab (self-study) the figure goes to plotly's own renderer.
 
 Example::
 
@@ -10,20 +12,36 @@ Example::
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import ipywidgets as W
 
 from slkit.charts import mime_bundle
 
+from . import page as P
 
-class Chart(W.Output):
-    def __init__(self, fig=None, **kwargs):
-        super().__init__(**kwargs)
-        if fig is not None:
-            self.show(fig)
+PLOTLY_URL = "slkit/static/plotly.min.js"  # below the server's base URL; see slkit/server.py
 
-    def show(self, fig) -> None:
-        self.outputs = ()
-        self.append_display_data(_Raw(mime_bundle(fig)))
+_DRAW = """(function () {
+  var spec = %(spec)s, id = %(id)s;
+  function base() {
+    try { return JSON.parse(document.getElementById('jupyter-config-data').textContent).baseUrl || '/'; }
+    catch (e) { return '/'; }
+  }
+  if (!window.Plotly && !document.getElementById('slk-plotly')) {
+    var s = document.createElement('script'), amd = window.define;
+    s.id = 'slk-plotly'; s.src = base() + %(url)s;
+    window.define = undefined;  /* plotly.js is UMD: make it a global, not an AMD module */
+    s.onload = s.onerror = function () { window.define = amd; };
+    document.head.appendChild(s);
+  }
+  (function draw(n) {
+    var el = document.getElementById(id);
+    if (!el || !window.Plotly) { if (n < 600) setTimeout(function () { draw(n + 1); }, 50); return; }
+    window.Plotly.react(el, spec.data, spec.layout, spec.config);
+  })(0);
+})();"""
 
 
 class _Raw:
@@ -34,3 +52,33 @@ class _Raw:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.bundle
+
+
+class Chart(W.VBox):
+    def __init__(self, spec: dict | None = None, **kwargs):
+        self.id = f"slk-chart-{uuid.uuid4().hex[:12]}"
+        self.placeholder = W.HTML()
+        self.output = W.Output()
+        super().__init__([self.placeholder, self.output], **kwargs)
+        self.spec: dict | None = None
+        if spec is not None:
+            self.show(spec)
+
+    def show(self, spec: dict) -> None:
+        self.spec = spec
+        self.output.outputs = ()
+        if not P.in_voila():
+            self.placeholder.value = ""
+            self.output.append_display_data(_Raw(mime_bundle(spec)))
+            return
+        from IPython.display import Javascript
+
+        height = spec["layout"].get("height", 400)
+        self.placeholder.value = f'<div id="{self.id}" class="slk-chart" style="width:100%;min-height:{height}px"></div>'
+        self.output.layout.display = "none"
+        self.output.append_display_data(Javascript(_DRAW % {"spec": json.dumps(spec), "id": json.dumps(self.id), "url": json.dumps(PLOTLY_URL)}))
+
+    def clear(self) -> None:
+        self.spec = None
+        self.placeholder.value = ""
+        self.output.outputs = ()

@@ -51,7 +51,8 @@ class OwnProfile(W.VBox):
         missing = sum(1 for i in A.rating_items(fw) if i not in self.sheet.answers)
         if not scores:
             self.summary.value = P.block("<p>Rate the behaviours in the earlier steps to see your profile here.</p>").value
-            self.chart.outputs, self.ranked.value = (), ""
+            self.chart.clear()
+            self.ranked.value = ""
             return
         strongest, weakest = A.strongest_weakest(scores)
         title = {s.id: s.title for s in steps}

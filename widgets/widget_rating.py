@@ -33,8 +33,12 @@ class RatingScale(W.VBox):
         self.add_class("slk-rating")
         self._syncing = False
         self.buttons.observe(self._changed, "value")
-        sheet.observe(lambda _c: self.sync(), "answers")
+        sheet.observe(self._answers_changed, "answers")
         self.sync()
+
+    def _answers_changed(self, change) -> None:
+        if change["old"].get(self.item.id) != change["new"].get(self.item.id):
+            self.sync()
 
     def _changed(self, change) -> None:
         if self._syncing or change["new"] is None:

@@ -8,97 +8,17 @@ Without Chromium or Playwright these tests skip with the reason, except under CI
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
+from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, start_server, stop_server
 from slkit.paths import KIT_ROOT
 from slkit.sessions import facilitator_link, join_link, participant_link
-from slkit.store import Store
 from tests.conftest import missing
 
 ARTIFACTS = KIT_ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 PAGE_TIMEOUT_MS = 90_000  # a kernel starts per page; a loaded CI machine is slow
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("SLKIT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class KitServer:
-    base_url: str
-    server_key: str
-    database_url: str
-    process: subprocess.Popen
-    log_path: Path
-
-    def store(self) -> Store:
-        return Store(self.database_url)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def start_server(tmp_dir: Path, *extra: str, env: dict | None = None) -> KitServer:
-    port = free_port()
-    db = f"sqlite:///{tmp_dir / 'kit.sqlite3'}"
-    log_path = tmp_dir / "serve.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slkit", "serve", "--port", str(port), "--database-url", db, *extra],
-        cwd=KIT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    key = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"slkit serve exited with {proc.returncode}:\n{log_path.read_text()}")
-        text = log_path.read_text(errors="replace")
-        m = re.search(r"facilitator\.ipynb\?key=([\w\-]+)", text)
-        key = m.group(1) if m else None
-        if key:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return KitServer(f"http://127.0.0.1:{port}", key, db, proc, log_path)
-            except OSError:
-                pass
-        time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError(f"slkit serve did not start in 60 s:\n{log_path.read_text()}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

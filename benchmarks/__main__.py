@@ -1,0 +1,290 @@
+"""Measure the kit's pages against the floor (a Voila page with one button), in one run.
+
+    python -m benchmarks            # 5 loads a page, bursts of 10 and 30, 200 store writers
+    python -m benchmarks --quick    # 1 load a page, a burst of 3, 20 writers: CI keeps it from rotting
+
+Prints a table and writes JSON (benchmarks/results/latest.json unless --out). It judges nothing:
+the targets are in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from slkit.content import get_framework
+from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
+from slkit.sessions import facilitator_link, participant_link
+
+HERE = Path(__file__).resolve().parent
+FIVE = get_framework("five_practices")
+
+
+@dataclass
+class Load:
+    page: str
+    seconds_to_widget: float
+    kernel_cpu_first_screen: float
+    kernel_cpu_visit: float | None
+    kernel_pss_mb: float
+    bytes_received: int
+    plotly_bytes: int
+    websocket_bytes: int
+
+
+@dataclass
+class PageSpec:
+    name: str
+    url: str
+    ready: str  # what a person sees as the first interactive widget (a Playwright selector)
+    server: object
+    visit: object = None  # a function(page) that goes through the whole page, or None
+
+
+@dataclass
+class Results:
+    machine: dict = field(default_factory=dict)
+    loads: list = field(default_factory=list)
+    bursts: list = field(default_factory=list)
+    closed_tabs: dict = field(default_factory=dict)
+    store: dict = field(default_factory=dict)
+
+
+def start_stock_voila(tmp: Path) -> KitServer:
+    """The floor runs on Voila as installed, with its defaults: the stack's baseline."""
+    import socket
+    import subprocess
+
+    port = free_port()
+    log = tmp / "voila.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", str(HERE / "floor")],
+        stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return KitServer(f"http://127.0.0.1:{port}", "", "", proc, log)
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError(f"voila did not start:\n{log.read_text()}")
+
+
+def five_practices_visit(pg) -> None:
+    """Join, rate every behaviour, see one's profile and the team view."""
+    pg.get_by_role("button", name="Start").click()
+    practices = [s for s in FIVE.steps if s.id != "commitments"]
+    for k, step in enumerate(practices):
+        pg.get_by_role("heading", name=step.title, exact=True).wait_for()
+        for i, _item in enumerate(step.items):
+            pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(1 + (i + k) % 10), exact=True).click()
+        pg.locator(".savebar", has_text="Saved").wait_for()
+        pg.get_by_role("button", name="Next").click()
+    pg.get_by_role("heading", name="Your profile", exact=True).wait_for()
+    pg.locator("text=Your strongest practice").wait_for()
+    pg.get_by_role("button", name="Next").click()
+    pg.get_by_role("heading", name="The team", exact=True).wait_for()
+    pg.locator(".waiting, .team-table").first.wait_for()
+
+
+def measure(browser, spec: PageSpec) -> Load:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.set_default_timeout(120_000)
+    pg = ctx.new_page()
+    http = {"all": 0, "plotly": 0}
+    ws_bytes = [0]
+
+    def on_finished(req):
+        try:
+            sizes = req.sizes()
+        except Exception:  # noqa: BLE001 - a request that vanished counts as nothing
+            return
+        n = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        http["all"] += n
+        if "plotly" in req.url:
+            http["plotly"] += n
+
+    pg.on("requestfinished", on_finished)
+    pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload))))
+    before = {p.pid for p in kernel_processes(spec.server)}
+    t0 = time.perf_counter()
+    pg.goto(spec.url, wait_until="commit")
+    pg.locator(spec.ready).first.wait_for(state="visible")
+    seconds = time.perf_counter() - t0
+    mine = [p for p in kernel_processes(spec.server) if p.pid not in before]
+    kernel = mine[0] if mine else None
+    cpu_first = sum(kernel.cpu_times()[:2]) if kernel else float("nan")
+    cpu_visit = None
+    if spec.visit is not None:
+        spec.visit(pg)
+        cpu_visit = sum(kernel.cpu_times()[:2]) if kernel else float("nan")
+    pg.wait_for_timeout(800)  # let trailing requests finish before counting bytes
+    pss = kernel.memory_full_info().pss / 1e6 if kernel else float("nan")
+    pg.close(run_before_unload=True)
+    ctx.close()
+    return Load(spec.name, seconds, cpu_first, cpu_visit, pss, http["all"] + ws_bytes[0], http["plotly"], ws_bytes[0])
+
+
+async def _burst(url: str, n: int, server) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        errors: list[str] = []
+        t0 = time.perf_counter()
+
+        async def one(i):
+            ctx = await browser.new_context()
+            ctx.set_default_timeout(180_000)
+            pg = await ctx.new_page()
+            try:
+                await pg.goto(url, wait_until="commit")
+                await pg.get_by_role("button", name="Start").click()
+                await pg.locator(".slk-rating").first.get_by_role("button", name="5", exact=True).click()
+                await pg.locator(".savebar", has_text="Saved").wait_for()
+                return time.perf_counter() - t0, ctx
+            except Exception as e:  # noqa: BLE001 - counted, not raised
+                errors.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
+                return None, ctx
+
+        done = await asyncio.gather(*(one(i) for i in range(n)))
+        times = [t for t, _ in done if t is not None]
+        alive_open = len(kernel_processes(server))
+        for _, ctx in done:
+            for pg in ctx.pages:
+                await pg.close(run_before_unload=True)
+            await ctx.close()
+        await browser.close()
+    return dict(n=n, answered=len(times), seconds_until_last_answered=max(times) if times else None,
+                median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open)
+
+
+def closed_tabs(server, wait: float = 60.0) -> dict:
+    """Kernels still running `wait` seconds after the last tabs closed (polling, stops at zero)."""
+    t0 = time.monotonic()
+    left = len(kernel_processes(server))
+    while left and time.monotonic() - t0 < wait:
+        time.sleep(1)
+        left = len(kernel_processes(server))
+    return dict(kernels_left=left, seconds_until_zero=round(time.monotonic() - t0, 1) if not left else None, waited_at_most=wait)
+
+
+def summarise(res: Results) -> list[dict]:
+    rows = []
+    by_page: dict[str, list[Load]] = {}
+    for load in res.loads:
+        by_page.setdefault(load["page"], []).append(load)
+    floor = by_page.get("floor")
+
+    def med(loads, key):
+        vals = [l[key] for l in loads if l[key] is not None]
+        return statistics.median(vals) if vals else None
+
+    for page, loads in by_page.items():
+        secs = [l["seconds_to_widget"] for l in loads]
+        row = dict(
+            page=page, loads=len(loads), seconds=med(loads, "seconds_to_widget"),
+            spread=(max(secs) - min(secs)) if len(secs) > 1 else 0.0,
+            cpu_first=med(loads, "kernel_cpu_first_screen"), cpu_visit=med(loads, "kernel_cpu_visit"),
+            pss_mb=med(loads, "kernel_pss_mb"), mb=med(loads, "bytes_received") / 1e6, plotly_mb=med(loads, "plotly_bytes") / 1e6,
+        )
+        if floor and page != "floor":
+            for key, fkey in (("seconds", "seconds_to_widget"), ("cpu_first", "kernel_cpu_first_screen"), ("pss_mb", "kernel_pss_mb")):
+                row[f"{key}_x_floor"] = row[key] / med(floor, fkey)
+            row["mb_x_floor"] = med(loads, "bytes_received") / med(floor, "bytes_received")
+        rows.append(row)
+    return rows
+
+
+def print_table(rows: list[dict], res: Results) -> None:
+    def f(v, fmt="{:.2f}"):
+        return "—" if v is None else fmt.format(v)
+
+    print(f"\n{'page':<16}{'loads':>6}{'to widget s':>12}{'spread':>8}{'×floor':>8}{'CPU s':>8}{'×floor':>8}{'visit CPU':>10}{'PSS MB':>8}{'×floor':>8}{'MB recv':>9}{'×floor':>8}{'plotly MB':>10}")
+    for r in rows:
+        print(f"{r['page']:<16}{r['loads']:>6}{f(r['seconds']):>12}{f(r['spread']):>8}{f(r.get('seconds_x_floor')):>8}{f(r['cpu_first']):>8}"
+              f"{f(r.get('cpu_first_x_floor')):>8}{f(r['cpu_visit']):>10}{f(r['pss_mb'], '{:.0f}'):>8}{f(r.get('pss_mb_x_floor')):>8}"
+              f"{f(r['mb']):>9}{f(r.get('mb_x_floor')):>8}{f(r['plotly_mb']):>10}")
+    for b in res.bursts:
+        print(f"burst of {b['n']}: {b['answered']} answered, last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}")
+    ct = res.closed_tabs
+    if ct:
+        print(f"kernels left after tabs closed: {ct['kernels_left']} (zero after {ct['seconds_until_zero']} s)")
+    s = res.store
+    if s:
+        print(f"store, {s['processes']} writers at once: {s['lost']} lost, {s['duplicated']} duplicated, {len(s['errors'])} errors, {s['seconds']:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="1 load a page, a burst of 3, 20 writers (for CI)")
+    ap.add_argument("--loads", type=int, default=5)
+    ap.add_argument("--bursts", default="10,30", help="participants joining at once, comma-separated")
+    ap.add_argument("--writers", type=int, default=200)
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.loads, args.bursts, args.writers = 1, "3", 20
+    if chromium_path() is None:
+        print("benchmarks: Chromium is not installed (Debian: apt-get install chromium)", file=sys.stderr)
+        return 2
+    from importlib.metadata import version
+
+    from playwright.sync_api import sync_playwright
+
+    res = Results(machine=dict(
+        date=time.strftime("%Y-%m-%d"), python=platform.python_version(), cpus=__import__("os").cpu_count(),
+        **{pkg: version(pkg) for pkg in ("voila", "ipywidgets", "plotly", "pandas", "sqlalchemy")},
+    ))
+    tmp = Path(tempfile.mkdtemp(prefix="slkit-bench-"))
+    (tmp / "kit").mkdir()
+    (tmp / "floor").mkdir()
+    kit = start_server(tmp / "kit")
+    floor = start_stock_voila(tmp / "floor")
+    try:
+        store = kit.store()
+        session = store.create_session("Benchmark", threshold=3)
+        specs = [
+            PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
+            PageSpec("landing", f"{kit.base_url}/", "button:has-text('Join')", kit),
+            PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Start')", kit, five_practices_visit),
+            PageSpec("board", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Refresh')", kit),
+        ]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for i in range(args.loads):  # interleaved, so a slow moment hits every page alike
+                for spec in specs:
+                    res.loads.append(asdict(measure(browser, spec)))
+                    print(f"  load {i + 1}/{args.loads} {spec.name}: {res.loads[-1]['seconds_to_widget']:.2f} s", flush=True)
+            browser.close()
+        closed_tabs(kit, 30)  # start the bursts with no kernels left from the loads
+        burst_url = participant_link(kit.base_url, FIVE.notebook, session.code)
+        for n in [int(x) for x in args.bursts.split(",") if x.strip()]:
+            res.bursts.append(asyncio.run(_burst(burst_url, n, kit)))
+            print(f"  burst of {n}: last answered after {res.bursts[-1]['seconds_until_last_answered']}", flush=True)
+        res.closed_tabs = closed_tabs(kit, 60)
+        res.store = concurrent_writers(f"sqlite:///{tmp / 'writers.sqlite3'}", args.writers)
+        res.store["errors"] = res.store["errors"][:5]
+    finally:
+        stop_server(kit.process)
+        stop_server(floor.process)
+    table = summarise(res)
+    print_table(table, res)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(dict(asdict(res), summary=table), indent=2))
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
