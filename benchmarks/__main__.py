@@ -231,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--bursts", default="10,30", help="participants joining at once, comma-separated")
     ap.add_argument("--writers", type=int, default=200)
+    ap.add_argument("--preheat", type=int, default=0, help="run the kit with N preheated kernels per notebook")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = ap.parse_args(argv)
     if args.quick:
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="slkit-bench-"))
     (tmp / "kit").mkdir()
     (tmp / "floor").mkdir()
-    kit = start_server(tmp / "kit")
+    kit = start_server(tmp / "kit", *(["--preheat", str(args.preheat)] if args.preheat else []))
     floor = start_stock_voila(tmp / "floor")
     try:
         store = kit.store()

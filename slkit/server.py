@@ -25,8 +25,8 @@ class ServeOptions:
     database_url: str | None = None
     # A tab that is closed leaves its kernel running (the shutdown beacon is refused by Voila);
     # culling stops kernels that have had no browser connected and no activity for this long.
-    cull_idle_timeout: int = 120
-    cull_interval: int = 30
+    cull_idle_timeout: int = 45
+    cull_interval: int = 10
     # Kernels started ahead of the first visitor, per notebook (0: off).
     preheat: int = 0
     public_url: str | None = None

@@ -20,7 +20,7 @@ import traitlets as T
 from slkit import KitError
 from slkit.store import ModuleClosed, Participant, Store
 
-STATUSES = ("idle", "saving", "saved", "local", "error", "closed")
+STATUSES = ("idle", "saved", "local", "error", "closed")
 
 
 class AnswerSheet(T.HasTraits):
@@ -63,7 +63,8 @@ class AnswerSheet(T.HasTraits):
             self.answers = {**self.answers, **clean}
             self.status, self.message = "local", "Kept in this notebook (working on your own)."
             return True
-        self.status, self.message = "saving", "Saving…"
+        # Saving is synchronous in the kernel: a "Saving…" state would reach the page together
+        # with "Saved." and only cost messages. The page says "Saved." after the commit.
         try:
             self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name)
         except ModuleClosed as e:

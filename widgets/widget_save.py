@@ -1,4 +1,4 @@
-"""The save bar: saving…, saved, could not save (try again), module closed.
+"""The save bar: saved, kept locally, could not save (try again), module closed.
 
 Example::
 
@@ -14,7 +14,6 @@ from .sheet import AnswerSheet
 
 STYLE = {
     "idle": ("muted", ""),
-    "saving": ("muted", "⏳"),
     "saved": ("ok", "✓"),
     "local": ("muted", "✓"),
     "error": ("error", "⚠"),
@@ -29,13 +28,15 @@ class SaveBar(W.HBox):
         self.retry_button = W.Button(description="Try again", icon="refresh", layout=W.Layout(display="none"))
         self.retry_button.on_click(lambda _b: sheet.retry())
         super().__init__([self.label, self.retry_button], layout=W.Layout(align_items="center", min_height="2.2em"), **kwargs)
-        sheet.observe(lambda _c: self.update(), names=["status", "message", "pending"])
+        sheet.observe(lambda _c: self.update(), names=["message", "pending"])
         self.update()
 
     def update(self) -> None:
         kind, icon = STYLE[self.sheet.status]
         text = f"{icon} {self.sheet.message}".strip()
         cls = {"ok": "msg-ok", "error": "msg-error"}.get(kind, "muted")
-        self.label.value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar">{P.esc(text)}</span></div>' if text else ""
+        value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar">{P.esc(text)}</span></div>' if text else ""
+        if value != self.label.value:  # a change of status and message in one save sends one update
+            self.label.value = value
         show_retry = self.sheet.status == "error" and bool(self.sheet.pending)
         self.retry_button.layout.display = "" if show_retry else "none"
