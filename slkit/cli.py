@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for a room's Wi-Fi)")
     s.add_argument("--port", type=int, default=8866)
     s.add_argument("--public-url", help="the address participants use, if not host:port (e.g. behind a proxy)")
-    s.add_argument("--cull-idle-timeout", type=int, default=45, help="seconds before a kernel with no page connected is stopped (default 45)")
+    s.add_argument("--cull-idle-timeout", type=int, default=120, help="seconds before a kernel with no page connected is stopped (default 120)")
     s.add_argument("--preheat", type=int, default=0, metavar="N", help="start N kernels per notebook ahead of visitors")
     s.set_defaults(func=cmd_serve)
 

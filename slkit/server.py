@@ -23,10 +23,11 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8866
     database_url: str | None = None
-    # A tab that is closed leaves its kernel running (the shutdown beacon is refused by Voila);
-    # culling stops kernels that have had no browser connected and no activity for this long.
-    cull_idle_timeout: int = 45
-    cull_interval: int = 10
+    # A closed tab stops its kernel (see RenderHandler). Culling is the backstop for kernels
+    # whose page vanished otherwise. Not much shorter: a kernel whose page has not connected
+    # yet (a slow phone, a burst of joins) also counts as idle, and would be stopped under it.
+    cull_idle_timeout: int = 120
+    cull_interval: int = 30
     # Kernels started ahead of the first visitor, per notebook (0: off).
     preheat: int = 0
     public_url: str | None = None

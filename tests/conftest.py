@@ -89,9 +89,7 @@ def store_url(request, tmp_path):
 
 @pytest.fixture
 def store(store_url):
-    from slkit.store import Store
+    from slkit.store import open_store
 
-    s = Store(store_url)
-    s.migrate()
-    yield s
-    s.dispose()
+    with open_store(store_url, migrate=True) as s:
+        yield s

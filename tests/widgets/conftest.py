@@ -1,11 +1,9 @@
 import pytest
 
-from slkit.store import Store
+from slkit.store import open_store
 
 
 @pytest.fixture
 def kit_store(sqlite_url):
-    s = Store(sqlite_url)
-    s.migrate()
-    yield s
-    s.dispose()
+    with open_store(sqlite_url, migrate=True) as s:
+        yield s
