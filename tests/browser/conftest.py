@@ -9,6 +9,7 @@ Without Chromium or Playwright these tests skip with the reason, except under CI
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ opens its own Store, joins the session and saves its answers one transaction at 
 twice and one changed from a second device, all released at the same moment by a barrier.
 """
 
-import pytest
 
 from slkit.devtools import concurrent_writers
 

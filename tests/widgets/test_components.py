@@ -7,7 +7,6 @@ import re
 import ipywidgets as W
 import pytest
 
-from slkit import aggregate as A
 from slkit.content import get_framework
 from slkit.store import StoreUnavailable
 from widgets.sheet import AnswerSheet
