@@ -12,6 +12,7 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from slkit.store import Store
 
@@ -75,11 +76,12 @@ STYLE = """
              text-decoration: none; color: inherit; background: #fff; }
 .slk a.card:hover, .slk a.card:focus { border-color: #1a6fa3; box-shadow: 0 0 0 2px #b3d7ef; }
 .slk .card b { color: #123c5a; font-size: 1.1rem; }
+.slk .code.bigcode { font-size: 3.5rem; font-weight: 700; color: #123c5a; margin: 0.1em 0 0.3em; }
 .slk .code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.2em; letter-spacing: 0.08em; }
 .slk table { border-collapse: collapse; font-size: 1rem; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
 .slk h3 { font-size: 1.1rem; margin: 0.9em 0 0.2em; color: #334e68; }
 .slk .item-text { margin: 0.9em 0 0.3em; font-size: 1.05rem; }
-.slk .scale-ends { display: flex; justify-content: space-between; font-size: 0.85rem; color: #52606d; max-width: 36em; }
+.slk .scale-ends { display: flex; justify-content: space-between; font-size: 0.85rem; color: #52606d; max-width: 36em; margin-bottom: 0.2em; }
 .slk .savebar { display: inline-block; padding: 0.2em 0.6em; }
 .slk a.download { display: inline-block; margin: 0.8em 0; padding: 0.5em 1em; border: 1px solid #1a6fa3; border-radius: 6px; text-decoration: none; }
 .slk .team-table td.mean, .slk .team-table td.own { font-weight: 600; }
@@ -100,9 +102,19 @@ STYLE = """
 """
 
 
+@functools.lru_cache(maxsize=1)
+def _block_parts() -> tuple[W.Layout, HTMLStyle]:
+    return W.Layout(), HTMLStyle()
+
+
 def block(body: str, *, cls: str = "") -> W.HTML:
-    """An HTML block in the kit's look. `body` must already be escaped where it holds typed text."""
-    return W.HTML(f'<div class="slk {cls}">{body}</div>')
+    """An HTML block in the kit's look. `body` must already be escaped where it holds typed text.
+
+    Blocks share one layout and one style (never changed), so a block costs the page one
+    widget, not three.
+    """
+    layout, style = _block_parts()
+    return W.HTML(f'<div class="slk {cls}">{body}</div>', layout=layout, style=style)
 
 
 def message(kind: str, text: str) -> str:

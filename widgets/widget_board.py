@@ -108,8 +108,8 @@ class FacilitatorBoard(W.VBox):
         self.body.children = [
             P.block(
                 f"<h1>{P.esc(session.title)}</h1>"
-                f"<p>Session code <span class='code'><b>{P.esc(code)}</b></span> · join at "
-                f"<a href='{P.esc(link)}'>{P.esc(link)}</a></p>"
+                f"<p>Join at <a href='{P.esc(link)}'>{P.esc(link)}</a> with the code</p>"
+                f"<p class='code bigcode'>{P.esc(code)}</p>"
                 f"<p class='muted'>Team results show once {session.threshold} people have answered a module.</p>"
             ),
             self.stats,
