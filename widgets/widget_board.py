@@ -29,8 +29,13 @@ class FacilitatorBoard(W.VBox):
         self.key = key
         self.body = W.VBox()
         super().__init__([P.page(self.body)], **kwargs)
-        store = store_factory()
-        allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
+        try:
+            store = store_factory()
+            allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
+        except KitError as e:  # e.g. the store is unreachable: say so, show nothing else
+            self.body.children = [P.block("<h1>Facilitator board</h1>"), W.HTML(P.message("error", str(e)))]
+            self.allowed = False
+            return
         if not allowed:
             # Nothing about what exists, and the key is not echoed.
             log.warning("facilitator board refused: %s", "wrong or missing key" if key else "no key")

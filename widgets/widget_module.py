@@ -13,6 +13,7 @@ from typing import Sequence
 
 import ipywidgets as W
 
+from slkit import KitError
 from slkit.content import get_framework
 
 from . import page as P
@@ -48,7 +49,11 @@ class ModulePage(W.VBox):
 
     def _on_ready(self, participant, show_name: bool = False) -> None:
         if participant is not None:
-            self.sheet.bind(participant, self._store_factory)
+            try:
+                self.sheet.bind(participant, self._store_factory)
+            except KitError as e:  # the store went away between joining and loading answers
+                self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
+                return
             self.sheet.show_name = show_name
         self._ready = True
         self._build()

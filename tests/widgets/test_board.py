@@ -64,3 +64,11 @@ def test_a_new_session_joins_the_list_at_once(kit_store):
     board.title_input.value = "Listed"
     s = board.create()
     assert s.code in board.sessions.value and "Listed" in board.sessions.value
+
+
+def test_an_unreachable_store_is_said_in_the_page():
+    from slkit.store import Store
+
+    down = Store("postgresql://postgres@127.0.0.1:1/test", retry_seconds=0.2)
+    board = FacilitatorBoard("ABCDEF", "some-key-000000000000000000", store_factory=lambda: down)
+    assert not board.allowed and "cannot be reached" in _text(board)
