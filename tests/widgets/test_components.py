@@ -285,3 +285,19 @@ def test_module_page_resumes_and_builds_its_steps(kit_store):
     assert waiting.flow is None  # not before joining
     waiting.join.start()
     assert waiting.flow is not None and waiting.sheet.participant is not None
+
+
+def test_module_page_says_so_when_answers_cannot_be_loaded(kit_store):
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code)
+
+    class Flaky:
+        def __getattr__(self, name):
+            return getattr(kit_store, name)
+
+        def answers_of(self, *a, **k):
+            raise StoreUnavailable("The workshop store cannot be reached right now.")
+
+    page = ModulePage("five_practices", s.code, p.token, store_factory=lambda: Flaky())
+    page.run([(FIRST.title, lambda: RatingGrid(page.framework, FIRST, page.sheet))])
+    assert page.flow is None and "cannot be reached" in page.body.children[0].value and "Reload" in page.body.children[0].value
