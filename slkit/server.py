@@ -97,7 +97,6 @@ def plotly_dir() -> str:
 def make_app_class():
     """Voila with the file listing replaced by the landing page, and closed tabs' kernels stopped."""
     from tornado import web
-    from tornado.web import GZipContentEncoding, StaticFileHandler
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
@@ -127,10 +126,10 @@ def make_app_class():
             ]
             # Voila updates the settings after the application exists, so `compress_response`
             # there has no effect; the transform itself does. Pages and bundles shrink ~4x.
-            self.app.add_transform(GZipContentEncoding)
+            self.app.add_transform(web.GZipContentEncoding)
             root = self.server_url.rstrip("/")
             return [
-                (rf"{root}/slkit/static/(plotly\.min\.js)", StaticFileHandler, {"path": plotly_dir()}),
+                (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
                 (rf"{root}/?", LandingRedirect),
                 (rf"{root}/voila/?", LandingRedirect),
                 (rf"{root}/voila/tree(/.*)?", LandingRedirect),

@@ -114,7 +114,14 @@ def block(body: str, *, cls: str = "") -> W.HTML:
     widget, not three.
     """
     layout, style = _block_parts()
-    return W.HTML(f'<div class="slk {cls}">{body}</div>', layout=layout, style=style)
+    return W.HTML(markup(body, cls=cls), layout=layout, style=style)
+
+
+def markup(body: str, *, cls: str = "") -> str:
+    """The markup of a block, for a widget that already exists (making a block to read its value
+    would send the page a widget that nobody shows)."""
+    return f'<div class="slk {cls}">{body}</div>'
+
 
 
 def message(kind: str, text: str) -> str:

@@ -51,6 +51,6 @@ class ActionPlan(W.VBox):
             return
         titles = {s.id: s.title for s in self.framework.steps}
         weakest = sorted(scores, key=scores.get)[:2]
-        self.hint.value = P.block(
+        self.hint.value = P.markup(
             "<p class='muted'>Your weakest practices: " + " and ".join(f"<b>{P.esc(titles[w])}</b>" for w in weakest) + ".</p>"
-        ).value
+        )

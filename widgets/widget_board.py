@@ -82,12 +82,12 @@ class FacilitatorBoard(W.VBox):
         board = facilitator_link(base, s.key, s.code)
         self.result.value = (
             P.message("ok", f"Session {s.code} created.")
-            + P.block(
+            + P.markup(
                 f"<p>Join link for participants: <a href='{P.esc(join_link(base, s.code))}'>{P.esc(join_link(base, s.code))}</a></p>"
                 f"<p>Your board for this session (keep it private): <a href='{P.esc(board)}'>open the board</a></p>"
-            ).value
+            )
         )
-        self.sessions.value = P.block(self._sessions_html()).value
+        self.sessions.value = P.markup(self._sessions_html())
         return s
 
     def _sessions_html(self) -> str:

@@ -43,18 +43,18 @@ class JoinPanel(W.VBox):
         self.script = W.Output(layout=W.Layout(display="none"))
         super().__init__([self.status, self.form, self.script], **kwargs)
         if not code:
-            self.status.value = P.block(
+            self.status.value = P.markup(
                 "<p class='muted'>You are working on your own: your answers stay in this notebook. "
                 "To take part in a live workshop, open the link your facilitator gives you.</p>"
-            ).value
+            )
             on_ready(None, show_name=False)
             return
         try:
             self.session = store_factory().get_session(code)
         except KitError as e:
-            self.status.value = P.message("error", str(e)) + P.block(
+            self.status.value = P.message("error", str(e)) + P.markup(
                 "<p><a href='index.ipynb'>Back to the start page</a></p>"
-            ).value
+            )
             return
         if token or personal_code:
             try:
@@ -110,10 +110,10 @@ class JoinPanel(W.VBox):
         self.participant = p
         self.form.children = []
         who = f"{P.esc(p.display_name)}, your" if p.display_name else "Your"
-        self.status.value = P.block(
+        self.status.value = P.markup(
             f"<p class='msg-ok'>{who} personal code is <span class='code'><b>{format_personal_code(p.personal_code)}</b></span>. "
             "Note it to continue on another device; this page keeps your answers when you reload it.</p>"
-        ).value
+        )
         self._remember_in_address(token=token, personal_code=None if token else personal_code)
         self._on_ready(p, show_name=show_name)
 

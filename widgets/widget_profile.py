@@ -50,17 +50,17 @@ class OwnProfile(W.VBox):
         steps = _rated_steps(fw)
         missing = sum(1 for i in A.rating_items(fw) if i not in self.sheet.answers)
         if not scores:
-            self.summary.value = P.block("<p>Rate the behaviours in the earlier steps to see your profile here.</p>").value
+            self.summary.value = P.markup("<p>Rate the behaviours in the earlier steps to see your profile here.</p>")
             self.chart.clear()
             self.ranked.value = ""
             return
         strongest, weakest = A.strongest_weakest(scores)
         title = {s.id: s.title for s in steps}
         note = f"<p class='muted'>{missing} behaviours not rated yet; they are left out.</p>" if missing else ""
-        self.summary.value = P.block(
+        self.summary.value = P.markup(
             f"<p>Your strongest practice: <b>{P.esc(title[strongest])}</b> ({scores[strongest]:.1f}). "
             f"Most room to grow: <b>{P.esc(title[weakest])}</b> ({scores[weakest]:.1f}).</p>{note}"
-        ).value
+        )
         shown = [s for s in steps if s.id in scores]
         self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, _scale(fw), title="Your score per practice"))
         ranked = A.ranked_items(fw, self.sheet.answers)
@@ -68,9 +68,9 @@ class OwnProfile(W.VBox):
         def lst(pairs):
             return "".join(f"<li>{P.esc(fw.item(i).text)} <b>{v}</b></li>" for i, v in pairs)
 
-        self.ranked.value = P.block(
+        self.ranked.value = P.markup(
             f"<h3>Your five highest</h3><ol>{lst(ranked[:5])}</ol><h3>Your five lowest</h3><ol>{lst(ranked[-5:][::-1])}</ol>"
-        ).value
+        )
         self.download.refresh()
 
 

@@ -39,7 +39,7 @@ class TeamPanel(W.VBox):
 
     def refresh(self) -> None:
         if not self.code:
-            self.status.value = P.block("<p class='muted'>Team results need a live session: they appear when a group answers together.</p>").value
+            self.status.value = P.markup("<p class='muted'>Team results need a live session: they appear when a group answers together.</p>")
             self.body.children = []
             self.refresh_button.layout.display = "none"
             return
@@ -53,8 +53,8 @@ class TeamPanel(W.VBox):
         n = respondents(rows, rating_items(self.framework))
         self.visible = team_visible(n, threshold)
         if not self.visible:
-            self.status.value = P.block(f"<p class='muted waiting'>{P.esc(waiting_text(n, threshold))}</p>").value
+            self.status.value = P.markup(f"<p class='muted waiting'>{P.esc(waiting_text(n, threshold))}</p>")
             self.body.children = []
             return
-        self.status.value = P.block(f"<p class='muted'>{n} people answered.</p>").value
+        self.status.value = P.markup(f"<p class='muted'>{n} people answered.</p>")
         self.body.children = [self._render(rows)]
