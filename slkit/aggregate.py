@@ -103,13 +103,142 @@ def item_stats(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
 
 def distribution(fw: Framework, rows: Iterable[dict], step: str) -> dict[int, int]:
     """How many ratings of each value were given in one step (all its items together)."""
-    items = {i for i, s in rating_items(fw).items() if s == step}
+    return value_counts(fw, rows, [i for i, s in rating_items(fw).items() if s == step])
+
+
+def value_counts(fw: Framework, rows: Iterable[dict], items: Iterable[str]) -> dict[int, int]:
+    """How many ratings of each value on the scale were given to `items` (together)."""
+    items = set(items)
     scale = fw.scales[fw.item(next(iter(items))).scale]
     counts = {v: 0 for v in range(scale.min, scale.max + 1)}
     for r in rows:
         if r["item"] in items and r["value"] in counts:
             counts[r["value"]] += 1
     return counts
+
+
+# ---- choices, rankings and written answers ---------------------------------------------
+
+def choice_counts(fw: Framework, rows: Iterable[dict], item_id: str) -> dict[str, int]:
+    """Per option (in the content's order): how many people chose it."""
+    counts = {o: 0 for o in fw.item(item_id).option_ids()}
+    for r in rows:
+        if r["item"] == item_id and isinstance(r["value"], list):
+            for v in set(r["value"]):
+                if v in counts:
+                    counts[v] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An option's place in the team's ranking: points (first place counts most) and how many chose it."""
+
+    option: str
+    points: int
+    chosen: int
+    first: int
+
+
+def rank_points(fw: Framework, rows: Iterable[dict], item_id: str) -> list[Ranked]:
+    """The team's ranking of a rank item's options (a Borda count).
+
+    With up to k places, a first place earns k points, a second k - 1, and so on; ties go to
+    the option more people chose, then to more first places, then to the content's order.
+    """
+    item = fw.item(item_id)
+    k = item.max_choices or len(item.options)
+    points = {o: [0, 0, 0] for o in item.option_ids()}
+    for r in rows:
+        if r["item"] == item_id and isinstance(r["value"], list):
+            for place, option in enumerate(r["value"][:k]):
+                if option in points:
+                    points[option][0] += k - place
+                    points[option][1] += 1
+                    points[option][2] += place == 0
+    order = item.option_ids()
+    ranked = sorted(points.items(), key=lambda kv: (-kv[1][0], -kv[1][1], -kv[1][2], order.index(kv[0])))
+    return [Ranked(o, p, n, f) for o, (p, n, f) in ranked]
+
+
+def written(rows: Iterable[dict], item_id: str) -> list[str]:
+    """The non-empty written answers to one item, in alphabetical order (the order gives nobody away)."""
+    return sorted((str(r["value"]) for r in rows if r["item"] == item_id and str(r["value"] or "").strip()), key=str.casefold)
+
+
+# ---- ratings grouped by their tags (the motivation triad's parts, today and wanted) --------
+
+def _tagged(fw: Framework, tags: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {
+        item.id: tuple(item.tags[t] for t in tags)
+        for item in fw.items
+        if item.kind == "rating" and all(t in item.tags for t in tags)
+    }
+
+
+def tag_scores(fw: Framework, answers: dict[str, Any], *tags: str) -> dict[tuple[str, ...], float]:
+    """One person's mean rating per combination of tag values, e.g. ("autonomy", "today")."""
+    out: dict[tuple[str, ...], list[float]] = {}
+    for item, key in _tagged(fw, tags).items():
+        if isinstance(answers.get(item), (int, float)):
+            out.setdefault(key, []).append(answers[item])
+    return {k: statistics.fmean(v) for k, v in out.items()}
+
+
+def team_tag_stats(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
+    """Per combination of tag values: the spread of the participants' own means (each person once)."""
+    tagged = _tagged(fw, tags)
+    per_person: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        if r["item"] in tagged:
+            per_person.setdefault(r["participant"], {})[r["item"]] = r["value"]
+    scores = [tag_scores(fw, answers, *tags) for answers in per_person.values()]
+    return {key: Stat.of(s[key] for s in scores if key in s) for key in dict.fromkeys(tagged.values())}
+
+
+def gaps(scores: dict[tuple[str, ...], float], low: str = "today", high: str = "wanted") -> dict[tuple[str, ...], float]:
+    """From scores keyed (..., today) and (..., wanted): wanted minus today, where both exist."""
+    out = {}
+    for key, value in scores.items():
+        if key[-1] == low and key[:-1] + (high,) in scores:
+            out[key[:-1]] = scores[key[:-1] + (high,)] - value
+    return out
+
+
+def team_gaps(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
+    """Per tag combination (without the last tag, e.g. "when"): the spread of each person's gap."""
+    tagged = _tagged(fw, tags)
+    per_person: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        if r["item"] in tagged:
+            per_person.setdefault(r["participant"], {})[r["item"]] = r["value"]
+    person_gaps = [gaps(tag_scores(fw, answers, *tags)) for answers in per_person.values()]
+    keys = dict.fromkeys(k[:-1] for k in tagged.values())
+    return {k: Stat.of(g[k] for g in person_gaps if k in g) for k in keys}
+
+
+# ---- fit: ratings where a high value may pull with or against a purpose -----------------
+
+def fit_value(fw: Framework, item_id: str, value: float) -> float:
+    """A rating turned so that high always means "helps": items tagged pulls=against are reversed."""
+    item = fw.item(item_id)
+    scale = fw.scales[item.scale]
+    return scale.min + scale.max - value if item.tags.get("pulls") == "against" else value
+
+
+def pulling_against(fw: Framework, answers: dict[str, Any], step: str) -> list[str]:
+    """The rated items of `step` whose fit is in the lower third of the scale, worst first.
+
+    `answers` may be one person's ratings or the team's mean per item."""
+    step_obj = next(s for s in fw.steps if s.id == step)
+    out = []
+    for item in step_obj.items:
+        if item.kind == "rating" and isinstance(answers.get(item.id), (int, float)):
+            scale = fw.scales[item.scale]
+            fit = fit_value(fw, item.id, answers[item.id])
+            if fit <= scale.min + (scale.max - scale.min) / 3:
+                out.append((fit, item.id))
+    return [i for _f, i in sorted(out, key=lambda fi: fi[0])]  # ties keep the content's order
 
 
 # ---- pandas: tidy frames for the board, the exports and analysis --------------------------

@@ -69,6 +69,47 @@ def distribution_figure(labels: Sequence[str], counts: Sequence[dict[int, int]],
     return _spec(data, 110 + 48 * len(labels), scale, title)
 
 
+def compare_figure(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], Sequence[float | None] | None]],
+    scale: tuple[int, int], title: str | None = None,
+) -> dict:
+    """Bars side by side per label, e.g. today against wanted; each series (name, values, spreads or None).
+
+    With spreads, each bar carries an error bar (the team's spread). Values show on hover; a
+    table beside the chart carries the exact numbers.
+    """
+    colours = [OWN, TEAM, "#5a7d2a", "#7b3fa0"]
+    data = []
+    for k, (name, values, spreads) in enumerate(series):
+        trace = {
+            "type": "bar", "orientation": "h", "name": name, "x": list(values), "y": list(labels),
+            "marker": {"color": colours[k % len(colours)]},
+            "hovertemplate": "%{y}: %{x:.1f}<extra>" + name + "</extra>",
+        }
+        if spreads is not None:
+            trace["error_x"] = {"type": "data", "array": [s or 0 for s in spreads], "color": "#1f2933", "thickness": 1.5, "width": 5}
+        data.append(trace)
+    spec = _spec(data, 150 + 30 * len(series) * len(labels), scale, title)
+    # The legend under the chart: above, it crowds the title on a phone.
+    spec["layout"].update(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 70})
+    spec["layout"]["legend"] = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "traceorder": "normal"}
+    return spec
+
+
+def count_figure(labels: Sequence[str], counts: Sequence[int], title: str | None = None) -> dict:
+    """How many people chose each option, longest bar first as given."""
+    data = [{
+        "type": "bar", "orientation": "h", "x": list(counts), "y": list(labels), "marker": {"color": OWN},
+        "text": [str(c) for c in counts], "textposition": "outside", "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x}<extra></extra>",
+    }]
+    top = max([1, *counts])
+    spec = _spec(data, 110 + 40 * len(labels), (0, top), title)
+    spec["layout"]["xaxis"].update(range=[0, top * 1.15 + 0.5], dtick=None)
+    spec["layout"]["showlegend"] = False
+    return spec
+
+
 def figure(spec: dict):
     """The spec as a plotly Figure (validated: a wrong property raises here)."""
     import plotly.graph_objects as go

@@ -112,9 +112,22 @@ def personal_report_html(fw, answers: dict, *, title: str | None = None) -> str:
     if texts:
         items = "".join(f"<li>{esc(item.text)}: <b>{esc(str(v))}</b></li>" for item, v in texts)
         parts.append(f"<h2>Your notes and commitments</h2><ul>{items}</ul>")
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#1f2933}"
-        "h1,h2{color:#123c5a}td{padding:.3em .6em;border-bottom:1px solid #e4e7eb}td:last-child{width:50%}"
-        ".bar{background:#1a6fa3;height:1em;border-radius:3px}"
+    return html_page(fw.title, "".join(parts), fw.language, "td:last-child{width:50%}")
+
+
+PAGE_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#1f2933;line-height:1.45}"
+    "h1,h2,h3{color:#123c5a}td,th{padding:.3em .6em;border-bottom:1px solid #e4e7eb;text-align:left}"
+    ".bar{background:#1a6fa3;height:1em;border-radius:3px}.muted{color:#52606d}"
+)
+
+
+def html_page(title: str, body: str, language: str = "en", style: str = "") -> str:
+    """A self-contained HTML page (no scripts unless `body` brings its own). `body` is already escaped."""
+    import html
+
+    return (
+        f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>"
+        f"<style>{PAGE_STYLE}{style}</style></head><body>{body}</body></html>"
     )
-    return f"<!doctype html><html lang='{fw.language}'><head><meta charset='utf-8'><title>{esc(fw.title)}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>"

@@ -90,6 +90,17 @@ STYLE = """
 .slk-scale .widget-toggle-button { min-width: 2.7em; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
 .slk-scale .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
 .slk-text input, .slk-text textarea { font-size: 1.05rem !important; }
+.slk tr.against td { color: #9b1c1c; }
+.slk .scroll { overflow-x: auto; max-width: 100%; }
+.slk ul.texts { list-style: none; padding: 0; }
+.slk ul.texts li { border-left: 4px solid #b3d7ef; background: #f5f7fa; padding: 0.4em 0.8em; margin: 0.4em 0; }
+.slk-rank.widget-dropdown { flex-wrap: wrap; width: 100% !important; max-width: 36em; height: auto; margin-bottom: 6px; }
+.slk-rank select { font-size: 1.05rem; height: 2.4rem; flex: 1 1 14em; min-width: 0; max-width: 100%; }
+.slk-rank .widget-label { font-size: 1rem; line-height: 2.4rem; }
+.slk-choice .widget-checkbox { height: auto; margin: 2px 0; }
+.slk-choice .widget-checkbox label { font-size: 1.05rem; line-height: 1.4; padding: 0.35em 0; cursor: pointer; }
+.slk-choice .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; }
+@media (max-width: 520px) { .slk-rank .widget-label { width: 100% !important; text-align: left; line-height: 1.6; } }
 .slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
 @media (max-width: 520px) {
   .slk h1 { font-size: 1.5rem; }

@@ -25,8 +25,9 @@ class ChoiceList(W.VBox):
             for o in item.options
         }
         self.note = W.HTML()
-        hint = f" (up to {self.limit})" if self.limit < len(item.options) else ""
+        hint = " (choose one)" if self.limit == 1 else f" (up to {self.limit})" if self.limit < len(item.options) else ""
         super().__init__([P.block(f'<p class="item-text">{P.esc(item.text)}{hint}</p>'), *self.boxes.values(), self.note], **kwargs)
+        self.add_class("slk-choice")
         self._syncing = False
         for oid, box in self.boxes.items():
             box.observe(lambda ch, oid=oid: self._changed(oid, ch["new"]), "value")

@@ -1,7 +1,8 @@
 """A step-by-step flow: progress, Back and Next; every step's widgets stay alive, so answers stay.
 
 A step may be a widget or a function that builds one when the step is first shown (charts
-load only when someone gets there). Before leaving a step, its pending text is saved.
+load only when someone gets there). Showing a step refreshes every view in it that has a
+`refresh()` (summaries, team results); before leaving a step, its pending text is saved.
 
 Example::
 
@@ -19,17 +20,24 @@ from . import page as P
 StepBody = Union[W.Widget, Callable[[], W.Widget]]
 
 
-def _commit_all(widget: W.Widget) -> bool:
-    """Save pending text in every field under `widget`; False if one was refused."""
+def _call_all(widget: W.Widget, method: str) -> bool:
+    """Call `method` on `widget` and every widget under it (in order) that has one; False if one
+    returned False. A step's summaries refresh, and its pending text is saved, wherever they sit."""
     ok = True
     stack = [widget]
     while stack:
         w = stack.pop()
-        commit = getattr(w, "commit", None)
-        if callable(commit) and not isinstance(w, StepFlow):
-            ok = commit() and ok
-        stack.extend(getattr(w, "children", ()))
+        fn = getattr(w, method, None)
+        if callable(fn) and not isinstance(w, StepFlow):
+            ok = fn() is not False and ok
+        if not isinstance(w, StepFlow) or w is widget:
+            stack.extend(reversed(getattr(w, "children", ())))
     return ok
+
+
+def _commit_all(widget: W.Widget) -> bool:
+    """Save pending text in every field under `widget`; False if one was refused."""
+    return _call_all(widget, "commit")
 
 
 class StepFlow(W.VBox):
@@ -66,12 +74,11 @@ class StepFlow(W.VBox):
     def show(self, i: int) -> None:
         self.index = i
         n = len(self.titles)
+        body = self.body(i)
+        _call_all(body, "refresh")
+        self.holder.children = [body]
+        # The title changes after the body, so a new title means the new step is on its way.
         self.header.value = f'<div class="slk"><p class="muted">Step {i + 1} of {n}</p><h2>{P.esc(self.titles[i])}</h2></div>'
         self.progress.value = i + 1
-        body = self.body(i)
-        refresh = getattr(body, "refresh", None)
-        if callable(refresh):
-            refresh()
-        self.holder.children = [body]
         self.back.disabled = i == 0
         self.next.disabled = i == n - 1

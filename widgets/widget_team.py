@@ -1,7 +1,8 @@
 """Team results behind the anonymity rule: nothing shows until enough people answered.
 
 `TeamPanel` counts the respondents of a module each time it is shown (or refreshed) and,
-once the session's threshold is reached, calls `render(rows)` with everyone's answers to build
+once the session's threshold is reached (counting those who answered `items`: by default the
+ratings), calls `render(rows)` with everyone's answers to build
 the view; until then it says how many answers are still needed.
 
 Example::
@@ -11,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 import ipywidgets as W
 
@@ -27,8 +28,11 @@ def waiting_text(n: int, threshold: int) -> str:
 
 
 class TeamPanel(W.VBox):
-    def __init__(self, framework: Framework, code: str | None, render: Callable[[list[dict]], W.Widget], *, store_factory=P.store, **kwargs):
+    def __init__(self, framework: Framework, code: str | None, render: Callable[[list[dict]], W.Widget], *,
+                 items: Iterable[str] | None = None, store_factory=P.store, **kwargs):
         self.framework, self.code, self._render = framework, code, render
+        # Who counts as having answered: by default, anyone who gave a rating.
+        self.items = list(items) if items is not None else list(rating_items(framework))
         self._store_factory = store_factory
         self.status = W.HTML()
         self.body = W.VBox()
@@ -50,7 +54,7 @@ class TeamPanel(W.VBox):
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return
-        n = respondents(rows, rating_items(self.framework))
+        n = respondents(rows, self.items)
         self.visible = team_visible(n, threshold)
         if not self.visible:
             self.status.value = P.markup(f"<p class='muted waiting'>{P.esc(waiting_text(n, threshold))}</p>")

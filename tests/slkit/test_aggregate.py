@@ -85,3 +85,47 @@ def test_respondents_counts_distinct_people_for_the_given_items():
     rows = rows_for({1: {"mw_voice_purpose": 3}, 2: {"commitment_1": "x"}})
     assert A.respondents(rows) == 2
     assert A.respondents(rows, A.rating_items(FW)) == 1
+
+
+PF = get_framework("purpose_first")
+MT = get_framework("motivation_triad")
+
+
+def test_rank_points_is_a_borda_count_with_stated_tie_breaks():
+    rows = [
+        dict(participant=1, item="objectives", value=["brand", "recruit", "listen"]),
+        dict(participant=2, item="objectives", value=["recruit", "brand"]),
+        dict(participant=3, item="objectives", value=["listen"]),
+        dict(participant=3, item="purpose_sentence", value="x"),
+    ]
+    ranked = A.rank_points(PF, rows, "objectives")
+    assert [(r.option, r.points, r.chosen, r.first) for r in ranked[:3]] == [("brand", 5, 2, 1), ("recruit", 5, 2, 1), ("listen", 4, 2, 1)]
+    assert all(r.points == 0 for r in ranked[3:]) and len(ranked) == len(PF.item("objectives").options)
+
+
+def test_choice_counts_and_written_answers():
+    rows = [dict(participant=p, item="channels", value=v) for p, v in [(1, ["blog", "linkedin"]), (2, ["blog"]), (3, [])]]
+    counts = A.choice_counts(PF, rows, "channels")
+    assert list(counts) == PF.item("channels").option_ids() and counts["blog"] == 2 and counts["linkedin"] == 1
+    texts = [dict(participant=p, item="purpose_sentence", value=v) for p, v in [(1, "b second"), (2, ""), (3, "A first")]]
+    assert A.written(texts, "purpose_sentence") == ["A first", "b second"]
+
+
+def test_tag_scores_gaps_and_the_team_spread_of_gaps():
+    one = {"autonomy_task_today": 2, "autonomy_time_today": 4, "autonomy_task_wanted": 8, "mastery_show_today": 5}
+    scores = A.tag_scores(MT, one, "part", "when")
+    assert scores == {("autonomy", "today"): 3.0, ("autonomy", "wanted"): 8.0, ("mastery", "today"): 5.0}
+    assert A.gaps(scores) == {("autonomy",): 5.0}
+    two = {"autonomy_task_today": 6, "autonomy_task_wanted": 7}
+    rows = [dict(participant=p, item=i, value=v) for p, a in ((1, one), (2, two)) for i, v in a.items()]
+    team = A.team_tag_stats(MT, rows, "part", "when")
+    assert team[("autonomy", "today")].mean == 4.5 and team[("autonomy", "today")].n == 2
+    assert team[("purpose", "today")].n == 0
+    gaps = A.team_gaps(MT, rows, "part", "when")
+    assert gaps[("autonomy",)].mean == 3.0 and gaps[("autonomy",)].sd == pytest.approx(statistics.stdev([5, 1]))
+
+
+def test_fit_turns_ratings_that_pull_against_a_purpose():
+    assert A.fit_value(PF, "culture_face_to_face", 5) == 1 and A.fit_value(PF, "culture_openness", 5) == 5
+    answers = {"culture_face_to_face": 4, "culture_openness": 1, "culture_feedback": 3, "culture_hierarchy": 5}
+    assert A.pulling_against(PF, answers, "culture") == ["culture_openness", "culture_hierarchy", "culture_face_to_face"]
