@@ -26,6 +26,8 @@ from slkit.sessions import facilitator_link, participant_link
 
 HERE = Path(__file__).resolve().parent
 FIVE = get_framework("five_practices")
+PURPOSE = get_framework("purpose_first")
+TRIAD = get_framework("motivation_triad")
 
 
 @dataclass
@@ -95,6 +97,53 @@ def five_practices_visit(pg) -> None:
     pg.get_by_role("button", name="Next").click()
     pg.get_by_role("heading", name="The team", exact=True).wait_for()
     pg.locator(".waiting, .team-table").first.wait_for()
+
+
+def _next(pg, title: str) -> None:
+    pg.get_by_role("button", name="Next").click()
+    pg.get_by_role("heading", name=title, exact=True, level=2).wait_for()
+
+
+def _rate_all(pg, n: int) -> None:
+    for i in range(n):
+        pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(1 + i % 5), exact=True).click()
+    pg.locator(".savebar", has_text="Saved").wait_for()
+
+
+def purpose_first_visit(pg) -> None:
+    """Join, rank two objectives, write a purpose and a value, rate the culture, choose a channel, decide, see the team."""
+    pg.get_by_role("button", name="Start").click()
+    ranked = PURPOSE.item("objectives").options[:2]
+    for place, option in enumerate(ranked):
+        pg.locator(".slk-rank select").nth(place).select_option(option.id)
+    pg.locator(".slk-text textarea").first.fill("We share what we learn")
+    _next(pg, "Value")
+    pg.get_by_role("heading", name=f"1. {ranked[0].label}", level=3).wait_for()
+    pg.locator(".slk-text textarea").first.fill("Fewer repeated questions")
+    _next(pg, "Culture fit")
+    _rate_all(pg, len(PURPOSE.steps[2].items))
+    _next(pg, "Tools and use")
+    pg.get_by_role("checkbox", name="LinkedIn").check()
+    _next(pg, "Decision")
+    pg.get_by_role("checkbox", name="Go", exact=True).check()
+    pg.locator(".canvas .decision", has_text="Go").wait_for()
+    _next(pg, "The team")
+    pg.locator(".waiting, .rank-table").first.wait_for()
+
+
+def motivation_triad_visit(pg) -> None:
+    """Join, rate the triad today and wanted, name a blocker, see one's triad and the team view."""
+    pg.get_by_role("button", name="Start").click()
+    for k, step in enumerate(s for s in TRIAD.steps if s.id != "blockers"):
+        if k:
+            _next(pg, step.title)
+        _rate_all(pg, len(step.items))
+    _next(pg, "What holds it back")
+    pg.get_by_role("checkbox", name="Policy and rules").first.check()
+    _next(pg, "Your triad")
+    pg.locator(".largest-gap").wait_for()
+    _next(pg, "The team")
+    pg.locator(".waiting, .triad-table").first.wait_for()
 
 
 def measure(browser, spec: PageSpec) -> Load:
@@ -258,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         specs = [
             PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
             PageSpec("landing", f"{kit.base_url}/", "button:has-text('Join')", kit),
+            PageSpec("purpose_first", participant_link(kit.base_url, PURPOSE.notebook, session.code), "button:has-text('Start')", kit, purpose_first_visit),
+            PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Start')", kit, motivation_triad_visit),
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Start')", kit, five_practices_visit),
             PageSpec("board", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Refresh')", kit),
         ]

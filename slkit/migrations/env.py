@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from slkit.paths import database_url
+import slkit.board  # noqa: F401 - its tables join the metadata
 from slkit.store import metadata
 
 config = context.config
