@@ -115,7 +115,7 @@ def purpose_first_visit(pg) -> None:
     pg.get_by_role("button", name="Start").click()
     ranked = PURPOSE.item("objectives").options[:2]
     for place, option in enumerate(ranked):
-        pg.locator(".slk-rank select").nth(place).select_option(option.id)
+        pg.locator(".slk-rank select").nth(place).select_option(label=option.label)
     pg.locator(".slk-text textarea").first.fill("We share what we learn")
     _next(pg, "Value")
     pg.get_by_role("heading", name=f"1. {ranked[0].label}", level=3).wait_for()

@@ -259,6 +259,22 @@ def board_entries(store: Store, code: object, module: str) -> list[Entry]:
     return list(store.read(lambda c: _entries(c, session.id, module)).values())
 
 
+def respondent_counts(store: Store, code: object) -> dict[str, int]:
+    """How many distinct participants took part in each module: answered, added an item or voted."""
+    from .store import answers_t
+
+    session = store.get_session(code)
+    sid = session.id
+    who = sa.union(
+        sa.select(answers_t.c.module, answers_t.c.participant_id.label("p")).where(answers_t.c.session_id == sid),
+        sa.select(board_items_t.c.module, board_items_t.c.author_id.label("p")).where(board_items_t.c.session_id == sid),
+        sa.select(board_items_t.c.module, votes_t.c.participant_id.label("p"))
+        .join(board_items_t, board_items_t.c.id == votes_t.c.board_item_id).where(votes_t.c.session_id == sid),
+    ).subquery()
+    q = sa.select(who.c.module, sa.func.count(sa.distinct(who.c.p))).group_by(who.c.module)
+    return {m: n for m, n in store.read(lambda c: c.execute(q).all())}
+
+
 def session_budget(settings: dict) -> int:
     try:
         budget = int(settings.get("vote_budget", DEFAULT_BUDGET))

@@ -101,6 +101,29 @@ STYLE = """
 .slk-choice .widget-checkbox label { font-size: 1.05rem; line-height: 1.4; padding: 0.35em 0; cursor: pointer; }
 .slk-choice .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; }
 @media (max-width: 520px) { .slk-rank .widget-label { width: 100% !important; text-align: left; line-height: 1.6; } }
+.slk .board { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.slk .board .col { border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.2em 0.8em 0.5em; background: #fff; }
+.slk .board .col-strengths, .slk .board .col-so { border-top: 5px solid #0e9f6e; }
+.slk .board .col-weaknesses, .slk .board .col-st { border-top: 5px solid #c27803; }
+.slk .board .col-opportunities, .slk .board .col-wo { border-top: 5px solid #1a6fa3; }
+.slk .board .col-threats, .slk .board .col-wt { border-top: 5px solid #c81e1e; }
+.slk .board ul, .slk ul.vote-list { list-style: none; padding: 0; margin: 0.2em 0; }
+.slk li.entry { padding: 0.3em 0; border-bottom: 1px solid #f0f2f5; overflow-wrap: anywhere; }
+.slk li.entry .votes { display: inline-block; min-width: 1.8em; margin-right: 0.5em; text-align: center; border-radius: 999px;
+                       background: #123c5a; color: #fff; font-weight: 600; font-size: 0.9rem; }
+.slk .links, .slk .merged { font-size: 0.9rem; }
+.slk .mydots { color: #1a6fa3; letter-spacing: 2px; }
+.slk .live { font-size: 0.9rem; margin-right: 1em; }
+.slk-columns.widget-toggle-buttons { width: 100%; }
+.slk-columns > div { display: flex; flex-wrap: wrap; gap: 4px; }
+.slk-columns .widget-toggle-button { height: 2.6rem; font-size: 1rem; flex: 1 1 8em; margin: 0 !important; }
+.slk-columns .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
+.slk-vote { height: 2.4rem !important; font-size: 1.3rem !important; }
+.slk-vote-row { padding: 2px 0; }
+@media (max-width: 620px) { .slk .board { grid-template-columns: 1fr; } }
+.slk .join { display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
+.slk .join .qr svg { width: 260px; height: 260px; }
+.slk .joined { font-size: 1.4rem; }
 .slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
 @media (max-width: 520px) {
   .slk h1 { font-size: 1.5rem; }
@@ -140,6 +163,7 @@ def message(kind: str, text: str) -> str:
     return f'<div class="slk"><p class="msg-{kind}" role="{"alert" if kind == "error" else "status"}">{esc(text)}</p></div>'
 
 
-def page(*children: W.Widget) -> W.VBox:
-    """The frame of every page: the kit's style, then the content in a readable column."""
-    return W.VBox([W.HTML(STYLE), *children], layout=W.Layout(max_width="760px", padding="0 12px"))
+def page(*children: W.Widget, width: str = "760px") -> W.VBox:
+    """The frame of every page: the kit's style, then the content in a readable column
+    (wider for the facilitator's board, which is shown on a projector)."""
+    return W.VBox([W.HTML(STYLE), *children], layout=W.Layout(max_width=width, padding="0 12px"))

@@ -69,6 +69,7 @@ class StepFlow(W.VBox):
         if not 0 <= i < len(self.titles):
             return
         _commit_all(self.holder)
+        _call_all(self.holder, "pause")  # live views of the step left stop asking for updates
         self.show(i)
 
     def show(self, i: int) -> None:

@@ -201,3 +201,14 @@ def test_many_processes_vote_on_the_same_items_in_sqlite(sqlite_url):
 
 def test_many_processes_vote_on_the_same_items_in_postgresql(pg_url):
     _check(concurrent_voters(pg_url))
+
+
+def test_respondents_per_module_count_answers_items_and_votes_once_per_person(store):
+    session = store.create_session("SWOT")
+    ana, ben, cai = (store.join(session.code) for _ in range(3))
+    store.save_answers(ana, "five_practices", {"mw_voice_purpose": 5})
+    a = B.StoreBoard(SW, store, ana).add("swot_item", "strengths", "A")
+    B.StoreBoard(SW, store, ana).vote(a.id)
+    B.StoreBoard(SW, store, ben).vote(a.id)
+    store.save_answers(cai, "social_team_swot", {"team_goal": "Grow"})
+    assert B.respondent_counts(store, session.code) == {"five_practices": 1, "social_team_swot": 3}

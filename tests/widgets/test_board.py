@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from widgets.widget_board import LOCKED, FacilitatorBoard
 
 
@@ -54,7 +56,48 @@ def test_a_session_board_counts_participants_and_answers(kit_store):
             kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
     board.refresh()
     assert "3 participants joined" in board.stats.value
-    assert "The five practices of social leadership</td><td>2</td>" in board.stats.value
+    assert "<span class='answered' data-module='five_practices'>2 answered</span>" in _text(board)
+
+
+def test_a_session_board_opens_and_closes_modules_and_saves_settings(kit_store):
+    from slkit.store import ModuleClosed
+
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code)
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
+    assert "<svg" in _text(board) and "index.ipynb?session=" + s.code in _text(board)  # the QR code and the link
+    toggle = board._toggles["five_practices"]
+    assert toggle.value and toggle.description == "Open"
+    toggle.value = False
+    assert not kit_store.module_state(s.code, "five_practices").is_open and toggle.description == "Closed"
+    with pytest.raises(ModuleClosed):
+        kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
+    board.threshold.value, board.budget.value = 5, 2
+    board.save_settings()
+    saved = kit_store.get_session(s.code)
+    assert saved.threshold == 5 and saved.settings["vote_budget"] == 2 and "Settings saved" in board.note.value
+
+
+def test_the_board_moderates_the_swot_board(kit_store):
+    from slkit import board as B
+    from slkit.content import get_framework
+
+    s = kit_store.create_session("Team")
+    people = [B.StoreBoard(get_framework("social_team_swot"), kit_store, kit_store.join(s.code)) for _ in range(2)]
+    keep = people[0].add("swot_item", "strengths", "Fast replies")
+    dup = people[1].add("swot_item", "strengths", "We reply <b>fast</b>")
+    people[1].vote(dup.id)
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
+    assert "We reply &lt;b&gt;fast&lt;/b&gt;" in _text(board)
+    row = next(r for r in board.moderation.rows.children if "We reply" in _text(r))
+    target = row.children[1]
+    target.value = keep.id  # merge the duplicate into the first
+    entries = {e.id: e for e in B.board_entries(kit_store, s.code, "social_team_swot")}
+    assert entries[dup.id].merged_into == keep.id and entries[keep.id].votes == 1
+    row = next(r for r in board.moderation.rows.children if "Fast replies" in _text(r))
+    row.children[2].click()  # hide
+    assert next(e for e in B.board_entries(kit_store, s.code, "social_team_swot") if e.id == keep.id).hidden
+    assert "Show again" in [getattr(w, "description", "") for r in board.moderation.rows.children for w in getattr(r, "children", ())]
 
 
 def test_a_new_session_joins_the_list_at_once(kit_store):

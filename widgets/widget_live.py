@@ -1,0 +1,82 @@
+"""Live updates that stop by themselves: a timer in the browser asks the kernel to refresh.
+
+The timer runs in the page: every `PERIOD` seconds it clicks each hidden tick button marked
+live, and the kernel refreshes. So a closed tab sends no more ticks and its kernel goes idle
+(and is culled); and a ticker stays live for a bounded time (by default 30 minutes after the
+person last did something), so a tab left open does not keep a kernel busy for ever. Any
+action (`touch()`) starts the clock again; the Refresh button is always there.
+
+Example::
+
+    ticker = LiveTicker(on_tick=board.reload)
+    ticker.touch()   # after the person acted: live for another 30 minutes
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as W
+import traitlets as T
+
+from . import page as P
+
+PERIOD = 2  # seconds between ticks: results within 2 s of an answer, without reloading
+
+# One timer per page, however many tickers: it clicks the ticks of the live ones only.
+_TIMER = (
+    "(function(){if(window.slkTicker)return;"
+    f"window.slkTicker=setInterval(function(){{document.querySelectorAll('.slk-tick.slk-live').forEach(function(b){{b.click();}});}},{PERIOD * 1000});"
+    "})();"
+)
+
+
+class LiveTicker(W.VBox):
+    live = T.Bool(False, help="the page is asked for ticks; False once paused or out of time")
+    ticks = T.Int(0, help="ticks since the person last acted")
+
+    def __init__(self, on_tick: Callable[[], None], *, minutes: float = 30, **kwargs):
+        self._on_tick = on_tick
+        self.max_ticks = max(1, int(minutes * 60 / PERIOD))
+        self.tick = W.Button(description="tick", layout=W.Layout(display="none"))
+        self.tick.add_class("slk-tick")
+        self.tick.on_click(lambda _b: self._ticked())
+        self.status = W.HTML()
+        self.refresh_button = W.Button(description="Refresh", icon="refresh")
+        self.refresh_button.add_class("slk-refresh")
+        self.refresh_button.on_click(lambda _b: (self.touch(), self._on_tick()))
+        self.script = W.Output(layout=W.Layout(display="none"))
+        super().__init__([self.tick, self.script, W.HBox([self.status, self.refresh_button], layout=W.Layout(align_items="center"))], **kwargs)
+        if P.in_voila():  # in JupyterLab a page runs no scripts: Refresh does the work
+            from IPython.display import Javascript
+
+            self.script.append_display_data(Javascript(_TIMER))
+        self.observe(self._show, "live")
+        self.touch()
+
+    def _ticked(self) -> None:
+        self.ticks += 1
+        if self.ticks >= self.max_ticks:
+            self.live = False
+        self._on_tick()
+
+    def _show(self, change) -> None:
+        if change["new"]:
+            self.tick.add_class("slk-live")
+            text = "<span class='muted live'>● Live: updates every few seconds</span>"
+        else:
+            self.tick.remove_class("slk-live")
+            text = "<span class='muted paused'>Live updates paused. Refresh to see the latest.</span>"
+        self.status.value = P.markup(text)
+
+    def touch(self) -> None:
+        """The person did something: keep the updates coming for another stretch."""
+        self.ticks = 0
+        if not self.live:
+            self.live = True
+        elif not self.status.value:
+            self._show({"new": True})
+
+    def pause(self) -> None:
+        """Stop the updates (its step is no longer shown); `touch()` starts them again."""
+        self.live = False

@@ -1,0 +1,318 @@
+"""A shared board on a page: add items, see everyone's as they arrive, vote, build strategies.
+
+`BoardState` holds what the views show (entries, one's own votes, the budget, the last
+message) and talks to the board: the store's in a live session, one in memory when working
+alone. Views observe it; a `LiveTicker` reloads it every few seconds.
+
+Example::
+
+    state = BoardState.for_sheet(framework, sheet)
+    W.VBox([BoardAdd(state, "swot_item"), BoardColumns(state, "swot_item")])
+    VoteBoard(state, "swot_item")          # dot voting with votes left per column
+    StrategyForm(state, "tows_strategy", "swot_item")
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as W
+import traitlets as T
+
+from slkit import KitError
+from slkit import board as B
+from slkit.content import Framework
+
+from . import page as P
+from .sheet import AnswerSheet
+from .widget_live import LiveTicker
+
+
+class BoardState(T.HasTraits):
+    entries = T.List(help="every entry of the board (slkit.board.Entry), hidden and merged ones marked")
+    mine = T.Dict(help="entry id -> how many of my votes it holds")
+    budget = T.Int(B.DEFAULT_BUDGET, help="votes per person per column")
+    message = T.Unicode("", help="the outcome of the last action, for the person")
+    message_kind = T.Unicode("ok")
+
+    def __init__(self, framework: Framework, make_board: Callable[[], object], me: Callable[[], object] = lambda: "me", **kwargs):
+        super().__init__(**kwargs)
+        self.framework, self._make_board, self._me = framework, make_board, me
+        self._board = None
+
+    @classmethod
+    def for_sheet(cls, framework: Framework, sheet: AnswerSheet) -> "BoardState":
+        """The store's board for the sheet's participant, or one in memory when working alone.
+
+        Decided on first use, so a page can make it before the person has joined."""
+        def make():
+            if sheet.live:
+                return B.StoreBoard(framework, sheet._store_factory(), sheet.participant, show_name=sheet.show_name)
+            return B.MemoryBoard(framework)
+
+        return cls(framework, make, lambda: sheet.participant.id if sheet.live else "me")
+
+    @property
+    def me(self) -> object:
+        return self._me()
+
+    @property
+    def board(self):
+        if self._board is None:
+            self._board = self._make_board()
+        return self._board
+
+    @property
+    def live(self) -> bool:
+        return bool(getattr(self.board, "live", False))
+
+    def reload(self) -> None:
+        try:
+            if hasattr(self.board, "snapshot"):
+                entries, mine, budget = self.board.snapshot()
+            else:
+                entries, mine, budget = self.board.entries(), self.board.my_votes(), self.board.budget
+        except KitError as e:
+            self._say("error", str(e))
+            return
+        if entries != self.entries:
+            self.entries = entries
+        if mine != self.mine:
+            self.mine = mine
+        self.budget = budget
+
+    def _say(self, kind: str, text: str) -> None:
+        self.message_kind, self.message = kind, text
+
+    def act(self, fn: Callable[[], object], done: str = "") -> bool:
+        """Run one change (add, vote, ...); say how it went; reload either way."""
+        try:
+            fn()
+        except KitError as e:
+            self._say("error", str(e))
+            self.reload()
+            return False
+        self._say("ok", done)
+        self.reload()
+        return True
+
+    def by_id(self) -> dict[int, B.Entry]:
+        return {e.id: e for e in self.entries}
+
+    def column_label(self, item: str, column: str) -> str:
+        return self.framework.item(item).option_label(column)
+
+
+def _message(state: BoardState) -> str:
+    if not state.message:
+        return ""
+    return P.message(state.message_kind, state.message)
+
+
+def entry_markup(state: BoardState, e: B.Entry, merged: dict[int, list[str]], *, votes: bool = True) -> str:
+    """One entry as HTML: its text (escaped), its votes, the author's name if they chose to show it."""
+    by_id = state.by_id()
+    extra = ""
+    if e.links:
+        named = [by_id[i] for i in e.links if i in by_id]
+        named = [by_id.get(x.merged_into, x) if x.merged_into else x for x in named]
+        extra += "<div class='links muted'>builds on: " + " + ".join(P.esc(x.text) for x in named) + "</div>"
+    if merged.get(e.id):
+        extra += "<div class='merged muted'>also: " + "; ".join(P.esc(t) for t in merged[e.id]) + "</div>"
+    who = f" <span class='who muted'>— {P.esc(e.name)}</span>" if e.name else ""
+    mine = " <span class='yours muted'>(yours)</span>" if e.author == state.me else ""
+    count = f"<span class='votes' title='votes'>{e.votes}</span>" if votes else ""
+    return f"<li class='entry' data-entry='{e.id}'>{count}<span class='text'>{P.esc(e.text)}</span>{who}{mine}{extra}</li>"
+
+
+class BoardColumns(W.VBox):
+    """Everyone's items, by column, most voted first; refreshed live."""
+
+    def __init__(self, state: BoardState, item: str, *, live: bool = True, **kwargs):
+        self.state, self.item = state, item
+        self.html = W.HTML()
+        children: list[W.Widget] = [self.html]
+        self.ticker = None
+        if live and state.live:
+            self.ticker = LiveTicker(state.reload)
+            children.append(self.ticker)
+        super().__init__(children, **kwargs)
+        state.observe(lambda _c: self.render(), ["entries", "mine"])
+        self.render()
+
+    def refresh(self) -> None:
+        self.state.reload()
+        if self.ticker is not None:
+            self.ticker.touch()
+
+    def render(self) -> None:
+        s = self.state
+        merged = B.merged_texts(s.entries)
+        cols = []
+        for option in s.framework.item(self.item).options:
+            items = B.ranked(s.entries, option.id)
+            body = "".join(entry_markup(s, e, merged) for e in items) or "<li class='empty muted'>Nothing yet.</li>"
+            cols.append(f"<section class='col col-{option.id}' data-column='{option.id}'><h3>{P.esc(option.label)}</h3><ul>{body}</ul></section>")
+        self.html.value = P.markup(f"<div class='board board-{P.esc(self.item)}'>{''.join(cols)}</div>")
+
+
+class BoardAdd(W.VBox):
+    """Choose a column, type a short item, add it."""
+
+    def __init__(self, state: BoardState, item: str, **kwargs):
+        self.state, self.item = state, item
+        content = state.framework.item(item)
+        self.limit = content.max_length
+        self.column = W.ToggleButtons(options=[(o.label, o.id) for o in content.options], value=content.options[0].id)
+        self.column.add_class("slk-columns")
+        self.help = W.HTML()
+        self.input = W.Text(placeholder="A short item", continuous_update=True, layout=W.Layout(width="100%"))
+        self.input.add_class("slk-text")
+        self.input.add_class("slk-board-input")
+        self.add_button = W.Button(description="Add", button_style="primary", icon="plus")
+        self.add_button.add_class("slk-button")
+        self.add_button.add_class("slk-add")
+        self.add_button.on_click(lambda _b: self.submit())
+        self.note = W.HTML()
+        super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.column, self.help,
+                          W.HBox([self.input, self.add_button], layout=W.Layout(align_items="center")), self.note], **kwargs)
+        self.column.observe(lambda _c: self._show_help(), "value")
+        self._show_help()
+
+    def _show_help(self) -> None:
+        option = next(o for o in self.state.framework.item(self.item).options if o.id == self.column.value)
+        self.help.value = P.markup(f"<p class='muted'>{P.esc(option.help)}</p>") if option.help else ""
+
+    def submit(self) -> bool:
+        text = self.input.value
+        label = self.state.column_label(self.item, self.column.value)
+        ok = self.state.act(lambda: self.state.board.add(self.item, self.column.value, text), f"Added to {label}.")
+        if ok:
+            self.input.value = ""  # a refused item stays in the field, to fix
+        self.note.value = _message(self.state)
+        return ok
+
+
+class VoteBoard(W.VBox):
+    """Dot voting: per column, the votes left and each item with − and + buttons."""
+
+    def __init__(self, state: BoardState, item: str, *, intro: str | None = None, **kwargs):
+        self.state, self.item = state, item
+        self.note = W.HTML()
+        self.columns = W.VBox()
+        self._rows: dict[int, tuple[W.HBox, W.HTML, W.Button, W.Button]] = {}
+        self._heads: dict[str, W.HTML] = {}
+        children: list[W.Widget] = [P.block(f"<p>{P.esc(intro)}</p>")] if intro else []
+        children += [self.note, self.columns]
+        self.ticker = LiveTicker(state.reload) if state.live else None
+        if self.ticker is not None:
+            children.append(self.ticker)
+        super().__init__(children, **kwargs)
+        state.observe(lambda _c: self.render(), ["entries", "mine", "budget"])
+        self.render()
+
+    def refresh(self) -> None:
+        self.state.reload()
+        if self.ticker is not None:
+            self.ticker.touch()
+
+    def _row(self, entry_id: int):
+        if entry_id not in self._rows:
+            text = W.HTML(layout=W.Layout(flex="1 1 auto"))
+            minus = W.Button(description="−", tooltip="Take a vote back", layout=W.Layout(width="3em"))
+            plus = W.Button(description="+", tooltip="Give a vote", button_style="primary", layout=W.Layout(width="3em"))
+            for b in (minus, plus):
+                b.add_class("slk-vote")
+            minus.on_click(lambda _b: self._act(lambda: self.state.board.unvote(entry_id), "Vote taken back."))
+            plus.on_click(lambda _b: self._act(lambda: self.state.board.vote(entry_id), "Vote given."))
+            box = W.HBox([text, minus, plus], layout=W.Layout(align_items="center", border_bottom="1px solid #e4e7eb"))
+            box.add_class("slk-vote-row")
+            self._rows[entry_id] = (box, text, minus, plus)
+        return self._rows[entry_id]
+
+    def _act(self, fn, done: str) -> None:
+        self.state.act(fn, done)
+        if self.ticker is not None:
+            self.ticker.touch()
+        self.note.value = _message(self.state)
+
+    def render(self) -> None:
+        s = self.state
+        by_id = s.by_id()
+        merged = B.merged_texts(s.entries)
+        blocks: list[W.Widget] = []
+        for option in s.framework.item(self.item).options:
+            left = B.votes_left(s.budget, s.mine, by_id, option.id)
+            head = self._heads.setdefault(option.id, W.HTML())
+            head.value = P.markup(
+                f"<h3 class='vote-head' data-column='{option.id}'>{P.esc(option.label)} "
+                f"<span class='left muted'>{left} of {s.budget} votes left</span></h3>"
+            )
+            blocks.append(head)
+            for e in B.ranked(s.entries, option.id):
+                box, text, minus, plus = self._row(e.id)
+                mine = s.mine.get(e.id, 0)
+                dots = f"<span class='mydots' title='your votes'>{'●' * mine}</span>" if mine else ""
+                text.value = P.markup(f"<ul class='vote-list'>{entry_markup(s, e, merged)}</ul>{dots}")
+                minus.disabled = mine == 0
+                plus.disabled = left == 0
+                blocks.append(box)
+        self.columns.children = blocks
+
+
+class StrategyForm(W.VBox):
+    """Propose a strategy in one TOWS cell, naming the top items it combines."""
+
+    def __init__(self, state: BoardState, item: str, source_item: str, *, top: int = 5, **kwargs):
+        self.state, self.item, self.source_item, self.top = state, item, source_item, top
+        content = state.framework.item(item)
+        self.cell = W.ToggleButtons(options=[(o.id.upper(), o.id) for o in content.options], value=content.options[0].id)
+        self.cell.add_class("slk-columns")
+        self.cell_help = W.HTML()
+        self.choices = W.VBox()
+        self._boxes: dict[int, W.Checkbox] = {}
+        self.input = W.Text(placeholder="The strategy, in a sentence", layout=W.Layout(width="100%"))
+        self.input.add_class("slk-text")
+        self.add_button = W.Button(description="Add strategy", button_style="primary", icon="plus")
+        self.add_button.add_class("slk-button")
+        self.add_button.on_click(lambda _b: self.submit())
+        self.note = W.HTML()
+        super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.cell, self.cell_help, self.choices,
+                          self.input, self.add_button, self.note], **kwargs)
+        self.cell.observe(lambda _c: self.render(), "value")
+        state.observe(lambda _c: self.render(), "entries")
+        self.render()
+
+    def render(self) -> None:
+        s = self.state
+        label = s.framework.item(self.item).option_label(self.cell.value)
+        self.cell_help.value = P.markup(f"<p><b>{P.esc(label)}</b></p>")
+        source = s.framework.item(self.source_item)
+        blocks: list[W.Widget] = []
+        for column in B.TOWS_PAIRS[self.cell.value]:
+            items = B.top(s.entries, column, self.top)
+            blocks.append(P.block(f"<h3>{P.esc(source.option_label(column))}: the top {len(items)}</h3>" if items else
+                                  f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>Nothing on the board yet.</p>"))
+            for e in items:
+                box = self._boxes.get(e.id)
+                if box is None:
+                    box = self._boxes[e.id] = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
+                box.description = f"{e.text} ({e.votes})"
+                blocks.append(box)
+        choices = W.VBox(blocks)
+        choices.add_class("slk-choice")
+        self.choices.children = [choices]
+
+    def chosen(self) -> list[int]:
+        shown = {e.id for c in B.TOWS_PAIRS[self.cell.value] for e in B.top(self.state.entries, c, self.top)}
+        return [i for i, box in self._boxes.items() if box.value and i in shown]
+
+    def submit(self) -> bool:
+        links = self.chosen()
+        ok = self.state.act(lambda: self.state.board.add(self.item, self.cell.value, self.input.value, links=links), "Strategy added.")
+        if ok:
+            self.input.value = ""
+            for box in self._boxes.values():
+                box.value = False
+        self.note.value = _message(self.state)
+        return ok
