@@ -212,3 +212,15 @@ def test_respondents_per_module_count_answers_items_and_votes_once_per_person(st
     B.StoreBoard(SW, store, ben).vote(a.id)
     store.save_answers(cai, "social_team_swot", {"team_goal": "Grow"})
     assert B.respondent_counts(store, session.code) == {"five_practices": 1, "social_team_swot": 3}
+
+
+def test_the_demo_session_has_a_voted_swot_board_and_strategies(store):
+    from slkit.demo import make_demo
+
+    session = make_demo(store, participants=4)
+    entries = B.board_entries(store, session.code, "social_team_swot")
+    items = [e for e in entries if e.item == "swot_item"]
+    assert {e.column for e in items} == set(B.TOWS_PAIRS["so"] + B.TOWS_PAIRS["wt"])
+    assert sum(e.votes for e in items) == 4 * 4 * B.DEFAULT_BUDGET  # every person, every quadrant, the full budget
+    assert {e.column for e in entries if e.item == "tows_strategy"} == {"so", "wt"}
+    assert all(r["item"] != "swot_item" for r in store.answers(session.code))
