@@ -159,10 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_session_list)
 
-    e = sub.add_parser("export", parents=[common], help="export a session's answers")
+    e = sub.add_parser("export", parents=[common], help="export a session's outcome: answers as CSV or Excel, or a report for the team (HTML)")
     e.add_argument("code")
-    e.add_argument("--format", choices=["csv", "xlsx"], required=True)
-    e.add_argument("--out", required=True, help="a folder for csv (one file per module), a file for xlsx")
+    e.add_argument("--format", choices=["csv", "xlsx", "html"], required=True)
+    e.add_argument("--out", required=True, help="a folder for csv (one file per module and one for the SWOT board), a file for xlsx and html")
     e.set_defaults(func=cmd_export)
 
     d = sub.add_parser("demo", parents=[common, links], help="create a session filled with sample answers")

@@ -1,4 +1,5 @@
-"""Exports: a session's outcome (tidy CSV per module, an Excel workbook) and one person's results.
+"""Exports: a session's outcome (tidy CSV per module, an Excel workbook, an HTML report for the
+team to keep) and one person's results.
 
 pandas is imported where a frame is made, so a participant's page can use this module cheaply.
 """
@@ -12,7 +13,8 @@ from . import InputError
 from .content import load_frameworks
 from .store import SessionInfo, Store
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "html")
+BOARD = "social_team_swot_board"  # the name of the SWOT board's sheet and file
 
 
 def tidy_answers(store: Store, code: str):
@@ -64,6 +66,13 @@ def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
     frame["updated_at"] = frame["updated_at"].astype(str)
     out = Path(out)
     written: list[Path] = []
+    if fmt == "html":
+        if out.suffix.lower() not in (".html", ".htm"):
+            out = out / f"{session.code}-report.html" if out.is_dir() or not out.suffix else out.with_suffix(".html")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(session_report_html(store, session.code), encoding="utf-8")
+        return [out]
+    board = board_frame(store, session.code)
     if fmt == "csv":
         if out.suffix.lower() == ".csv":
             raise InputError("A CSV export writes one file per module; give --out a folder, not a .csv file.")
@@ -72,6 +81,9 @@ def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
             path = out / f"{session.code}_{module}.csv"
             frame[frame["module"] == module].to_csv(path, index=False)
             written.append(path)
+        path = out / f"{session.code}_{BOARD}.csv"
+        board.to_csv(path, index=False)
+        written.append(path)
         return written
     import pandas as pd
 
@@ -80,7 +92,89 @@ def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
         session_frame(session, store.participant_count(session.code)).to_excel(xl, sheet_name="session", index=False)
         for module in load_frameworks():
             frame[frame["module"] == module].to_excel(xl, sheet_name=module[:31], index=False)
+        board.to_excel(xl, sheet_name=BOARD[:31], index=False)
     return [out]
+
+
+def board_frame(store: Store, code: str):
+    """One row per item on a board: board, column, text, votes, and what became of it (hidden, merged)."""
+    import pandas as pd
+
+    from .board import board_entries
+
+    frameworks = load_frameworks()
+    records = []
+    for module, fw in frameworks.items():
+        if not any(i.kind == "board" for i in fw.items):
+            continue
+        entries = board_entries(store, code, module)
+        by_id = {e.id: e for e in entries}
+        for e in entries:
+            records.append(dict(
+                module=module, board=e.item, column=e.column, column_label=fw.item(e.item).option_label(e.column),
+                id=e.id, text=e.text, votes=e.votes, name=e.name or "", hidden=e.hidden,
+                merged_into=e.merged_into if e.merged_into is not None else "",
+                builds_on=" + ".join(by_id[i].text for i in e.links if i in by_id),
+            ))
+    columns = ["module", "board", "column", "column_label", "id", "text", "votes", "name", "hidden", "merged_into", "builds_on"]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _figure_html(spec: dict, n: int) -> str:
+    data = json.dumps({"data": spec["data"], "layout": spec["layout"], "config": spec.get("config", {})})
+    height = spec["layout"].get("height", 400)
+    return (f"<div id='fig-{n}' class='chart' style='min-height:{height}px'></div>"
+            f"<script>(function(s){{Plotly.newPlot('fig-{n}', s.data, s.layout, s.config);}})({data});</script>")
+
+
+def session_report_html(store: Store, code: str) -> str:
+    """The session's outcome as one self-contained page: charts (interactive, plotly.js inside the
+    file, no internet needed), the SWOT board with votes, the strategies, the commitments, the
+    date and the number of participants. A module shows its results only once as many people as
+    the session's anonymity threshold took part, as in the live view."""
+    import datetime as dt
+    import html
+
+    from plotly.offline import get_plotlyjs
+
+    from . import summaries as S
+    from .board import board_entries, respondent_counts
+    from .style import KIT_CSS
+
+    esc = html.escape
+    session = store.get_session(code)
+    joined = store.participant_count(session.code)
+    rows = store.answers(session.code)
+    parts = [
+        f"<h1>{esc(session.title)}</h1>"
+        f"<p class='muted'>Session {esc(session.code)}, held {session.created_at:%d %B %Y}; report made {dt.date.today():%d %B %Y}. "
+        f"{joined} participants joined. Results of a module show once {session.threshold} people took part in it.</p>"
+    ]
+    figures = 0
+    counts = respondent_counts(store, session.code)
+    for module, fw in load_frameworks().items():
+        module_rows = [r for r in rows if r["module"] == module]
+        entries = [e for e in board_entries(store, session.code, module) if not e.hidden]
+        n = counts.get(module, 0)
+        parts.append(f"<section class='module' data-module='{module}'><h2>{fw.order}. {esc(fw.title)}</h2>"
+                     f"<p class='muted respondents'>{n} people took part.</p>")
+        if n == 0:
+            parts.append("<p class='muted'>This module was not used in the session.</p></section>")
+            continue
+        if n < session.threshold:
+            parts.append(f"<p class='muted hidden-results'>Fewer than {session.threshold} people took part, so the results stay "
+                         "hidden, as they did in the workshop.</p></section>")
+            continue
+        for part in S.summary(fw, module_rows, entries):
+            if isinstance(part, dict):
+                figures += 1
+                parts.append(_figure_html(part, figures))
+            else:
+                parts.append(part)
+        parts.append("</section>")
+    script = f"<script>{get_plotlyjs()}</script>" if figures else ""
+    style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}"
+    return html_page(f"{session.title}: workshop report", f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
 
 
 def personal_report_html(fw, answers: dict, *, title: str | None = None) -> str:

@@ -82,3 +82,8 @@ class Chart(W.VBox):
         self.spec = None
         self.placeholder.value = ""
         self.output.outputs = ()
+
+
+def parts_view(parts: list) -> W.VBox:
+    """A summary (slkit.summaries) on a page: HTML parts as blocks, figure specs as charts."""
+    return W.VBox([Chart(p) if isinstance(p, dict) else P.block(p) for p in parts])

@@ -13,23 +13,14 @@ import ipywidgets as W
 from slkit import aggregate as A
 from slkit import charts
 from slkit.content import Framework
+from slkit import summaries as S
 from slkit.report import personal_report_html
 
 from . import page as P
 from .sheet import AnswerSheet
-from .widget_chart import Chart
+from .widget_chart import Chart, parts_view
 from .widget_download import DownloadLink
 from .widget_team import TeamPanel
-
-
-def _scale(fw: Framework) -> tuple[int, int]:
-    scale = next(iter(fw.scales.values()))
-    return scale.min, scale.max
-
-
-def _rated_steps(fw: Framework):
-    steps = set(A.rating_items(fw).values())
-    return [s for s in fw.steps if s.id in steps]
 
 
 class OwnProfile(W.VBox):
@@ -47,7 +38,7 @@ class OwnProfile(W.VBox):
     def refresh(self) -> None:
         fw = self.framework
         scores = A.own_scores(fw, self.sheet.answers)
-        steps = _rated_steps(fw)
+        steps = S.rated_steps(fw)
         missing = sum(1 for i in A.rating_items(fw) if i not in self.sheet.answers)
         if not scores:
             self.summary.value = P.markup("<p>Rate the behaviours in the earlier steps to see your profile here.</p>")
@@ -62,7 +53,7 @@ class OwnProfile(W.VBox):
             f"Most room to grow: <b>{P.esc(title[weakest])}</b> ({scores[weakest]:.1f}).</p>{note}"
         )
         shown = [s for s in steps if s.id in scores]
-        self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, _scale(fw), title="Your score per practice"))
+        self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, S.scale_range(fw), title="Your score per practice"))
         ranked = A.ranked_items(fw, self.sheet.answers)
 
         def lst(pairs):
@@ -83,24 +74,4 @@ class TeamProfile(TeamPanel):
         self.refresh()
 
     def render(self, rows: list[dict]) -> W.Widget:
-        fw = self.framework
-        steps = _rated_steps(fw)
-        team = A.team_profile(fw, rows)
-        own = A.own_scores(fw, self.sheet.answers)
-        labels = [s.title for s in steps]
-        profile = charts.profile_figure(
-            labels, [own.get(s.id) for s in steps], [team[s.id] for s in steps], _scale(fw), title="You and the team",
-        )
-        spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], _scale(fw), title="How the team rated (number of ratings)")
-        table_rows = "".join(
-            f"<tr data-step='{s.id}'><td>{P.esc(s.title)}</td><td class='own'>{'' if s.id not in own else f'{own[s.id]:.1f}'}</td>"
-            f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>±{team[s.id].sd:.1f}</td>"
-            f"<td class='range'>{team[s.id].min:.1f}–{team[s.id].max:.1f}</td></tr>"
-            for s in steps if team[s.id].n
-        )
-        widest = max((s for s in steps if team[s.id].n), key=lambda s: team[s.id].sd or 0)
-        table = P.block(
-            "<table class='team-table'><tr><th>Practice</th><th>You</th><th>Team mean</th><th>Spread</th><th>Range</th></tr>"
-            f"{table_rows}</table><p>The team disagrees most on <b>{P.esc(widest.title)}</b>: worth a conversation.</p>"
-        )
-        return W.VBox([Chart(profile), table, Chart(spread)])
+        return parts_view(S.practices_team(self.framework, rows, own=A.own_scores(self.framework, self.sheet.answers)))

@@ -13,10 +13,12 @@ import ipywidgets as W
 
 from slkit import aggregate as A
 from slkit.content import Framework
+from slkit import summaries as S
 from slkit.report import html_page
 
 from . import page as P
 from .sheet import AnswerSheet
+from .widget_chart import parts_view
 from .widget_download import DownloadLink
 from .widget_team import TeamPanel
 from .widget_text import TextEntry
@@ -143,58 +145,10 @@ class PurposeCanvas(W.VBox):
         self.canvas.value = P.markup(f"<style>.slk {CANVAS_STYLE}</style>{canvas_markup(self.framework, self.sheet.answers)}")
 
 
-def written_list(texts: list[str], cls: str = "texts") -> str:
-    """Written answers side by side, without names."""
-    if not texts:
-        return "<p class='muted'>Nothing written yet.</p>"
-    return f"<ul class='{cls}'>" + "".join(f"<li>{P.esc(t)}</li>" for t in texts) + "</ul>"
-
-
 class PurposeTeam(TeamPanel):
     """The objectives ranked across the team, the spread of culture fit, the purposes and the decisions."""
 
     def __init__(self, framework: Framework, code: str | None, **kwargs):
-        super().__init__(framework, code, render=self.render, items=[i.id for i in framework.items], **kwargs)
+        super().__init__(framework, code, render=lambda rows: parts_view(S.purpose_team(framework, rows)),
+                         items=[i.id for i in framework.items], **kwargs)
         self.refresh()
-
-    def render(self, rows: list[dict]) -> W.Widget:
-        fw = self.framework
-        objectives = fw.item(OBJECTIVES)
-        ranked = [r for r in A.rank_points(fw, rows, OBJECTIVES) if r.chosen]
-        rank_rows = "".join(
-            f"<tr data-option='{r.option}'><td>{n}</td><td>{P.esc(objectives.option_label(r.option))}</td>"
-            f"<td class='points'>{r.points}</td><td class='chosen'>{r.chosen}</td><td class='first'>{r.first}</td></tr>"
-            for n, r in enumerate(ranked, 1)
-        )
-        others = A.written(rows, "objective_other")
-        culture = next(s for s in fw.steps if s.id == CULTURE)
-        stats = A.item_stats(fw, rows)
-        scale = fw.scales[culture.items[0].scale]
-        means = {i.id: stats[i.id].mean for i in culture.items if stats[i.id].n}
-        against = set(A.pulling_against(fw, means, CULTURE))
-        values = range(scale.min, scale.max + 1)
-        culture_rows = "".join(
-            f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{P.esc(i.text)}</td>"
-            + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items())
-            + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>±{stats[i.id].sd:.1f}</td></tr>"
-            for i in culture.items if i.id in means
-        )
-        decisions = A.choice_counts(fw, rows, "decision")
-        decision_item = fw.item("decision")
-        html = (
-            "<h3>Objectives, ranked by the team</h3><p class='muted'>A first place earns "
-            f"{objectives.max_choices} points, a second {objectives.max_choices - 1}, and so on.</p>"
-            "<table class='rank-table'><tr><th></th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
-            f"{rank_rows}</table>"
-            + (f"<p>Also named:</p>{written_list(others)}" if others else "")
-            + "<h3>Culture fit: how the team rated each statement</h3>"
-            f"<p class='muted'>{scale.min} = {P.esc(scale.low_label)}, {scale.max} = {P.esc(scale.high_label)}. "
-            "Rows in red pull against the purpose on the team's average.</p><div class='scroll'>"
-            "<table class='culture-table'><tr><th>Statement</th>" + "".join(f"<th>{v}</th>" for v in values)
-            + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>"
-            "<h3>Our purpose, in each person's words</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
-            + "<h3>Decisions</h3><table class='decision-table'>"
-            + "".join(f"<tr data-option='{o}'><td>{P.esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
-            + "</table><p>The reasons given:</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons")
-        )
-        return P.block(html)

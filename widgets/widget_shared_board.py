@@ -21,6 +21,7 @@ import traitlets as T
 
 from slkit import KitError
 from slkit import board as B
+from slkit import summaries as S
 from slkit.content import Framework
 
 from . import page as P
@@ -109,22 +110,6 @@ def _message(state: BoardState) -> str:
     return P.message(state.message_kind, state.message)
 
 
-def entry_markup(state: BoardState, e: B.Entry, merged: dict[int, list[str]], *, votes: bool = True) -> str:
-    """One entry as HTML: its text (escaped), its votes, the author's name if they chose to show it."""
-    by_id = state.by_id()
-    extra = ""
-    if e.links:
-        named = [by_id[i] for i in e.links if i in by_id]
-        named = [by_id.get(x.merged_into, x) if x.merged_into else x for x in named]
-        extra += "<div class='links muted'>builds on: " + " + ".join(P.esc(x.text) for x in named) + "</div>"
-    if merged.get(e.id):
-        extra += "<div class='merged muted'>also: " + "; ".join(P.esc(t) for t in merged[e.id]) + "</div>"
-    who = f" <span class='who muted'>— {P.esc(e.name)}</span>" if e.name else ""
-    mine = " <span class='yours muted'>(yours)</span>" if e.author == state.me else ""
-    count = f"<span class='votes' title='votes'>{e.votes}</span>" if votes else ""
-    return f"<li class='entry' data-entry='{e.id}'>{count}<span class='text'>{P.esc(e.text)}</span>{who}{mine}{extra}</li>"
-
-
 class BoardColumns(W.VBox):
     """Everyone's items, by column, most voted first; refreshed live."""
 
@@ -147,13 +132,7 @@ class BoardColumns(W.VBox):
 
     def render(self) -> None:
         s = self.state
-        merged = B.merged_texts(s.entries)
-        cols = []
-        for option in s.framework.item(self.item).options:
-            items = B.ranked(s.entries, option.id)
-            body = "".join(entry_markup(s, e, merged) for e in items) or "<li class='empty muted'>Nothing yet.</li>"
-            cols.append(f"<section class='col col-{option.id}' data-column='{option.id}'><h3>{P.esc(option.label)}</h3><ul>{body}</ul></section>")
-        self.html.value = P.markup(f"<div class='board board-{P.esc(self.item)}'>{''.join(cols)}</div>")
+        self.html.value = P.markup(S.board_html(s.framework, self.item, s.entries, me=s.me))
 
 
 class BoardAdd(W.VBox):
@@ -253,7 +232,7 @@ class VoteBoard(W.VBox):
                 box, text, minus, plus = self._row(e.id)
                 mine = s.mine.get(e.id, 0)
                 dots = f"<span class='mydots' title='your votes'>{'●' * mine}</span>" if mine else ""
-                text.value = P.markup(f"<ul class='vote-list'>{entry_markup(s, e, merged)}</ul>{dots}")
+                text.value = P.markup(f"<ul class='vote-list'>{S.entry_html(s.framework, e, by_id, merged, s.me)}</ul>{dots}")
                 minus.disabled = mine == 0
                 plus.disabled = left == 0
                 blocks.append(box)

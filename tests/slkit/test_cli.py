@@ -38,14 +38,18 @@ def test_session_new_prints_code_links_and_key(db):
     assert human.returncode == 0 and "Facilitator key:" in human.stdout and "Join link:" in human.stdout
 
 
-def test_demo_then_export_csv_and_xlsx(db, tmp_path):
+def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
     r = slkit("demo", "--participants", "5", "--json", *db)
     assert r.returncode == 0, r.stderr
     code = json.loads(r.stdout)["code"]
     r = slkit("export", code, "--format", "csv", "--out", str(tmp_path / "csv"), *db)
     assert r.returncode == 0, r.stderr
     files = sorted(Path(p).name for p in r.stdout.split())
-    assert files == sorted(f"{code}_{m}.csv" for m in ["five_practices", "motivation_triad", "purpose_first", "social_team_swot"])
+    modules = ["five_practices", "motivation_triad", "purpose_first", "social_team_swot", "social_team_swot_board"]
+    assert files == sorted(f"{code}_{m}.csv" for m in modules)
+    board = pd.read_csv(tmp_path / "csv" / f"{code}_social_team_swot_board.csv")
+    swot = board[board["board"] == "swot_item"]
+    assert swot["votes"].sum() == 5 * 4 * 3 and set(swot["column"]) == {"strengths", "weaknesses", "opportunities", "threats"}
     fp = pd.read_csv(tmp_path / "csv" / f"{code}_five_practices.csv")
     assert set(fp["participant"]) == {"P1", "P2", "P3", "P4", "P5"}
     ratings = fp[fp["kind"] == "rating"]
@@ -53,10 +57,17 @@ def test_demo_then_export_csv_and_xlsx(db, tmp_path):
     r = slkit("export", code, "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *db)
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert wb.sheetnames == ["session", "purpose_first", "motivation_triad", "social_team_swot", "five_practices"]
+    assert wb.sheetnames == ["session", "purpose_first", "motivation_triad", "social_team_swot", "five_practices", "social_team_swot_board"]
     settings = {row[0]: row[1] for row in wb["session"].iter_rows(min_row=2, values_only=True)}
     assert settings["code"] == code and settings["participants"] == 5
     assert wb["five_practices"].max_row == len(fp) + 1
+    assert wb["social_team_swot_board"].max_row == len(board) + 1
+    r = slkit("export", code, "--format", "html", "--out", str(tmp_path / "report"), *db)
+    assert r.returncode == 0, r.stderr
+    report = Path(r.stdout.strip())
+    assert report == tmp_path / "report" / f"{code}-report.html"
+    text = report.read_text()
+    assert text.startswith("<!doctype html>") and "Plotly.newPlot" in text and "5 participants joined" in text
 
 
 @pytest.mark.parametrize(

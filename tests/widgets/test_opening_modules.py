@@ -21,6 +21,14 @@ PF = get_framework("purpose_first")
 MT = get_framework("motivation_triad")
 
 
+def html_of(widget) -> str:
+    """All the HTML under a widget, in order."""
+    out = [widget.value] if isinstance(getattr(widget, "value", None), str) else []
+    for child in getattr(widget, "children", ()):
+        out.append(html_of(child))
+    return "\n".join(out)
+
+
 def row(html: str, attr: str, key: str) -> str:
     return re.search(rf"<tr data-{attr}='{key}'[^>]*>(.*?)</tr>", html).group(1)
 
@@ -117,7 +125,7 @@ def test_purpose_team_view_ranks_objectives_and_spreads_culture_behind_the_thres
         kit_store.save_answers(p, "purpose_first", purpose_answers(k))
         view.refresh()
     assert view.visible
-    html = view.body.children[0].value
+    html = html_of(view.body)
     # Borda with three places: share_knowledge 3+2, brand 2+3, listen 1+3; ties by people who chose it.
     order = re.findall(r"<tr data-option='(\w+)'><td>\d+</td>", html)
     assert order[:3] == ["share_knowledge", "brand", "listen"]
@@ -167,7 +175,7 @@ def test_team_triad_spread_gaps_blockers_and_changes(kit_store):
         kit_store.save_answers(kit_store.join(s.code), "motivation_triad", a)
     view = TriadTeam(MT, sheet, s.code, store_factory=lambda: kit_store)
     assert view.visible
-    html = view.body.children[0].children[1].value
+    html = html_of(view.body)
     auto = row(html, "part", "autonomy")
     assert f"<td class='today'>4.0</td><td class='today-sd'>±{statistics.stdev([2, 4, 6]):.1f}</td>" in auto
     assert "<td class='wanted'>7.7</td>" in auto and "<td class='gap'>+3.7</td>" in auto

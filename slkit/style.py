@@ -1,0 +1,73 @@
+"""The kit's look, one stylesheet for its pages and its HTML report (content lives under `.slk`)."""
+
+KIT_CSS = """
+.slk { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2933; line-height: 1.45; font-size: 16px; }
+.slk li { font-size: 1rem; margin: 0.25em 0; }
+.slk h1 { font-size: 1.9rem; margin: 0.2em 0 0.1em; color: #123c5a; }
+.slk h2 { font-size: 1.35rem; margin: 0.8em 0 0.3em; color: #123c5a; }
+.slk p { margin: 0.3em 0; font-size: 1.05rem; }
+.slk .muted { color: #52606d; }
+.slk a:not(.card) { color: #1a6fa3; text-decoration: underline; word-break: break-all; }
+.slk .msg-error { color: #9b1c1c; background: #fde8e8; border-left: 4px solid #c81e1e; padding: 0.5em 0.8em; border-radius: 4px; }
+.slk .msg-ok { color: #03543f; background: #def7ec; border-left: 4px solid #0e9f6e; padding: 0.5em 0.8em; border-radius: 4px; }
+.slk .card { display: block; border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.7em 1em; margin: 0.5em 0;
+             text-decoration: none; color: inherit; background: #fff; }
+.slk a.card:hover, .slk a.card:focus { border-color: #1a6fa3; box-shadow: 0 0 0 2px #b3d7ef; }
+.slk .card b { color: #123c5a; font-size: 1.1rem; }
+.slk .code.bigcode { font-size: 3.5rem; font-weight: 700; color: #123c5a; margin: 0.1em 0 0.3em; }
+.slk .code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 1.2em; letter-spacing: 0.08em; }
+.slk table { border-collapse: collapse; font-size: 1rem; } .slk td, .slk th { padding: 0.3em 0.8em; text-align: left; border-bottom: 1px solid #e4e7eb; }
+.slk h3 { font-size: 1.1rem; margin: 0.9em 0 0.2em; color: #334e68; }
+.slk .item-text { margin: 0.9em 0 0.3em; font-size: 1.05rem; }
+.slk .scale-ends { display: flex; justify-content: space-between; font-size: 0.85rem; color: #52606d; max-width: 36em; margin-bottom: 0.2em; }
+.slk .savebar { display: inline-block; padding: 0.2em 0.6em; }
+.slk a.download { display: inline-block; margin: 0.8em 0; padding: 0.5em 1em; border: 1px solid #1a6fa3; border-radius: 6px; text-decoration: none; }
+.slk .team-table td.mean, .slk .team-table td.own { font-weight: 600; }
+.slk-scale.widget-toggle-buttons { width: 100%; max-width: 36em; }
+.slk-scale > div { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; }
+.slk-scale .widget-toggle-button { min-width: 2.7em; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
+.slk-scale .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
+.slk-text input, .slk-text textarea { font-size: 1.05rem !important; }
+.slk tr.against td { color: #9b1c1c; }
+.slk .scroll { overflow-x: auto; max-width: 100%; }
+.slk ul.texts { list-style: none; padding: 0; }
+.slk ul.texts li { border-left: 4px solid #b3d7ef; background: #f5f7fa; padding: 0.4em 0.8em; margin: 0.4em 0; }
+.slk-rank.widget-dropdown { flex-wrap: wrap; width: 100% !important; max-width: 36em; height: auto; margin-bottom: 6px; }
+.slk-rank select { font-size: 1.05rem; height: 2.4rem; flex: 1 1 14em; min-width: 0; max-width: 100%; }
+.slk-rank .widget-label { font-size: 1rem; line-height: 2.4rem; }
+.slk-choice .widget-checkbox { height: auto; margin: 2px 0; }
+.slk-choice .widget-checkbox label { font-size: 1.05rem; line-height: 1.4; padding: 0.35em 0; cursor: pointer; }
+.slk-choice .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; }
+@media (max-width: 520px) { .slk-rank .widget-label { width: 100% !important; text-align: left; line-height: 1.6; } }
+.slk .board { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+.slk .board .col { border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.2em 0.8em 0.5em; background: #fff; }
+.slk .board .col-strengths, .slk .board .col-so { border-top: 5px solid #0e9f6e; }
+.slk .board .col-weaknesses, .slk .board .col-st { border-top: 5px solid #c27803; }
+.slk .board .col-opportunities, .slk .board .col-wo { border-top: 5px solid #1a6fa3; }
+.slk .board .col-threats, .slk .board .col-wt { border-top: 5px solid #c81e1e; }
+.slk .board ul, .slk ul.vote-list { list-style: none; padding: 0; margin: 0.2em 0; }
+.slk li.entry { padding: 0.3em 0; border-bottom: 1px solid #f0f2f5; overflow-wrap: anywhere; }
+.slk li.entry .votes { display: inline-block; min-width: 1.8em; margin-right: 0.5em; text-align: center; border-radius: 999px;
+                       background: #123c5a; color: #fff; font-weight: 600; font-size: 0.9rem; }
+.slk .links, .slk .merged { font-size: 0.9rem; }
+.slk .mydots { color: #1a6fa3; letter-spacing: 2px; }
+.slk .live { font-size: 0.9rem; margin-right: 1em; }
+.slk-columns.widget-toggle-buttons { width: 100%; }
+.slk-columns > div { display: flex; flex-wrap: wrap; gap: 4px; }
+.slk-columns .widget-toggle-button { height: 2.6rem; font-size: 1rem; flex: 1 1 8em; margin: 0 !important; }
+.slk-columns .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
+.slk-vote { height: 2.4rem !important; font-size: 1.3rem !important; }
+.slk-vote-row { padding: 2px 0; }
+@media (max-width: 620px) { .slk .board { grid-template-columns: 1fr; } }
+.slk .join { display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
+.slk .join .qr svg { width: 260px; height: 260px; }
+.slk .joined { font-size: 1.4rem; }
+.slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
+@media (max-width: 520px) {
+  .slk h1 { font-size: 1.5rem; }
+  .slk-scale > div { flex-wrap: nowrap; gap: 3px; }
+  .slk-scale .widget-toggle-button { min-width: 0; flex: 1 1 0; padding: 0; height: 3em; }
+}
+.slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
+.slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
+"""

@@ -1,0 +1,248 @@
+"""A module's team results as parts to show: HTML (typed text escaped) and chart specs.
+
+The same summary is shown to participants (behind the anonymity rule), on the facilitator's
+board, and in the HTML report, so the three always agree. A summary is a list of parts: a
+`str` is HTML, a `dict` is a plotly figure spec from `slkit.charts`.
+
+>>> from slkit.content import get_framework
+>>> parts = summary(get_framework("motivation_triad"), rows=[], entries=[])
+>>> isinstance(parts[0], dict)   # the triad's chart comes first
+True
+"""
+
+from __future__ import annotations
+
+import html as _html
+from typing import Any, Iterable, Union
+
+from . import aggregate as A
+from . import charts
+from .board import Entry, merged_texts, ranked
+from .content import Framework
+
+Part = Union[str, dict]
+
+
+def esc(text: object) -> str:
+    return _html.escape(str(text), quote=True)
+
+
+def written_list(texts: list[str], cls: str = "texts") -> str:
+    """Written answers side by side, without names."""
+    if not texts:
+        return "<p class='muted'>Nothing written yet.</p>"
+    return f"<ul class='{cls}'>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
+
+
+def scale_range(fw: Framework) -> tuple[int, int]:
+    """The module's (first) rating scale, as (min, max)."""
+    scale = next(iter(fw.scales.values()))
+    return scale.min, scale.max
+
+
+def _fmt(v: float | None, signed: bool = False) -> str:
+    if v is None:
+        return ""
+    return f"{v:+.1f}" if signed else f"{v:.1f}"
+
+
+# ---- purpose first ------------------------------------------------------------------------------
+
+def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
+    """The objectives ranked, the spread of culture fit, the purposes side by side, the decisions."""
+    objectives = fw.item("objectives")
+    ranked_objectives = [r for r in A.rank_points(fw, rows, "objectives") if r.chosen]
+    rank_rows = "".join(
+        f"<tr data-option='{r.option}'><td>{n}</td><td>{esc(objectives.option_label(r.option))}</td>"
+        f"<td class='points'>{r.points}</td><td class='chosen'>{r.chosen}</td><td class='first'>{r.first}</td></tr>"
+        for n, r in enumerate(ranked_objectives, 1)
+    )
+    others = A.written(rows, "objective_other")
+    culture = next(s for s in fw.steps if s.id == "culture")
+    stats = A.item_stats(fw, rows)
+    scale = fw.scales[culture.items[0].scale]
+    means = {i.id: stats[i.id].mean for i in culture.items if stats[i.id].n}
+    against = set(A.pulling_against(fw, means, "culture"))
+    values = range(scale.min, scale.max + 1)
+    culture_rows = "".join(
+        f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{esc(i.text)}</td>"
+        + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items())
+        + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>±{stats[i.id].sd:.1f}</td></tr>"
+        for i in culture.items if i.id in means
+    )
+    decisions = A.choice_counts(fw, rows, "decision")
+    decision_item = fw.item("decision")
+    top = objectives.max_choices or len(objectives.options)
+    return [
+        "<h3>Objectives, ranked by the team</h3><p class='muted'>A first place earns "
+        f"{top} points, a second {top - 1}, and so on.</p>"
+        "<table class='rank-table'><tr><th></th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
+        f"{rank_rows}</table>" + (f"<p>Also named:</p>{written_list(others)}" if others else ""),
+        "<h3>Culture fit: how the team rated each statement</h3>"
+        f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
+        "Rows in red pull against the purpose on the team's average.</p><div class='scroll'>"
+        "<table class='culture-table'><tr><th>Statement</th>" + "".join(f"<th>{v}</th>" for v in values)
+        + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>"
+        "<h3>Our purpose, in each person's words</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
+        + "<h3>Decisions</h3><table class='decision-table'>"
+        + "".join(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
+        + "</table><p>The reasons given:</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons"),
+    ]
+
+
+# ---- the motivation triad -----------------------------------------------------------------------
+
+TODAY, WANTED = "today", "wanted"
+
+
+def triad_parts(fw: Framework) -> list[tuple[str, str]]:
+    """(part id, title) in the content's order: the steps that hold the part's ratings."""
+    seen: dict[str, str] = {}
+    for step in fw.steps:
+        for item in step.items:
+            if item.kind == "rating" and "part" in item.tags:
+                seen.setdefault(item.tags["part"], step.title)
+    return list(seen.items())
+
+
+def facet_label(fw: Framework, part: str, facet: str) -> str:
+    """E.g. "Autonomy: when"; a part with a single facet is named by its title alone."""
+    title = dict(triad_parts(fw))[part]
+    items = [i for i in fw.items if i.kind == "rating" and i.tags.get("part") == part]
+    if len({i.tags.get("facet") for i in items}) <= 1:
+        return title
+    named = next((i.tags["facet_title"] for i in items if i.tags.get("facet") == facet and "facet_title" in i.tags), facet)
+    return f"{title}: {named}"
+
+
+def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
+    """The team's triad with its spread, the gaps ranked, the blockers counted, the changes proposed."""
+    ps = triad_parts(fw)
+    team = A.team_tag_stats(fw, rows, "part", "when")
+    part_gaps = A.team_gaps(fw, rows, "part", "when")
+    facet_gaps = A.team_gaps(fw, rows, "part", "facet", "when")
+    figure = charts.compare_figure(
+        [t for _p, t in ps],
+        [("Today", [team[(p, TODAY)].mean for p, _t in ps], [team[(p, TODAY)].sd for p, _t in ps]),
+         ("What we want", [team[(p, WANTED)].mean for p, _t in ps], [team[(p, WANTED)].sd for p, _t in ps])],
+        scale_range(fw), title="The team: mean, and the spread as a line",
+    )
+    triad_rows = "".join(
+        f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{_fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>±{_fmt(team[(p, TODAY)].sd)}</td>"
+        f"<td class='wanted'>{_fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>±{_fmt(team[(p, WANTED)].sd)}</td>"
+        f"<td class='gap'>{_fmt(part_gaps[(p,)].mean, True)}</td></tr>"
+        for p, t in ps if team[(p, TODAY)].n and team[(p, WANTED)].n
+    )
+    ordered = sorted((kv for kv in facet_gaps.items() if kv[1].n), key=lambda kv: -kv[1].mean)
+    gap_list = "".join(
+        f"<li data-facet='{part}_{facet}'>{esc(facet_label(fw, part, facet))} <b class='gap'>{stat.mean:+.1f}</b></li>"
+        for (part, facet), stat in ordered
+    )
+    blocker_items = [i for i in fw.items if i.kind == "choice" and "part" in i.tags]
+    options = blocker_items[0].options if blocker_items else []
+    counts = {i.tags["part"]: A.choice_counts(fw, rows, i.id) for i in blocker_items}
+    blocker_rows = "".join(
+        f"<tr data-option='{o.id}'><td>{esc(o.label)}</td>" + "".join(f"<td class='{p}'>{counts.get(p, {}).get(o.id, 0)}</td>" for p, _t in ps)
+        + f"<td class='total'>{sum(c.get(o.id, 0) for c in counts.values())}</td></tr>"
+        for o in options
+    )
+    changes = "".join(f"<h3>{esc(t)}</h3>" + written_list(A.written(rows, f"{p}_change"), f"texts changes-{p}") for p, t in ps)
+    return [
+        figure,
+        "<table class='triad-table'><tr><th></th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
+        f"{triad_rows}</table>"
+        f"<h3>Gaps, largest first</h3><ol class='gaps'>{gap_list}</ol>"
+        "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th></th>"
+        + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>All</th></tr>{blocker_rows}</table></div>"
+        f"<h3>Changes the team proposes</h3>{changes}",
+    ]
+
+
+# ---- modules rated on a scale (the five practices) -------------------------------------------------
+
+def rated_steps(fw: Framework):
+    steps = set(A.rating_items(fw).values())
+    return [s for s in fw.steps if s.id in steps]
+
+
+def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None = None) -> list[Part]:
+    """The team's mean and spread per step (beside one's own, if given), and how ratings spread."""
+    steps = rated_steps(fw)
+    team = A.team_profile(fw, rows)
+    labels = [s.title for s in steps]
+    profile = charts.profile_figure(
+        labels, None if own is None else [own.get(s.id) for s in steps], [team[s.id] for s in steps], scale_range(fw),
+        title="You and the team" if own is not None else "The team: mean and spread",
+    )
+    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title="How the team rated (number of ratings)")
+    own_head = "<th>You</th>" if own is not None else ""
+    table_rows = "".join(
+        f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
+        + ("" if own is None else f"<td class='own'>{'' if s.id not in own else f'{own[s.id]:.1f}'}</td>")
+        + f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>±{team[s.id].sd:.1f}</td>"
+        f"<td class='range'>{team[s.id].min:.1f}–{team[s.id].max:.1f}</td></tr>"
+        for s in steps if team[s.id].n
+    )
+    answered = [s for s in steps if team[s.id].n]
+    widest = max(answered, key=lambda s: team[s.id].sd or 0) if answered else None
+    note = f"<p>The team disagrees most on <b>{esc(widest.title)}</b>: worth a conversation.</p>" if widest else ""
+    table = (f"<table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th><th>Range</th></tr>"
+             f"{table_rows}</table>{note}")
+    commitments = [i.id for i in fw.items if i.kind == "text" and i.id.startswith("commitment_") and i.id.count("_") == 1]
+    texts = sorted((t for i in commitments for t in A.written(rows, i)), key=str.casefold)
+    return [profile, table, spread, "<h3>Commitments</h3>" + written_list(texts, "texts commitments")] if own is None else [profile, table, spread]
+
+
+# ---- a shared board ---------------------------------------------------------------------------------
+
+def entry_html(fw: Framework, e: Entry, by_id: dict[int, Entry], merged: dict[int, list[str]], me: Any = None) -> str:
+    """One entry: its votes, its text (escaped), the author's name if they chose to show it."""
+    extra = ""
+    if e.links:
+        named = [by_id[i] for i in e.links if i in by_id]
+        named = [by_id.get(x.merged_into, x) if x.merged_into else x for x in named]
+        extra += "<div class='links muted'>builds on: " + " + ".join(esc(x.text) for x in named) + "</div>"
+    if merged.get(e.id):
+        extra += "<div class='merged muted'>also: " + "; ".join(esc(t) for t in merged[e.id]) + "</div>"
+    who = f" <span class='who muted'>— {esc(e.name)}</span>" if e.name else ""
+    mine = " <span class='yours muted'>(yours)</span>" if me is not None and e.author == me else ""
+    return (f"<li class='entry' data-entry='{e.id}'><span class='votes' title='votes'>{e.votes}</span>"
+            f"<span class='text'>{esc(e.text)}</span>{who}{mine}{extra}</li>")
+
+
+def board_html(fw: Framework, item: str, entries: Iterable[Entry], me: Any = None) -> str:
+    """A board's columns, visible items only, most voted first."""
+    entries = list(entries)
+    by_id = {e.id: e for e in entries}
+    merged = merged_texts(entries)
+    cols = []
+    for option in fw.item(item).options:
+        body = "".join(entry_html(fw, e, by_id, merged, me) for e in ranked(entries, option.id)) or "<li class='empty muted'>Nothing yet.</li>"
+        cols.append(f"<section class='col col-{option.id}' data-column='{option.id}'><h3>{esc(option.label)}</h3><ul>{body}</ul></section>")
+    return f"<div class='board board-{esc(item)}'>{''.join(cols)}</div>"
+
+
+def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Part]:
+    """The board with votes, the strategies, the team's mission and goals, everyone's own goals."""
+    items = [e for e in entries if e.item == "swot_item"]
+    strategies = [e for e in entries if e.item == "tows_strategy"]
+    goals = "".join(
+        f"<h3>{esc(fw.item(i).text)}</h3>" + written_list(A.written(rows, i), f"texts {i}")
+        for i in ("team_mission", "team_goal", "personal_goal") if any(it.id == i for it in fw.items)
+    )
+    return [
+        "<h3>The SWOT board</h3>" + board_html(fw, "swot_item", items),
+        "<h3>Strategies (TOWS)</h3>" + board_html(fw, "tows_strategy", strategies + items),
+        goals,
+    ]
+
+
+def summary(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Part]:
+    """The team results of any module, by what its content holds."""
+    if fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
+        return swot_team(fw, rows, entries)
+    if any(i.kind == "rank" for i in fw.items) and any(s.id == "culture" for s in fw.steps):
+        return purpose_team(fw, rows)
+    if any(i.kind == "rating" and "when" in i.tags for i in fw.items):
+        return triad_team(fw, rows)
+    return practices_team(fw, rows)
