@@ -81,7 +81,7 @@ module_states_t = sa.Table(
     sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("module", sa.String(64), primary_key=True),
     sa.Column("is_open", sa.Boolean, nullable=False, default=True),
-    sa.Column("results_revealed", sa.Boolean, nullable=False, default=False),
+    sa.Column("results_revealed", sa.Boolean, nullable=False, default=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -149,7 +149,7 @@ class Participant:
 @dataclass(frozen=True)
 class ModuleState:
     is_open: bool = True
-    results_revealed: bool = False
+    results_revealed: bool = True  # team results show (behind the threshold) unless the facilitator hides them
 
 
 def _now() -> dt.datetime:

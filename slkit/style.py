@@ -62,6 +62,9 @@ KIT_CSS = """
 .slk .join { display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
 .slk .join .qr svg { width: 260px; height: 260px; }
 .slk .joined { font-size: 1.4rem; }
+.slk .slk-timer { display: inline-block; font-size: 1.3rem; font-weight: 600; color: #123c5a; background: #e8f1f8;
+                  border-radius: 6px; padding: 0.2em 0.8em; margin: 0.3em 0; }
+.slk .slk-timer.done { background: #fde8e8; color: #9b1c1c; }
 .slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
 @media (max-width: 520px) {
   .slk h1 { font-size: 1.5rem; }

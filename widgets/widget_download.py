@@ -19,14 +19,16 @@ from . import page as P
 
 
 class DownloadLink(W.HTML):
-    def __init__(self, filename: str, make: Callable[[], str], label: str = "Download your results", **kwargs):
-        self.filename, self._make, self.label = filename, make, label
+    def __init__(self, filename: str, make: Callable[[], str | bytes], label: str = "Download your results", *,
+                 mime: str = "text/html;charset=utf-8", **kwargs):
+        self.filename, self._make, self.label, self.mime = filename, make, label, mime
         super().__init__(**kwargs)
         self.refresh()
 
     def refresh(self) -> None:
-        payload = base64.b64encode(self._make().encode("utf-8")).decode("ascii")
+        content = self._make()
+        payload = base64.b64encode(content.encode("utf-8") if isinstance(content, str) else content).decode("ascii")
         self.value = (
             f'<div class="slk"><a class="download" download="{P.esc(self.filename)}" '
-            f'href="data:text/html;charset=utf-8;base64,{payload}">⬇ {P.esc(self.label)}</a></div>'
+            f'href="data:{self.mime};base64,{payload}">⬇ {P.esc(self.label)}</a></div>'
         )

@@ -41,7 +41,8 @@ def _commit_all(widget: W.Widget) -> bool:
 
 
 class StepFlow(W.VBox):
-    def __init__(self, steps: Sequence[tuple[str, StepBody]], **kwargs):
+    def __init__(self, steps: Sequence[tuple[str, StepBody]], *, on_show: Callable[[int], None] | None = None, **kwargs):
+        self._on_show = on_show
         self.titles = [t for t, _ in steps]
         self._bodies: list[StepBody] = [b for _, b in steps]
         self._built: dict[int, W.Widget] = {}
@@ -77,9 +78,12 @@ class StepFlow(W.VBox):
         n = len(self.titles)
         body = self.body(i)
         _call_all(body, "refresh")
+        _call_all(body, "resume")  # its live views ask for updates again
         self.holder.children = [body]
         # The title changes after the body, so a new title means the new step is on its way.
         self.header.value = f'<div class="slk"><p class="muted">Step {i + 1} of {n}</p><h2>{P.esc(self.titles[i])}</h2></div>'
         self.progress.value = i + 1
         self.back.disabled = i == 0
         self.next.disabled = i == n - 1
+        if self._on_show is not None:
+            self._on_show(i)

@@ -77,6 +77,10 @@ class LiveTicker(W.VBox):
         elif not self.status.value:
             self._show({"new": True})
 
+    def resume(self) -> None:
+        """Its step is shown again: live for another stretch."""
+        self.touch()
+
     def pause(self) -> None:
         """Stop the updates (its step is no longer shown); `touch()` starts them again."""
         self.live = False

@@ -21,6 +21,7 @@ from .sheet import AnswerSheet
 from .widget_flow import StepBody, StepFlow
 from .widget_join import JoinPanel
 from .widget_save import SaveBar
+from .widget_timer import TimerBanner
 
 
 class ModulePage(W.VBox):
@@ -36,7 +37,8 @@ class ModulePage(W.VBox):
         self.savebar = SaveBar(self.sheet)
         header = P.block(f"<h1>{P.esc(self.framework.title)}</h1><p>{P.esc(self.framework.intro)}</p>")
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
-        super().__init__([P.page(header, self.join, self.body, self.savebar)], **kwargs)
+        self.timer = TimerBanner(None, store_factory=store_factory)
+        super().__init__([P.page(header, self.join, self.timer, self.body, self.savebar)], **kwargs)
 
     @classmethod
     def from_page(cls, module: str, **kwargs) -> "ModulePage":
@@ -55,6 +57,10 @@ class ModulePage(W.VBox):
                 self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
                 return
             self.sheet.show_name = show_name
+            # The facilitator's countdown, looked up again at each step and answer.
+            self.timer.code = participant.session_code
+            self.timer.refresh()
+            self.sheet.observe(lambda _c: self.timer.refresh(), "answers")
         self._ready = True
         self._build()
 
@@ -66,5 +72,5 @@ class ModulePage(W.VBox):
 
     def _build(self) -> None:
         if self._ready and self._steps is not None and self.flow is None:
-            self.flow = StepFlow(self._steps)
+            self.flow = StepFlow(self._steps, on_show=lambda _i: self.timer.refresh())
             self.body.children = [self.flow]

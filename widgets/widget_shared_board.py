@@ -127,8 +127,6 @@ class BoardColumns(W.VBox):
 
     def refresh(self) -> None:
         self.state.reload()
-        if self.ticker is not None:
-            self.ticker.touch()
 
     def render(self) -> None:
         s = self.state
@@ -192,8 +190,6 @@ class VoteBoard(W.VBox):
 
     def refresh(self) -> None:
         self.state.reload()
-        if self.ticker is not None:
-            self.ticker.touch()
 
     def _row(self, entry_id: int):
         if entry_id not in self._rows:

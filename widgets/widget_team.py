@@ -21,6 +21,7 @@ from slkit.aggregate import rating_items, respondents, team_visible
 from slkit.content import Framework
 
 from . import page as P
+from .widget_live import LiveTicker
 
 
 def waiting_text(n: int, threshold: int) -> str:
@@ -36,29 +37,38 @@ class TeamPanel(W.VBox):
         self._store_factory = store_factory
         self.status = W.HTML()
         self.body = W.VBox()
-        self.refresh_button = W.Button(description="Refresh", icon="refresh")
-        self.refresh_button.on_click(lambda _b: self.refresh())
         self.visible = False
-        super().__init__([self.status, self.body, self.refresh_button], **kwargs)
+        self._shown: tuple | None = None
+        # In a session the panel follows the room: new answers, the facilitator revealing or hiding.
+        self.ticker = LiveTicker(self.refresh) if code else None
+        super().__init__([self.status, self.body] + ([self.ticker] if self.ticker else []), **kwargs)
 
     def refresh(self) -> None:
         if not self.code:
             self.status.value = P.markup("<p class='muted'>Team results need a live session: they appear when a group answers together.</p>")
             self.body.children = []
-            self.refresh_button.layout.display = "none"
             return
         try:
             store = self._store_factory()
             threshold = store.get_session(self.code).threshold
+            revealed = store.module_state(self.code, self.framework.id).results_revealed
             rows = store.answers(self.code, self.framework.id)
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return
         n = respondents(rows, self.items)
-        self.visible = team_visible(n, threshold)
-        if not self.visible:
+        self.visible = revealed and team_visible(n, threshold)
+        # Rebuild only when something changed: a tick every few seconds costs a query, not a redraw.
+        shown = (self.visible, revealed, n, threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""))
+        if shown == self._shown:
+            return
+        self._shown = shown
+        if not revealed:
+            self.status.value = P.markup("<p class='muted held'>The facilitator will show the team's results when the group is ready.</p>")
+            self.body.children = []
+        elif not self.visible:
             self.status.value = P.markup(f"<p class='muted waiting'>{P.esc(waiting_text(n, threshold))}</p>")
             self.body.children = []
-            return
-        self.status.value = P.markup(f"<p class='muted'>{n} people answered.</p>")
-        self.body.children = [self._render(rows)]
+        else:
+            self.status.value = P.markup(f"<p class='muted'>{n} people answered.</p>")
+            self.body.children = [self._render(rows)]

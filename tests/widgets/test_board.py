@@ -49,14 +49,14 @@ def test_with_the_server_key_it_creates_a_session(kit_store):
 def test_a_session_board_counts_participants_and_answers(kit_store):
     s = kit_store.create_session("Team")
     board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
-    assert board.allowed and "0 participants joined" in board.stats.value
+    assert board.allowed and "0 participants joined" in board.session.stats.value
     for i in range(3):
         p = kit_store.join(s.code)
         if i < 2:
             kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
-    board.refresh()
-    assert "3 participants joined" in board.stats.value
-    assert "<span class='answered' data-module='five_practices'>2 answered</span>" in _text(board)
+    board.session.refresh()
+    assert "3 participants joined" in board.session.stats.value
+    assert "<span class='answered' data-module='five_practices'>2 took part</span>" in _text(board)
 
 
 def test_a_session_board_opens_and_closes_modules_and_saves_settings(kit_store):
@@ -66,16 +66,16 @@ def test_a_session_board_opens_and_closes_modules_and_saves_settings(kit_store):
     p = kit_store.join(s.code)
     board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
     assert "<svg" in _text(board) and "index.ipynb?session=" + s.code in _text(board)  # the QR code and the link
-    toggle = board._toggles["five_practices"]
+    toggle = board.session._toggles[("five_practices", "open")]
     assert toggle.value and toggle.description == "Open"
     toggle.value = False
     assert not kit_store.module_state(s.code, "five_practices").is_open and toggle.description == "Closed"
     with pytest.raises(ModuleClosed):
         kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
-    board.threshold.value, board.budget.value = 5, 2
-    board.save_settings()
+    board.session.threshold.value, board.session.budget.value = 5, 2
+    board.session.save_settings()
     saved = kit_store.get_session(s.code)
-    assert saved.threshold == 5 and saved.settings["vote_budget"] == 2 and "Settings saved" in board.note.value
+    assert saved.threshold == 5 and saved.settings["vote_budget"] == 2 and "Settings saved" in board.session.note.value
 
 
 def test_the_board_moderates_the_swot_board(kit_store):
@@ -89,15 +89,15 @@ def test_the_board_moderates_the_swot_board(kit_store):
     people[1].vote(dup.id)
     board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
     assert "We reply &lt;b&gt;fast&lt;/b&gt;" in _text(board)
-    row = next(r for r in board.moderation.rows.children if "We reply" in _text(r))
+    row = next(r for r in board.session.moderation.rows.children if "We reply" in _text(r))
     target = row.children[1]
     target.value = keep.id  # merge the duplicate into the first
     entries = {e.id: e for e in B.board_entries(kit_store, s.code, "social_team_swot")}
     assert entries[dup.id].merged_into == keep.id and entries[keep.id].votes == 1
-    row = next(r for r in board.moderation.rows.children if "Fast replies" in _text(r))
+    row = next(r for r in board.session.moderation.rows.children if "Fast replies" in _text(r))
     row.children[2].click()  # hide
     assert next(e for e in B.board_entries(kit_store, s.code, "social_team_swot") if e.id == keep.id).hidden
-    assert "Show again" in [getattr(w, "description", "") for r in board.moderation.rows.children for w in getattr(r, "children", ())]
+    assert "Show again" in [getattr(w, "description", "") for r in board.session.moderation.rows.children for w in getattr(r, "children", ())]
 
 
 def test_a_new_session_joins_the_list_at_once(kit_store):
@@ -115,3 +115,36 @@ def test_an_unreachable_store_is_said_in_the_page():
     down = Store("postgresql://postgres@127.0.0.1:1/test", retry_seconds=0.2)
     board = FacilitatorBoard("ABCDEF", "some-key-000000000000000000", store_factory=lambda: down)
     assert not board.allowed and "cannot be reached" in _text(board)
+
+
+def test_the_board_shows_live_results_behind_the_threshold_and_can_hold_them_back(kit_store):
+    s = kit_store.create_session("Team", threshold=2)
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    assert "Results appear here once people answer" in _text(board.results)
+    first = kit_store.join(s.code)
+    kit_store.save_answers(first, "five_practices", {"mw_voice_purpose": 4})
+    board.ticker.tick.click()  # what the page's timer does every two seconds
+    assert board.results_module.value == "five_practices" and "1 of 2 so far" in _text(board.results)
+    kit_store.save_answers(kit_store.join(s.code), "five_practices", {"mw_voice_purpose": 8})
+    board.ticker.tick.click()
+    assert "<td class='mean'>6.0</td>" in _text(board.results)
+    charts = [w for w in board.results.children[1].children if hasattr(w, "spec")]
+    assert charts and charts[0].spec["data"][0]["x"] == [6.0, None, None, None, None]
+    reveal = board._toggles[("five_practices", "reveal")]
+    assert reveal.value and reveal.description == "Results shown"
+    reveal.value = False
+    assert not kit_store.module_state(s.code, "five_practices").results_revealed and reveal.description == "Results hidden"
+
+
+def test_the_board_starts_and_stops_a_countdown_and_prepares_exports(kit_store):
+    s = kit_store.create_session("Team")
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    board.start_timer(5)
+    assert "4:5" in board.timer.html.value or "5:00" in board.timer.html.value
+    assert kit_store.get_session(s.code).settings["timer_end"]
+    board.stop_timer()
+    assert board.timer.html.value == "" and kit_store.get_session(s.code).settings["timer_end"] is None
+    board.prepare_export("xlsx")
+    assert "data:application/vnd.openxmlformats" in _text(board.exports) and f"{s.code}-answers.xlsx" in _text(board.exports)
+    board.prepare_export("html")
+    assert "data:text/html" in _text(board.exports)

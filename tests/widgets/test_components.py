@@ -173,6 +173,24 @@ def test_team_panel_waits_for_the_threshold(kit_store):
     assert panel.visible and panel.body.children[0].value == "6 rows"
 
 
+def test_team_panel_holds_results_the_facilitator_hides_and_follows_the_room(kit_store):
+    s = kit_store.create_session("Team", threshold=1)
+    kit_store.save_answers(kit_store.join(s.code), "five_practices", {"mw_voice_purpose": 5})
+    renders = []
+    panel = TeamPanel(FP, s.code, render=lambda rows: renders.append(len(rows)) or W.HTML("team"), store_factory=lambda: kit_store)
+    kit_store.set_module_state(s.code, "five_practices", results_revealed=False)
+    panel.refresh()
+    assert not panel.visible and "will show the team's results" in panel.status.value and panel.body.children == ()
+    kit_store.set_module_state(s.code, "five_practices", results_revealed=True)
+    panel.ticker.tick.click()  # the page's timer: the reveal arrives without a click
+    assert panel.visible and renders == [1]
+    panel.ticker.tick.click()
+    assert renders == [1]  # nothing changed: nothing redrawn
+    kit_store.save_answers(kit_store.join(s.code), "five_practices", {"mw_voice_purpose": 7})
+    panel.ticker.tick.click()
+    assert renders == [1, 2] and "2 people answered" in panel.status.value
+
+
 def test_team_panel_in_self_study_explains_itself():
     panel = TeamPanel(FP, None, render=lambda rows: W.HTML(""))
     panel.refresh()

@@ -1,0 +1,75 @@
+"""A countdown the facilitator starts and participants see: "4:32 left", then "Time is up".
+
+The end time is a session setting (`timer_end`, UTC ISO); the page counts down by itself (one
+small script per page), so showing a timer costs the kernel nothing while it runs. A
+participant's page picks up a new or stopped timer at the person's next step or answer.
+
+Example::
+
+    banner = TimerBanner(code="K7M2QX")
+    banner.refresh()     # reads the session's timer
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as W
+
+from slkit import KitError
+
+from . import page as P
+
+SETTING = "timer_end"
+
+_COUNTDOWN = (
+    "(function(){if(window.slkCountdown)return;window.slkCountdown=setInterval(function(){"
+    "document.querySelectorAll('.slk-timer[data-end]').forEach(function(el){"
+    "var left=Math.round((Number(el.dataset.end)-Date.now())/1000);var out=el.querySelector('.left');if(!out)return;"
+    "if(left<=0){out.textContent='Time is up';el.classList.add('done');return;}"
+    "var m=Math.floor(left/60),s=left%60;out.textContent=m+':'+(s<10?'0':'')+s+' left';el.classList.remove('done');"
+    "});},1000);})();"
+)
+
+
+def timer_end(settings: dict) -> dt.datetime | None:
+    raw = settings.get(SETTING)
+    if not raw:
+        return None
+    try:
+        end = dt.datetime.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return None
+    return end if end.tzinfo else end.replace(tzinfo=dt.timezone.utc)
+
+
+def timer_markup(end: dt.datetime | None) -> str:
+    if end is None:
+        return ""
+    left = max(0, int((end - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+    text = f"{left // 60}:{left % 60:02d} left" if left else "Time is up"
+    return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}'>⏱ <span class='left'>{text}</span></div>")
+
+
+class TimerBanner(W.VBox):
+    def __init__(self, code: str | None, *, store_factory=P.store, **kwargs):
+        self.code, self._store_factory = code, store_factory
+        self.html = W.HTML()
+        self.script = W.Output(layout=W.Layout(display="none"))
+        super().__init__([self.html, self.script], **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.code:
+            return
+        try:
+            end = timer_end(self._store_factory().get_session(self.code).settings)
+        except KitError:
+            return  # the page says so elsewhere; a timer is not worth a second message
+        if end is not None and not self.script.outputs and P.in_voila():
+            from IPython.display import Javascript
+
+            self.script.append_display_data(Javascript(_COUNTDOWN))  # the page counts down by itself
+        value = timer_markup(end)
+        if self.html.value != value:
+            self.html.value = value
