@@ -36,8 +36,8 @@ class ModulePage(W.VBox):
         self.body = W.VBox()
         self.savebar = SaveBar(self.sheet)
         header = P.block(f"<h1>{P.esc(self.framework.title)}</h1><p>{P.esc(self.framework.intro)}</p>")
+        self.timer = TimerBanner(None, store_factory=store_factory)  # before joining: a resume link joins at once
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
-        self.timer = TimerBanner(None, store_factory=store_factory)
         super().__init__([P.page(header, self.join, self.timer, self.body, self.savebar)], **kwargs)
 
     @classmethod

@@ -319,3 +319,17 @@ def test_module_page_says_so_when_answers_cannot_be_loaded(kit_store):
     page = ModulePage("five_practices", s.code, p.token, store_factory=lambda: Flaky())
     page.run([(FIRST.title, lambda: RatingGrid(page.framework, FIRST, page.sheet))])
     assert page.flow is None and "cannot be reached" in page.body.children[0].value and "Reload" in page.body.children[0].value
+
+
+def test_module_page_shows_the_facilitators_countdown_from_a_resume_link(kit_store):
+    import datetime as dt
+
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code)
+    end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=3)
+    kit_store.update_session(s.code, settings={"timer_end": end.isoformat()})
+    page = ModulePage("five_practices", s.code, p.token, store_factory=lambda: kit_store)  # joined while being built
+    assert "slk-timer" in page.timer.html.value and "left" in page.timer.html.value
+    kit_store.update_session(s.code, settings={"timer_end": None})
+    page.sheet.set("mw_voice_purpose", 5)  # the next answer picks up the stopped timer
+    assert page.timer.html.value == ""
