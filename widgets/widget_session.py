@@ -67,16 +67,17 @@ class SessionView(W.VBox):
         stop.on_click(lambda _b: self.stop_timer())
         # Settings.
         self.threshold = W.BoundedIntText(value=session.threshold, min=1, max=1000, description="Anonymity threshold",
-                                          style={"description_width": "12em"}, layout=W.Layout(width="20em"))
+                                          style={"description_width": "14em"}, layout=W.Layout(width="22em"))
         self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description="SWOT votes per quadrant",
-                                       style={"description_width": "12em"}, layout=W.Layout(width="20em"))
+                                       style={"description_width": "14em"}, layout=W.Layout(width="22em"))
         save = W.Button(description="Save settings")
         save.on_click(lambda _b: self.save_settings())
         swot = self.frameworks.get("social_team_swot")
         self.moderation = BoardModeration(swot, code, "swot_item", store_factory=store_factory) if swot else None
         # Exports, made when asked for (a report carries plotly.js: a few MB).
         self.exports = W.VBox()
-        make_report, make_xlsx = W.Button(description="Report for the team (HTML)"), W.Button(description="All answers (Excel)")
+        make_report = W.Button(description="Report for the team (HTML)", layout=W.Layout(width="auto"))
+        make_xlsx = W.Button(description="All answers (Excel)", layout=W.Layout(width="auto"))
         make_report.on_click(lambda _b: self.prepare_export("html"))
         make_xlsx.on_click(lambda _b: self.prepare_export("xlsx"))
         self.ticker = LiveTicker(self.refresh, minutes=180)

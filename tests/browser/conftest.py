@@ -105,10 +105,14 @@ class Kit:
         return self.open(facilitator_link(self.server.base_url, key or self.server.server_key, code), page, **kw)
 
     @staticmethod
-    def screenshot(pg, name: str) -> Path:
-        """Keep a picture of a page for people to look at (test-artifacts/NAME.png)."""
+    def screenshot(pg, name: str, *, full: bool = True) -> Path:
+        """Keep a picture of a page for people to look at (test-artifacts/NAME.png): the whole
+        page, or (full=False) what the window shows."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        if not full:
+            pg.screenshot(path=str(path))
+            return path
         # Voila scrolls inside a container, so a full-page shot needs a viewport as tall as it.
         size = pg.viewport_size
         pg.set_viewport_size({"width": size["width"], "height": 5000})
