@@ -5,6 +5,7 @@ import re
 import statistics
 
 import pytest
+from playwright.sync_api import expect
 
 from slkit.content import get_framework
 
@@ -82,9 +83,10 @@ def test_three_participants_see_the_team_profile_of_their_answers(kit, session, 
             for p in PRACTICES:
                 scores = [step_means(r)[p.id] for r in all_ratings]
                 row = pg.locator(f".team-table tr[data-step='{p.id}']")
-                assert row.locator(".mean").inner_text() == f"{statistics.fmean(scores):.1f}"
-                assert row.locator(".sd").inner_text() == f"±{statistics.stdev(scores):.1f}"
-                assert row.locator(".own").inner_text() == f"{step_means(all_ratings[person])[p.id]:.1f}"
+                # A page that showed the team mid-way follows on its own: wait for the full figures.
+                expect(row.locator(".mean")).to_have_text(f"{statistics.fmean(scores):.1f}")
+                expect(row.locator(".sd")).to_have_text(f"±{statistics.stdev(scores):.1f}")
+                expect(row.locator(".own")).to_have_text(f"{step_means(all_ratings[person])[p.id]:.1f}")
         kit.screenshot(pages[2], "five_practices_team_laptop")
         pages[2].get_by_role("button", name="Back").click()
         pages[2].get_by_role("heading", name="Your profile", exact=True).wait_for()

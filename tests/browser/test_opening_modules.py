@@ -3,6 +3,8 @@ view equals what their answers give; before the third, it shows nothing but the 
 
 import statistics
 
+from playwright.sync_api import expect
+
 from slkit import aggregate as A
 from slkit.content import get_framework
 from widgets.widget_triad import facet_label
@@ -97,7 +99,8 @@ def test_three_people_rank_objectives_and_the_team_view_adds_them_up(kit, browse
             if person < 2:
                 pg.get_by_role("button", name="Refresh").click()
             table = pg.locator(".rank-table")
-            table.wait_for()
+            # A page that showed the team mid-way follows on its own: the last answer given was a decision.
+            expect(pg.locator(".decision-table tr[data-option='go'] .count")).to_have_text("2")
             shown = [r.get_attribute("data-option") for r in table.locator("tr[data-option]").all()]
             assert shown == [r.option for r in expected if r.chosen] == ["listen", "recruit", "internal_comms"]
             assert table.locator("tr[data-option='listen'] .points").inner_text() == str(3 + 2 + 3)
@@ -163,7 +166,8 @@ def test_three_people_rate_the_triad_and_the_team_view_equals_their_answers(kit,
         for person, pg in enumerate(pages):
             if person < 2:
                 pg.get_by_role("button", name="Refresh").click()
-            pg.locator(".triad-table").wait_for()
+            # A page that showed the team mid-way follows on its own: the last answer given was a change.
+            expect(pg.locator("ul.changes-autonomy li")).to_have_count(3)
             for part in ("autonomy", "mastery", "purpose"):
                 today = [A.tag_scores(MT, r, "part", "when")[(part, "today")] for r in all_ratings]
                 wanted = [A.tag_scores(MT, r, "part", "when")[(part, "wanted")] for r in all_ratings]
