@@ -28,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 FIVE = get_framework("five_practices")
 PURPOSE = get_framework("purpose_first")
 TRIAD = get_framework("motivation_triad")
+SWOT = get_framework("social_team_swot")
 
 
 @dataclass
@@ -144,6 +145,22 @@ def motivation_triad_visit(pg) -> None:
     pg.locator(".largest-gap").wait_for()
     _next(pg, "The team")
     pg.locator(".waiting, .triad-table").first.wait_for()
+
+
+def swot_visit(pg) -> None:
+    """Join, add an item, give it a vote, look at the strategies, set a goal, see the team's board."""
+    pg.get_by_role("button", name="Start").click()
+    pg.locator(".slk-board-input input").fill("We answer customers within the hour")
+    pg.locator(".slk-add").click()
+    pg.locator(".msg-ok", has_text="Added to").wait_for()
+    _next(pg, "Prioritise")
+    pg.locator(".slk-vote-row").first.get_by_role("button", name="+").click()
+    pg.locator(".msg-ok", has_text="Vote given").wait_for()
+    _next(pg, "Strategies")
+    _next(pg, "Goals")
+    pg.locator(".slk-text textarea").first.fill("Every colleague posts once a month")
+    _next(pg, "The team's board")
+    pg.locator(".board-swot_item li.entry").first.wait_for()
 
 
 def measure(browser, spec: PageSpec) -> Load:
@@ -309,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             PageSpec("landing", f"{kit.base_url}/", "button:has-text('Join')", kit),
             PageSpec("purpose_first", participant_link(kit.base_url, PURPOSE.notebook, session.code), "button:has-text('Start')", kit, purpose_first_visit),
             PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Start')", kit, motivation_triad_visit),
+            PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Start')", kit, swot_visit),
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Start')", kit, five_practices_visit),
             PageSpec("board", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Refresh')", kit),
         ]

@@ -40,7 +40,7 @@ def scale_range(fw: Framework) -> tuple[int, int]:
     return scale.min, scale.max
 
 
-def _fmt(v: float | None, signed: bool = False) -> str:
+def fmt(v: float | None, signed: bool = False) -> str:
     if v is None:
         return ""
     return f"{v:+.1f}" if signed else f"{v:.1f}"
@@ -128,9 +128,9 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
         scale_range(fw), title="The team: mean, and the spread as a line",
     )
     triad_rows = "".join(
-        f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{_fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>±{_fmt(team[(p, TODAY)].sd)}</td>"
-        f"<td class='wanted'>{_fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>±{_fmt(team[(p, WANTED)].sd)}</td>"
-        f"<td class='gap'>{_fmt(part_gaps[(p,)].mean, True)}</td></tr>"
+        f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>±{fmt(team[(p, TODAY)].sd)}</td>"
+        f"<td class='wanted'>{fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>±{fmt(team[(p, WANTED)].sd)}</td>"
+        f"<td class='gap'>{fmt(part_gaps[(p,)].mean, True)}</td></tr>"
         for p, t in ps if team[(p, TODAY)].n and team[(p, WANTED)].n
     )
     ordered = sorted((kv for kv in facet_gaps.items() if kv[1].n), key=lambda kv: -kv[1].mean)

@@ -63,7 +63,8 @@ class LiveTicker(W.VBox):
     def _show(self, change) -> None:
         if change["new"]:
             self.tick.add_class("slk-live")
-            text = "<span class='muted live'>● Live: updates every few seconds</span>"
+            text = ("<span class='muted live'>● Live: updates every few seconds</span>" if P.in_voila()
+                    else "<span class='muted'>Refresh to see the latest.</span>")  # JupyterLab runs no page timer
         else:
             self.tick.remove_class("slk-live")
             text = "<span class='muted paused'>Live updates paused. Refresh to see the latest.</span>"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import ipywidgets as W
 
 from slkit import aggregate as A
-from slkit.content import Framework
 from slkit import summaries as S
+from slkit.content import Framework
 from slkit.report import html_page
 
 from . import page as P

@@ -15,24 +15,15 @@ import ipywidgets as W
 
 from slkit import aggregate as A
 from slkit import charts
-from slkit.content import Framework
-from slkit.summaries import facet_label
-from slkit.summaries import triad_parts as parts
 from slkit import summaries as S
+from slkit.content import Framework
+from slkit.summaries import TODAY, WANTED, facet_label, fmt
+from slkit.summaries import triad_parts as parts
 
 from . import page as P
 from .sheet import AnswerSheet
 from .widget_chart import Chart, parts_view
 from .widget_team import TeamPanel
-
-TODAY, WANTED = "today", "wanted"
-
-
-def _fmt(v: float | None, signed: bool = False) -> str:
-    if v is None:
-        return ""
-    return f"{v:+.1f}" if signed else f"{v:.1f}"
-
 
 class TriadResult(W.VBox):
     """Refreshed each time it is shown."""
@@ -68,8 +59,8 @@ class TriadResult(W.VBox):
             S.scale_range(fw), title="Today and what you want",
         ))
         rows = "".join(
-            f"<tr data-part='{p}'><td>{P.esc(t)}</td><td class='today'>{_fmt(scores.get((p, TODAY)))}</td>"
-            f"<td class='wanted'>{_fmt(scores.get((p, WANTED)))}</td><td class='gap'>{_fmt(A.gaps(scores).get((p,)), True)}</td></tr>"
+            f"<tr data-part='{p}'><td>{P.esc(t)}</td><td class='today'>{fmt(scores.get((p, TODAY)))}</td>"
+            f"<td class='wanted'>{fmt(scores.get((p, WANTED)))}</td><td class='gap'>{fmt(A.gaps(scores).get((p,)), True)}</td></tr>"
             for p, t in ps
         )
         self.table.value = P.markup(f"<table class='triad-table'><tr><th></th><th>Today</th><th>Wanted</th><th>Gap</th></tr>{rows}</table>")

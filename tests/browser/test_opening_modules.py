@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from slkit import aggregate as A
 from slkit.content import get_framework
-from widgets.widget_triad import facet_label
+from slkit.summaries import facet_label
 
 PF = get_framework("purpose_first")
 MT = get_framework("motivation_triad")

@@ -4,8 +4,6 @@ import base64
 import re
 import statistics
 
-import pytest
-
 from slkit.content import get_framework
 from widgets.sheet import AnswerSheet
 from widgets.widget_choice import ChoiceList

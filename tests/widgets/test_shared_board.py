@@ -2,7 +2,6 @@
 
 import pytest
 
-from slkit import board as B
 from slkit.content import get_framework
 from widgets.sheet import AnswerSheet
 from widgets.widget_flow import StepFlow
