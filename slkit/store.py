@@ -71,6 +71,7 @@ participants_t = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("personal_code", sa.String(12), nullable=False),
     sa.Column("display_name", sa.String(NAME_MAX), nullable=True),
+    sa.Column("show_name", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("session_id", "personal_code", name="uq_participant_personal_code"),
 )
@@ -144,6 +145,7 @@ class Participant:
     personal_code: str
     display_name: str | None
     token: str | None = field(default=None, repr=False)  # known only right after joining
+    show_name: bool = False  # the name shows with what they write (their choice when joining)
 
 
 @dataclass(frozen=True)
@@ -366,7 +368,7 @@ class Store:
         return self.get_session(session.code)
 
     # ---- participants -------------------------------------------------------------------
-    def join(self, code: object, display_name: object = None) -> Participant:
+    def join(self, code: object, display_name: object = None, *, show_name: bool = False) -> Participant:
         """A new participant in the session; the returned token is the only copy."""
         session = self.get_session(code)
         name = clean_text(display_name, max_length=NAME_MAX, field="The name", allow_empty=True, multiline=False) or None
@@ -374,12 +376,12 @@ class Store:
         for _ in range(20):
             personal = new_personal_code()
             values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=personal,
-                          display_name=name, created_at=_now())
+                          display_name=name, show_name=bool(show_name and name), created_at=_now())
             try:
                 pid = self.write(lambda c: c.execute(participants_t.insert().values(**values)).inserted_primary_key[0])
             except IntegrityError:
                 continue
-            return Participant(pid, session.id, session.code, personal, name, token)
+            return Participant(pid, session.id, session.code, personal, name, token, values["show_name"])
         raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
 
     def resume(self, code: object, token: object = None, personal_code: object = None) -> Participant:
@@ -398,7 +400,7 @@ class Store:
         if row is None:
             what = "resume link" if token else "personal code"
             raise InputError(f"This {what} does not belong to session {session.code}. Check it, or join as a new participant.")
-        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token if token else None)
+        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token if token else None, bool(row.show_name))
 
     def participant_count(self, code: object) -> int:
         session = self.get_session(code)

@@ -90,11 +90,11 @@ class JoinPanel(W.VBox):
 
     def start(self) -> bool:
         try:
-            p = self._store_factory().join(self.session.code, self.name_input.value)
+            p = self._store_factory().join(self.session.code, self.name_input.value, show_name=self.show_name.value)
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return False
-        self._ready(p, token=p.token, show_name=self.show_name.value)
+        self._ready(p, token=p.token)
         return True
 
     def resume(self) -> bool:
@@ -106,7 +106,7 @@ class JoinPanel(W.VBox):
         self._ready(p, personal_code=p.personal_code)
         return True
 
-    def _ready(self, p: Participant, *, token: str | None = None, personal_code: str | None = None, show_name: bool = False) -> None:
+    def _ready(self, p: Participant, *, token: str | None = None, personal_code: str | None = None) -> None:
         self.participant = p
         self.form.children = []
         who = f"{P.esc(p.display_name)}, your" if p.display_name else "Your"
@@ -115,7 +115,7 @@ class JoinPanel(W.VBox):
             "Note it to continue on another device; this page keeps your answers when you reload it.</p>"
         )
         self._remember_in_address(token=token, personal_code=None if token else personal_code)
-        self._on_ready(p, show_name=show_name)
+        self._on_ready(p, show_name=p.show_name)  # kept with the participant: the same after a reload
 
     def _remember_in_address(self, *, token: str | None, personal_code: str | None) -> None:
         """Put the resume token (or personal code) into the address bar, without reloading."""

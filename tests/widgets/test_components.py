@@ -274,6 +274,20 @@ class TestJoinPanel:
         (p, show), = got
         assert p.display_name == "Åse" and show is True
         assert p.personal_code[:4] in panel.status.value
+        # The choice is kept: a reload (resume link) or another device (personal code) keeps it.
+        got, cb = self.ready()
+        JoinPanel(s.code, token=p.token, on_ready=cb, store_factory=lambda: kit_store)
+        assert got[0][1] is True
+        other = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
+        other.code_input.value = p.personal_code
+        assert other.resume() and got[1][1] is True
+
+    def test_showing_a_name_needs_a_name(self, kit_store):
+        s = kit_store.create_session("Team")
+        got, cb = self.ready()
+        panel = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
+        panel.show_name.value = True
+        assert panel.start() and got[0][1] is False
 
     def test_resume_by_token_and_by_personal_code(self, kit_store):
         s = kit_store.create_session("Team")
