@@ -46,6 +46,10 @@ class ServeOptions:
         return f"http://{host}:{self.port}"
 
 
+PAGE_ERROR = ("This page could not start. Reload it to try again: answers already saved are kept. "
+              "If it happens again, tell your facilitator.")
+
+
 def voila_argv(opts: ServeOptions) -> list[str]:
     argv = [
         str(WORKSHOPS_DIR),
@@ -55,6 +59,8 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--Voila.port_retries=0",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        # What a participant reads if a page fails (the details go to the server's log).
+        f"--VoilaExecutor.cell_error_instruction={PAGE_ERROR}",
         "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|svg)",
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",

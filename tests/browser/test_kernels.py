@@ -25,3 +25,24 @@ def test_closing_a_tab_stops_its_kernel(kit):
     assert keep.locator(".slk").first.is_visible()
     keep.close(run_before_unload=True)
     assert _wait_for(lambda: not [p for p in kernel_processes(kit.server) if p.pid not in before])
+
+
+def test_a_page_that_fails_tells_the_participant_what_to_do_not_how_to_debug(tmp_path, context):
+    import nbformat
+
+    from slkit.devtools import start_server, stop_server
+
+    workshops = tmp_path / "workshops"
+    workshops.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise RuntimeError('secret detail')")])
+    nbformat.write(nb, workshops / "broken.ipynb")
+    server = start_server(tmp_path, env={"SLKIT_WORKSHOPS_DIR": str(workshops)})
+    try:
+        pg = context.new_page()
+        pg.goto(f"{server.base_url}/voila/render/broken.ipynb")
+        message = pg.get_by_text("This page could not start")
+        message.wait_for()
+        text = pg.locator("body").inner_text()
+        assert "Reload it to try again" in text and "secret detail" not in text and "show_tracebacks" not in text
+    finally:
+        stop_server(server.process)
