@@ -30,6 +30,11 @@ KIT_CSS = """
 .slk-text input, .slk-text textarea { font-size: 1.05rem !important; }
 .slk tr.against td { color: #9b1c1c; }
 .slk .scroll { overflow-x: auto; max-width: 100%; }
+.widget-html, .widget-html > .widget-html-content { max-width: 100%; min-width: 0; }
+.slk { max-width: 100%; }
+.slk table { max-width: 100%; }
+.slk h3, .slk p { overflow-wrap: anywhere; }
+@media (max-width: 520px) { .slk td, .slk th { padding: 0.3em 0.4em; } .slk .culture-table td:first-child { min-width: 10em; } }
 .slk ul.texts { list-style: none; padding: 0; }
 .slk ul.texts li { border-left: 4px solid #b3d7ef; background: #f5f7fa; padding: 0.4em 0.8em; margin: 0.4em 0; }
 .slk-rank.widget-dropdown { flex-wrap: wrap; width: 100% !important; max-width: 36em; height: auto; margin-bottom: 6px; }

@@ -76,8 +76,8 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     return [
         "<h3>Objectives, ranked by the team</h3><p class='muted'>A first place earns "
         f"{top} points, a second {top - 1}, and so on.</p>"
-        "<table class='rank-table'><tr><th></th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
-        f"{rank_rows}</table>" + (f"<p>Also named:</p>{written_list(others)}" if others else ""),
+        "<div class='scroll'><table class='rank-table'><tr><th></th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
+        f"{rank_rows}</table></div>" + (f"<p>Also named:</p>{written_list(others)}" if others else ""),
         "<h3>Culture fit: how the team rated each statement</h3>"
         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
         "Rows in red pull against the purpose on the team's average.</p><div class='scroll'>"
@@ -149,8 +149,8 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     changes = "".join(f"<h3>{esc(t)}</h3>" + written_list(A.written(rows, f"{p}_change"), f"texts changes-{p}") for p, t in ps)
     return [
         figure,
-        "<table class='triad-table'><tr><th></th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
-        f"{triad_rows}</table>"
+        "<div class='scroll'><table class='triad-table'><tr><th></th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
+        f"{triad_rows}</table></div>"
         f"<h3>Gaps, largest first</h3><ol class='gaps'>{gap_list}</ol>"
         "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th></th>"
         + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>All</th></tr>{blocker_rows}</table></div>"
@@ -186,8 +186,8 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
     answered = [s for s in steps if team[s.id].n]
     widest = max(answered, key=lambda s: team[s.id].sd or 0) if answered else None
     note = f"<p>The team disagrees most on <b>{esc(widest.title)}</b>: worth a conversation.</p>" if widest else ""
-    table = (f"<table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th><th>Range</th></tr>"
-             f"{table_rows}</table>{note}")
+    table = (f"<div class='scroll'><table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th><th>Range</th></tr>"
+             f"{table_rows}</table></div>{note}")
     commitments = [i.id for i in fw.items if i.kind == "text" and i.id.startswith("commitment_") and i.id.count("_") == 1]
     texts = sorted((t for i in commitments for t in A.written(rows, i)), key=str.casefold)
     return [profile, table, spread, "<h3>Commitments</h3>" + written_list(texts, "texts commitments")] if own is None else [profile, table, spread]
