@@ -55,6 +55,7 @@ KIT_CSS = """
 .slk li.entry .votes { display: inline-block; min-width: 1.8em; margin-right: 0.5em; text-align: center; border-radius: 999px;
                        background: #123c5a; color: #fff; font-weight: 600; font-size: 0.9rem; }
 .slk .links, .slk .merged { font-size: 0.9rem; }
+.slk .vote-head .left { font-weight: 400; font-size: 0.95rem; margin-left: 0.4em; }
 .slk .mydots { color: #1a6fa3; letter-spacing: 2px; }
 .slk .live { font-size: 0.9rem; margin-right: 1em; }
 .slk-columns.widget-toggle-buttons { width: 100%; }

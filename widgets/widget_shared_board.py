@@ -246,7 +246,7 @@ class StrategyForm(W.VBox):
         self.cell_help = W.HTML()
         self.choices = W.VBox()
         self._boxes: dict[int, W.Checkbox] = {}
-        self.input = W.Text(placeholder="The strategy, in a sentence", layout=W.Layout(width="100%"))
+        self.input = W.Text(placeholder="The strategy, in a sentence", layout=W.Layout(width="auto"))
         self.input.add_class("slk-text")
         self.add_button = W.Button(description="Add strategy", button_style="primary", icon="plus")
         self.add_button.add_class("slk-button")

@@ -100,6 +100,16 @@ def test_three_people_build_and_rank_a_swot_board_live(kit, browser):
         merged_row.locator(".merged", has_text="Fast replies to customers").wait_for()
         assert merged_row.locator(".votes").inner_text() == "3"
         assert ana.locator(".vote-list .text").all_inner_texts()[:2] == ["Good photos", "We reply quickly"]
+        # Strategies: combine a top strength and a top opportunity; everyone can vote on it.
+        next_step(cai, "Strategies")
+        cai.get_by_role("checkbox", name="Good photos (4)").check()
+        cai.get_by_role("checkbox", name="A new internal platform (0)").check()
+        cai.get_by_placeholder("The strategy, in a sentence").fill("Show our photos on the new platform")
+        cai.get_by_role("button", name="Add strategy").click()
+        cai.locator(".msg-ok", has_text="Strategy added.").wait_for()
+        strategy = cai.locator(".slk-vote-row", has=cai.locator(".text", has_text="Show our photos"))
+        assert "builds on: Good photos + A new internal platform" in strategy.inner_text()
+        kit.screenshot(cai, "swot_strategies_phone")
         assert dialogs == []
     finally:
         for ctx in contexts:
