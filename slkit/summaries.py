@@ -125,7 +125,7 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
         [t for _p, t in ps],
         [("Today", [team[(p, TODAY)].mean for p, _t in ps], [team[(p, TODAY)].sd for p, _t in ps]),
          ("What we want", [team[(p, WANTED)].mean for p, _t in ps], [team[(p, WANTED)].sd for p, _t in ps])],
-        scale_range(fw), title="The team: mean, and the spread as a line",
+        scale_range(fw), title="The team: mean and spread",
     )
     triad_rows = "".join(
         f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>±{fmt(team[(p, TODAY)].sd)}</td>"
