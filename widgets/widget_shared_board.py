@@ -163,7 +163,11 @@ class BoardAdd(W.VBox):
     def submit(self) -> bool:
         text = self.input.value
         label = self.state.column_label(self.item, self.column.value)
-        ok = self.state.act(lambda: self.state.board.add(self.item, self.column.value, text), f"Added to {label}.")
+        before = {e.id for e in self.state.entries}
+        added: list = []
+        ok = self.state.act(lambda: added.append(self.state.board.add(self.item, self.column.value, text)), f"Added to {label}.")
+        if ok and added and added[0].id in before:
+            self.state.message = f"You already added that to {label}."  # one item, not two
         if ok:
             self.input.value = ""  # a refused item stays in the field, to fix
         self.note.value = _message(self.state)

@@ -33,6 +33,8 @@ def test_adding_items_alone_shows_them_by_quadrant_and_escapes_typed_html(alone)
     html = cols.html.value
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "data-column='threats'" in html and html.index("&lt;script") > html.index("data-column='threats'")
+    add.input.value = "<SCRIPT>alert(1)</script> "  # the same item again: said so, kept once
+    assert add.submit() and "already added that to Threats" in add.note.value and len(alone.entries) == 1
 
 
 def test_an_empty_or_too_long_item_is_refused_and_what_was_typed_stays(alone):
