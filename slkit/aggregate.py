@@ -176,6 +176,16 @@ def _tagged(fw: Framework, tags: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _per_person(rows: Iterable[dict], items: Iterable[str]) -> dict[Any, dict[str, Any]]:
+    """Each participant's answers to `items`, as item -> value."""
+    items = set(items)
+    out: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        if r["item"] in items:
+            out.setdefault(r["participant"], {})[r["item"]] = r["value"]
+    return out
+
+
 def tag_scores(fw: Framework, answers: dict[str, Any], *tags: str) -> dict[tuple[str, ...], float]:
     """One person's mean rating per combination of tag values, e.g. ("autonomy", "today")."""
     out: dict[tuple[str, ...], list[float]] = {}
@@ -188,11 +198,7 @@ def tag_scores(fw: Framework, answers: dict[str, Any], *tags: str) -> dict[tuple
 def team_tag_stats(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
     """Per combination of tag values: the spread of the participants' own means (each person once)."""
     tagged = _tagged(fw, tags)
-    per_person: dict[Any, dict[str, Any]] = {}
-    for r in rows:
-        if r["item"] in tagged:
-            per_person.setdefault(r["participant"], {})[r["item"]] = r["value"]
-    scores = [tag_scores(fw, answers, *tags) for answers in per_person.values()]
+    scores = [tag_scores(fw, answers, *tags) for answers in _per_person(rows, tagged).values()]
     return {key: Stat.of(s[key] for s in scores if key in s) for key in dict.fromkeys(tagged.values())}
 
 
@@ -208,11 +214,7 @@ def gaps(scores: dict[tuple[str, ...], float], low: str = "today", high: str = "
 def team_gaps(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
     """Per tag combination (without the last tag, e.g. "when"): the spread of each person's gap."""
     tagged = _tagged(fw, tags)
-    per_person: dict[Any, dict[str, Any]] = {}
-    for r in rows:
-        if r["item"] in tagged:
-            per_person.setdefault(r["participant"], {})[r["item"]] = r["value"]
-    person_gaps = [gaps(tag_scores(fw, answers, *tags)) for answers in per_person.values()]
+    person_gaps = [gaps(tag_scores(fw, answers, *tags)) for answers in _per_person(rows, tagged).values()]
     keys = dict.fromkeys(k[:-1] for k in tagged.values())
     return {k: Stat.of(g[k] for g in person_gaps if k in g) for k in keys}
 
