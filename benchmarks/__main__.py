@@ -223,7 +223,9 @@ async def _burst(url: str, n: int, server) -> dict:
                 errors.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
                 return None, ctx
 
+        sampling = asyncio.create_task(_sample_cpu(server, peaks := {}))
         done = await asyncio.gather(*(one(i) for i in range(n)))
+        sampling.cancel()
         times = [t for t, _ in done if t is not None]
         alive_open = len(kernel_processes(server))
         for _, ctx in done:
@@ -232,7 +234,36 @@ async def _burst(url: str, n: int, server) -> dict:
             await ctx.close()
         await browser.close()
     return dict(n=n, answered=len(times), seconds_until_last_answered=max(times) if times else None,
-                median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open)
+                median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open,
+                cpu_seconds={k: round(v, 1) for k, v in peaks.items()})
+
+
+def _cpu_by_group(server) -> dict[str, float]:
+    """CPU-seconds used so far by the browsers, the kernels and the server process."""
+    import psutil
+
+    out = {"browsers": 0.0, "kernels": 0.0, "server": 0.0}
+    kernels = {k.pid for k in kernel_processes(server)}
+    for proc in psutil.process_iter(["name"]):
+        try:
+            group = ("server" if proc.pid == server.process.pid else "kernels" if proc.pid in kernels
+                     else "browsers" if "chrom" in (proc.info["name"] or "") else None)
+            if group:
+                t = proc.cpu_times()
+                out[group] += t.user + t.system
+        except psutil.Error:
+            continue
+    return out
+
+
+async def _sample_cpu(server, peaks: dict) -> None:
+    """Keep, per group, the most CPU-seconds seen: where a burst's time goes (kernels end with their tabs)."""
+    start = _cpu_by_group(server)
+    while True:
+        now = _cpu_by_group(server)
+        for k in now:
+            peaks[k] = max(peaks.get(k, 0.0), now[k] - (start[k] if k == "server" else 0.0))
+        await asyncio.sleep(0.5)
 
 
 def closed_tabs(server, wait: float = 60.0) -> dict:
@@ -282,7 +313,8 @@ def print_table(rows: list[dict], res: Results) -> None:
               f"{f(r.get('cpu_first_x_floor')):>8}{f(r['cpu_visit']):>10}{f(r['pss_mb'], '{:.0f}'):>8}{f(r.get('pss_mb_x_floor')):>8}"
               f"{f(r['mb']):>9}{f(r.get('mb_x_floor')):>8}{f(r['plotly_mb']):>10}")
     for b in res.bursts:
-        print(f"burst of {b['n']}: {b['answered']} answered, last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}")
+        cpu = ", ".join(f"{k} {v}" for k, v in b.get("cpu_seconds", {}).items())
+        print(f"burst of {b['n']}: {b['answered']} answered, last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}; CPU-s: {cpu}")
     ct = res.closed_tabs
     if ct:
         print(f"kernels left after tabs closed: {ct['kernels_left']} (zero after {ct['seconds_until_zero']} s)")
