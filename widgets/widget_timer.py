@@ -22,13 +22,23 @@ from . import page as P
 
 SETTING = "timer_end"
 
+# Counts down every timer on the page, and keeps a copy of it in a corner of the window, so a
+# participant scrolled down to a question still sees it (the page's own layout cannot pin it).
 _COUNTDOWN = (
     "(function(){if(window.slkCountdown)return;window.slkCountdown=setInterval(function(){"
+    "var shown=null;"
     "document.querySelectorAll('.slk-timer[data-end]').forEach(function(el){"
     "var left=Math.round((Number(el.dataset.end)-Date.now())/1000);var out=el.querySelector('.left');if(!out)return;"
-    "if(left<=0){out.textContent='Time is up';el.classList.add('done');return;}"
-    "var m=Math.floor(left/60),s=left%60;out.textContent=m+':'+(s<10?'0':'')+s+' left';el.classList.remove('done');"
-    "});},1000);})();"
+    "if(left<=0){out.textContent='Time is up';el.classList.add('done');}"
+    "else{var m=Math.floor(left/60),s=left%60;out.textContent=m+':'+(s<10?'0':'')+s+' left';el.classList.remove('done');}"
+    "shown=shown||{text:out.textContent,done:left<=0};});"
+    "var f=document.getElementById('slk-float-timer');"
+    "if(!shown){if(f)f.remove();return;}"
+    "if(!f){f=document.createElement('div');f.id='slk-float-timer';f.setAttribute('role','timer');"
+    "f.style.cssText='position:fixed;top:8px;right:8px;z-index:10000;font:600 1.2rem system-ui,sans-serif;"
+    "padding:.25em .8em;border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.25)';document.body.appendChild(f);}"
+    "f.textContent=shown.text;f.style.background=shown.done?'#fde8e8':'#e8f1f8';f.style.color=shown.done?'#9b1c1c':'#123c5a';"
+    "},1000);})();"
 )
 
 
@@ -48,7 +58,7 @@ def timer_markup(end: dt.datetime | None) -> str:
         return ""
     left = max(0, int((end - dt.datetime.now(dt.timezone.utc)).total_seconds()))
     text = f"{left // 60}:{left % 60:02d} left" if left else "Time is up"
-    return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}'>⏱ <span class='left'>{text}</span></div>")
+    return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}'><span class='left'>{text}</span></div>")
 
 
 class TimerBanner(W.VBox):

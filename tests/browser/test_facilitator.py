@@ -71,6 +71,20 @@ def test_a_facilitator_runs_a_session_from_the_board(kit, browser, record_proper
         took = wait_until(lambda: row.locator(".mean").inner_text() == f"{new_mean:.1f}")
         record_property("board_figure_followed_after_s", round(took, 2))
 
+        # A countdown: the participant sees it at their next answer, counting down in the page.
+        board.get_by_role("button", name="Start timer").click()
+        board.locator(".slk-timer .left").wait_for()
+        people[2].locator(".slk-rating").nth(1).get_by_role("button", name="9", exact=True).click()
+        left = people[2].locator(".slk-timer .left")
+        left.wait_for()
+        first_reading = left.inner_text()
+        assert first_reading.startswith(("10:00", "9:5")) and first_reading.endswith("left")
+        wait_until(lambda: left.inner_text() != first_reading, seconds=5)
+        people[2].locator(".slk-rating").last.scroll_into_view_if_needed()  # scrolled down, the countdown stays in view
+        assert people[2].locator("#slk-float-timer").inner_text().endswith("left")
+        kit.screenshot(people[2], "five_practices_countdown_phone", full=False)
+        board.get_by_role("button", name="Stop timer").click()
+
         # SWOT: one item each, then the facilitator closes the module.
         for k, pg in enumerate(people):
             pg.goto(join)
