@@ -32,9 +32,10 @@ from sqlalchemy.engine import Connection
 
 from . import InputError
 from .content import Framework
-from .store import Participant, Store, metadata, module_states_t, participants_t, ModuleClosed
+from .store import Participant, Store, check_open, metadata, participants_t
 
 DEFAULT_BUDGET = 3
+BOARD_KEPT = "the board is kept, new items and votes cannot be added"
 TOWS_PAIRS = {
     "so": ("strengths", "opportunities"),
     "st": ("strengths", "threats"),
@@ -212,14 +213,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _check_open(conn: Connection, session_id: int, module: str) -> None:
-    is_open = conn.execute(
-        sa.select(module_states_t.c.is_open).where(module_states_t.c.session_id == session_id, module_states_t.c.module == module)
-    ).scalar_one_or_none()
-    if is_open is False:
-        raise ModuleClosed("This module has been closed by the facilitator; the board is kept, new items and votes cannot be added.")
-
-
 def _entries(conn: Connection, session_id: int, module: str) -> dict[int, Entry]:
     counts = (
         sa.select(votes_t.c.board_item_id, sa.func.count().label("n"))
@@ -319,7 +312,7 @@ class StoreBoard:
         p = self.participant
 
         def run(conn: Connection) -> int:
-            _check_open(conn, p.session_id, self.module)
+            check_open(conn, p.session_id, self.module, BOARD_KEPT)
             entries = _entries(conn, p.session_id, self.module)
             checked = check_links(column, links, entries)
             key = text_key(clean)
@@ -339,7 +332,7 @@ class StoreBoard:
         budget = self.budget
 
         def run(conn: Connection) -> None:
-            _check_open(conn, p.session_id, self.module)
+            check_open(conn, p.session_id, self.module, BOARD_KEPT)
             # One person's votes are counted and added one at a time (PostgreSQL: a row lock;
             # SQLite: the write lock every writer takes), so no double click beats the budget.
             conn.execute(sa.select(participants_t.c.id).where(participants_t.c.id == p.id).with_for_update())
@@ -358,7 +351,7 @@ class StoreBoard:
         p = self.participant
 
         def run(conn: Connection) -> None:
-            _check_open(conn, p.session_id, self.module)
+            check_open(conn, p.session_id, self.module, BOARD_KEPT)
             vote = conn.execute(
                 sa.select(votes_t.c.id).where(votes_t.c.participant_id == p.id, votes_t.c.board_item_id == int(entry_id))
                 .order_by(votes_t.c.id.desc()).limit(1)

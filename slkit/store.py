@@ -457,13 +457,7 @@ class Store:
         )
 
         def run(conn: Connection) -> None:
-            is_open = conn.execute(
-                sa.select(module_states_t.c.is_open).where(
-                    module_states_t.c.session_id == participant.session_id, module_states_t.c.module == module
-                )
-            ).scalar_one_or_none()
-            if is_open is False:
-                raise ModuleClosed("This module has been closed by the facilitator; your earlier answers are kept, new ones cannot be saved.")
+            check_open(conn, participant.session_id, module, "your earlier answers are kept, new ones cannot be saved")
             conn.execute(stmt, rows)
 
         self.write(run)
@@ -511,6 +505,15 @@ class Store:
             .group_by(answers_t.c.module)
         )
         return {m: n for m, n in self.read(lambda c: c.execute(q).all())}
+
+
+def check_open(conn: Connection, session_id: int, module: str, kept: str) -> None:
+    """Inside a write: raise ModuleClosed, saying what is `kept`, if the facilitator closed the module."""
+    is_open = conn.execute(
+        sa.select(module_states_t.c.is_open).where(module_states_t.c.session_id == session_id, module_states_t.c.module == module)
+    ).scalar_one_or_none()
+    if is_open is False:
+        raise ModuleClosed(f"This module has been closed by the facilitator; {kept}.")
 
 
 def _insert(engine: Engine):
