@@ -12,6 +12,7 @@ from pathlib import Path
 from . import InputError
 from .content import load_frameworks
 from .store import SessionInfo, Store
+from .text import esc
 
 FORMATS = ("csv", "xlsx", "html")
 BOARD = "social_team_swot_board"  # the name of the SWOT board's sheet and file
@@ -133,7 +134,6 @@ def session_report_html(store: Store, code: str) -> str:
     date and the number of participants. A module shows its results only once as many people as
     the session's anonymity threshold took part, as in the live view."""
     import datetime as dt
-    import html
 
     from plotly.offline import get_plotlyjs
 
@@ -141,7 +141,6 @@ def session_report_html(store: Store, code: str) -> str:
     from .board import board_entries, respondent_counts
     from .style import KIT_CSS
 
-    esc = html.escape
     session = store.get_session(code)
     joined = store.participant_count(session.code)
     rows = store.answers(session.code)
@@ -180,11 +179,9 @@ def session_report_html(store: Store, code: str) -> str:
 def personal_report_html(fw, answers: dict, *, title: str | None = None) -> str:
     """One person's results as a small self-contained HTML page (no scripts, works offline)."""
     import datetime as dt
-    import html
 
     from .aggregate import own_scores, ranked_items, strongest_weakest
 
-    esc = html.escape
     steps = {s.id: s for s in fw.steps}
     scores = own_scores(fw, answers)
     parts = [f"<h1>{esc(title or fw.title)}</h1><p>Your results, {dt.date.today():%d %B %Y}.</p>"]
@@ -218,10 +215,9 @@ PAGE_STYLE = (
 
 def html_page(title: str, body: str, language: str = "en", style: str = "") -> str:
     """A self-contained HTML page (no scripts unless `body` brings its own). `body` is already escaped."""
-    import html
 
     return (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{esc(title)}</title>"
         f"<style>{PAGE_STYLE}{style}</style></head><body>{body}</body></html>"
     )

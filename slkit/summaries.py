@@ -12,19 +12,15 @@ True
 
 from __future__ import annotations
 
-import html as _html
 from typing import Any, Iterable, Union
 
 from . import aggregate as A
 from . import charts
 from .board import Entry, merged_texts, ranked
 from .content import Framework
+from .text import esc
 
 Part = Union[str, dict]
-
-
-def esc(text: object) -> str:
-    return _html.escape(str(text), quote=True)
 
 
 def written_list(texts: list[str], cls: str = "texts") -> str:

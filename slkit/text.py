@@ -9,6 +9,7 @@ shown. What is refused gets a message a participant can act on.
 
 from __future__ import annotations
 
+import html
 import unicodedata
 
 from . import InputError
@@ -48,3 +49,8 @@ def clean_text(
     if len(text) > max_length:
         raise InputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
     return text
+
+
+def esc(text: object) -> str:
+    """Text typed by a person, made safe to put into HTML: shown as text, never run."""
+    return html.escape(str(text), quote=True)

@@ -7,7 +7,6 @@ the request arrives); in JupyterLab there is none, and a page runs as self-study
 from __future__ import annotations
 
 import functools
-import html
 import os
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,6 +15,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from slkit.store import Store
 from slkit.style import KIT_CSS
+from slkit.text import esc  # noqa: F401 - the pages' escape, P.esc
 
 
 def query() -> dict[str, str]:
@@ -55,11 +55,6 @@ def store() -> Store:
     if not in_voila():
         s.migrate()
     return s
-
-
-def esc(text: object) -> str:
-    """Text typed by a person, made safe to put into HTML: shown as text, never run."""
-    return html.escape(str(text), quote=True)
 
 
 STYLE = f"<style>{KIT_CSS}</style>"
