@@ -178,6 +178,10 @@ class MemoryBoard:
     def my_votes(self) -> dict[int, int]:
         return dict(self._mine)
 
+    def snapshot(self) -> tuple[list[Entry], dict[int, int], int]:
+        """Entries, my votes and the budget (as StoreBoard.snapshot)."""
+        return self.entries(), self.my_votes(), self.budget
+
     def add(self, item: str, column: str, text: object, links: Iterable[int] = ()) -> Entry:
         clean = check_entry(self.framework, item, column, text)
         links = check_links(column, links, self._entries)
@@ -303,9 +307,6 @@ class StoreBoard:
 
         entries, mine = self.store.read(run)
         return entries, mine, session_budget(settings)
-
-    def my_votes(self) -> dict[int, int]:
-        return self.store.read(lambda c: _mine(c, self.participant, _entries(c, self.participant.session_id, self.module)))
 
     def add(self, item: str, column: str, text: object, links: Iterable[int] = ()) -> Entry:
         clean = check_entry(self.framework, item, column, text)

@@ -35,6 +35,7 @@ class BoardState(T.HasTraits):
     budget = T.Int(B.DEFAULT_BUDGET, help="votes per person per column")
     message = T.Unicode("", help="the outcome of the last action, for the person")
     message_kind = T.Unicode("ok")
+    version = T.Int(0, help="goes up once per reload that changed entries, votes or budget: what views redraw on")
 
     def __init__(self, framework: Framework, make_board: Callable[[], object], me: Callable[[], object] = lambda: "me", **kwargs):
         super().__init__(**kwargs)
@@ -69,18 +70,13 @@ class BoardState(T.HasTraits):
 
     def reload(self) -> None:
         try:
-            if hasattr(self.board, "snapshot"):
-                entries, mine, budget = self.board.snapshot()
-            else:
-                entries, mine, budget = self.board.entries(), self.board.my_votes(), self.board.budget
+            entries, mine, budget = self.board.snapshot()
         except KitError as e:
             self._say("error", str(e))
             return
-        if entries != self.entries:
-            self.entries = entries
-        if mine != self.mine:
-            self.mine = mine
-        self.budget = budget
+        if (entries, mine, budget) != (self.entries, self.mine, self.budget):
+            self.entries, self.mine, self.budget = entries, mine, budget
+            self.version += 1
 
     def _say(self, kind: str, text: str) -> None:
         self.message_kind, self.message = kind, text
@@ -122,7 +118,7 @@ class BoardColumns(W.VBox):
             self.ticker = LiveTicker(state.reload)
             children.append(self.ticker)
         super().__init__(children, **kwargs)
-        state.observe(lambda _c: self.render(), ["entries", "mine"])
+        state.observe(lambda _c: self.render(), "version")
         self.render()
 
     def refresh(self) -> None:
@@ -189,7 +185,7 @@ class VoteBoard(W.VBox):
         if self.ticker is not None:
             children.append(self.ticker)
         super().__init__(children, **kwargs)
-        state.observe(lambda _c: self.render(), ["entries", "mine", "budget"])
+        state.observe(lambda _c: self.render(), "version")
         self.render()
 
     def refresh(self) -> None:
@@ -259,7 +255,7 @@ class StrategyForm(W.VBox):
         super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.cell, self.cell_help, self.choices,
                           self.input, self.add_button, self.note], **kwargs)
         self.cell.observe(lambda _c: self.render(), "value")
-        state.observe(lambda _c: self.render(), "entries")
+        state.observe(lambda _c: self.render(), "version")
         self.render()
 
     def render(self) -> None:
