@@ -410,13 +410,13 @@ class Store:
 
     # ---- modules ------------------------------------------------------------------------
     def module_state(self, code: object, module: str) -> ModuleState:
+        return self.module_states(code).get(module, ModuleState())
+
+    def module_states(self, code: object) -> dict[str, ModuleState]:
+        """The state of every module the facilitator has changed (others are open and shown), in one read."""
         session = self.get_session(code)
-        row = self.read(
-            lambda c: c.execute(
-                sa.select(module_states_t).where(module_states_t.c.session_id == session.id, module_states_t.c.module == module)
-            ).first()
-        )
-        return ModuleState(row.is_open, row.results_revealed) if row else ModuleState()
+        rows = self.read(lambda c: c.execute(sa.select(module_states_t).where(module_states_t.c.session_id == session.id)).all())
+        return {r.module: ModuleState(r.is_open, r.results_revealed) for r in rows}
 
     def set_module_state(self, code: object, module: str, *, is_open: bool | None = None, results_revealed: bool | None = None) -> ModuleState:
         session = self.get_session(code)

@@ -22,6 +22,7 @@ from slkit import summaries as S
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
 from slkit.sessions import join_link
+from slkit.store import ModuleState
 
 from . import page as P
 from .widget_chart import parts_view
@@ -166,7 +167,8 @@ class SessionView(W.VBox):
         try:
             counts = B.respondent_counts(store, self.code)
             joined = store.participant_count(self.code)
-            states = {m: store.module_state(self.code, m) for m in self.frameworks}
+            changed = store.module_states(self.code)
+            states = {m: changed.get(m, ModuleState()) for m in self.frameworks}
         except KitError as e:
             self.stats.value = P.message("error", str(e))
             return
@@ -194,11 +196,11 @@ class SessionView(W.VBox):
             busiest = max(self.frameworks, key=lambda m: counts.get(m, 0))
             if counts.get(busiest):
                 self.results_module.value = busiest  # observed: draws the results
-        self.refresh_results()
+        self.refresh_results(counts=counts)
         if self.moderation is not None:
             self.moderation.refresh()
 
-    def refresh_results(self, force: bool = False) -> None:
+    def refresh_results(self, force: bool = False, counts: dict[str, int] | None = None) -> None:
         """Redraw the chosen module's results when its answers or board changed."""
         module = self.results_module.value
         if module is None:
@@ -210,7 +212,7 @@ class SessionView(W.VBox):
             session = store.get_session(self.code)
             rows = store.answers(self.code, module)
             entries = [e for e in B.board_entries(store, self.code, module) if not e.hidden]
-            n = B.respondent_counts(store, self.code).get(module, 0)
+            n = (counts if counts is not None else B.respondent_counts(store, self.code)).get(module, 0)  # a tick has them already
         except KitError as e:
             self.results.children = [W.HTML(P.message("error", str(e)))]
             return
