@@ -23,7 +23,6 @@ class BoardModeration(W.VBox):
         self.note = W.HTML()
         self.rows = W.VBox()
         self.entries: list[B.Entry] = []
-        self._shown: list = []
         super().__init__([self.note, self.rows], **kwargs)
         self.refresh()
 

@@ -135,7 +135,6 @@ class BoardAdd(W.VBox):
     def __init__(self, state: BoardState, item: str, **kwargs):
         self.state, self.item = state, item
         content = state.framework.item(item)
-        self.limit = content.max_length
         self.column = W.ToggleButtons(options=[(o.label, o.id) for o in content.options], value=content.options[0].id)
         self.column.add_class("slk-columns")
         self.help = W.HTML()
