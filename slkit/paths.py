@@ -9,6 +9,8 @@ KIT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("SLKIT_DATA_DIR", KIT_ROOT / "data"))
 FRAMEWORKS_DIR = Path(os.environ.get("SLKIT_FRAMEWORKS_DIR", KIT_ROOT / "data" / "frameworks"))
 WORKSHOPS_DIR = Path(os.environ.get("SLKIT_WORKSHOPS_DIR", KIT_ROOT / "workshops"))
+# A Jupyter data folder holding the kit's Voila template (voila/templates/slkit).
+JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "jupyter"
 
 DATABASE_URL_ENV = "SLKIT_DATABASE_URL"
 

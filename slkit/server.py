@@ -12,10 +12,13 @@ import socket
 from dataclasses import dataclass
 
 from . import KitError
-from .paths import DATABASE_URL_ENV, WORKSHOPS_DIR, database_url
+from .paths import DATABASE_URL_ENV, JUPYTER_DATA_DIR, WORKSHOPS_DIR, database_url
 
 LANDING = "index.ipynb"
 FACILITATOR = "facilitator.ipynb"
+# Voila's lab template without its CDN links and with a still loading message
+# (slkit/jupyter/voila/templates/slkit).
+TEMPLATE = "slkit"
 
 
 @dataclass
@@ -57,6 +60,7 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         f"--Voila.ip={opts.host}",
         f"--Voila.port={opts.port}",
         "--Voila.port_retries=0",
+        f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         # What a participant reads if a page fails (the details go to the server's log).
@@ -144,10 +148,18 @@ def make_app_class():
     return KitVoila
 
 
+def use_kit_template() -> None:
+    """Let Voila find the kit's template: Jupyter looks for templates on JUPYTER_PATH first."""
+    paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
+    if str(JUPYTER_DATA_DIR) not in paths:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join([str(JUPYTER_DATA_DIR), *filter(None, paths)])
+
+
 def serve(opts: ServeOptions) -> None:
     """Start Voila in this process; returns when the server stops."""
     check_port_free(opts.host, opts.port)
     os.environ[DATABASE_URL_ENV] = database_url(opts.database_url)
+    use_kit_template()
     if opts.public_url:
         os.environ["SLKIT_PUBLIC_URL"] = opts.public_url
     app = make_app_class()()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -59,10 +60,23 @@ def _safe_name(nodeid: str) -> str:
     return re.sub(r"[^\w.-]+", "_", nodeid)[-120:]
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
 @pytest.fixture
 def context(browser, request):
+    """A fresh browser context. Every page it opens must fetch nothing from another host: a
+    workshop may run on a room's network with no internet (checked after each passing test)."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.set_default_timeout(PAGE_TIMEOUT_MS)
+    offsite: list[str] = []
+
+    def note(req):
+        url = urlsplit(req.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOCAL_HOSTS:
+            offsite.append(req.url)
+
+    ctx.on("request", note)
     yield ctx
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
@@ -73,6 +87,8 @@ def context(browser, request):
             except Exception:  # noqa: BLE001 - a screenshot must not hide the failure
                 pass
     ctx.close()
+    if rep is not None and rep.passed:
+        assert not offsite, f"a page fetched from another host (a workshop may have no internet): {sorted(set(offsite))[:5]}"
 
 
 @pytest.fixture

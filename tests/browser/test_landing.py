@@ -77,3 +77,22 @@ def test_the_facilitator_creates_a_session_from_the_server_link(kit):
     assert len(created) == 1
     assert f"Session {created[0].code} created." in pg.locator(".msg-ok").inner_text()
     kit.screenshot(pg, "board_created_laptop")
+
+
+def test_a_starting_page_says_so_and_links_nothing_from_the_internet(kit, context):
+    pg = context.new_page()
+    pg.set_viewport_size({"width": 390, "height": 844})
+    # Hold the page's script back, so the page stays in its starting state.
+    pg.route("**/voila/static/voila.js", lambda route: (pg.wait_for_timeout(2000), route.continue_()))
+    pg.goto(kit.server.base_url + "/", wait_until="domcontentloaded")
+    loading = pg.locator("#loading")
+    assert loading.is_visible()
+    assert "Opening your workshop page" in loading.inner_text()
+    # A still message: nothing on it is animated while a page waits.
+    assert pg.evaluate("document.getAnimations().length") == 0
+    external = pg.evaluate("""Array.from(document.querySelectorAll('link[href], script[src]'),
+        e => e.href || e.src).filter(u => /^https?:/.test(u) && new URL(u).host !== location.host)""")
+    assert external == []
+    kit.screenshot(pg, "page_starting_phone", full=False)
+    pg.locator(".slk").first.wait_for()  # then the page itself replaces the message
+    assert not pg.locator("#loading").count()
