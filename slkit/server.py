@@ -112,6 +112,10 @@ def make_app_class():
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+    from .server_cache import CachedGzip, share_compiled_templates
+
+    share_compiled_templates()
+
     class RenderHandler(TornadoVoilaHandler):
         """Sets the _xsrf cookie with the page. A page sends it back in the shutdown beacon when
         its tab closes; without it Voila refuses the beacon and the kernel lives on (voila#1458)."""
@@ -135,8 +139,9 @@ def make_app_class():
                 if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
             ]
             # Voila updates the settings after the application exists, so `compress_response`
-            # there has no effect; the transform itself does. Pages and bundles shrink ~4x.
-            self.app.add_transform(web.GZipContentEncoding)
+            # there has no effect; the transform itself does. Pages and bundles shrink ~4x,
+            # and each version of a bundle is compressed once (slkit/server_cache.py).
+            self.app.add_transform(CachedGzip)
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
