@@ -50,6 +50,7 @@ class PageSpec:
     ready: str  # what a person sees as the first interactive widget (a Playwright selector)
     server: object
     visit: object = None  # a function(page) that goes through the whole page, or None
+    assets: list = field(default_factory=list)  # the static files Chromium fetched for it (paths)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Results:
     loads: list = field(default_factory=list)
     bursts: list = field(default_factory=list)
     closed_tabs: dict = field(default_factory=dict)
+    assets: dict = field(default_factory=dict)  # page -> the static files Chromium fetched for it
     store: dict = field(default_factory=dict)
 
 
@@ -181,6 +183,10 @@ def measure(browser, spec: PageSpec) -> Load:
             http["plotly"] += n
 
     pg.on("requestfinished", on_finished)
+    base = spec.server.base_url
+    assets: list[str] = []
+    pg.on("request", lambda r: assets.append(r.url[len(base):]) if r.url.startswith(base + "/") and r.method == "GET"
+          and r.resource_type not in ("document", "websocket") and "/api/" not in r.url else None)
     pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload))))
     before = {p.pid for p in kernel_processes(spec.server)}
     t0 = time.perf_counter()
@@ -198,7 +204,38 @@ def measure(browser, spec: PageSpec) -> Load:
     pss = kernel.memory_full_info().pss / 1e6 if kernel else float("nan")
     pg.close(run_before_unload=True)
     ctx.close()
+    spec.assets = spec.assets or assets
     return Load(spec.name, seconds, cpu_first, cpu_visit, pss, http["all"] + ws_bytes[0], http["plotly"], ws_bytes[0])
+
+
+async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
+    """N participants without browsers (benchmarks/participant.py): the server and kernels alone."""
+    import psutil
+
+    from benchmarks.participant import Participant
+
+    me = psutil.Process()
+    own_cpu = sum(me.cpu_times()[:2])
+    errors: list[str] = []
+    t0 = time.perf_counter()
+
+    async def one():
+        try:
+            await Participant(server.base_url, url, assets).join_and_rate()
+            return time.perf_counter() - t0
+        except Exception as e:  # noqa: BLE001 - counted, not raised
+            errors.append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            return None
+
+    sampling = asyncio.create_task(_sample_cpu(server, peaks := {}))
+    done = await asyncio.gather(*(one() for _ in range(n)))
+    sampling.cancel()
+    times = [t for t in done if t is not None]
+    peaks["clients"] = sum(me.cpu_times()[:2]) - own_cpu
+    peaks.pop("browsers", None)
+    return dict(n=n, clients="protocol", answered=len(times), seconds_until_last_answered=max(times) if times else None,
+                median_seconds=statistics.median(times) if times else None, errors=errors[:5], kernels_while_open=None,
+                cpu_seconds={k: round(v, 1) for k, v in peaks.items()})
 
 
 async def _burst(url: str, n: int, server) -> dict:
@@ -233,7 +270,7 @@ async def _burst(url: str, n: int, server) -> dict:
                 await pg.close(run_before_unload=True)
             await ctx.close()
         await browser.close()
-    return dict(n=n, answered=len(times), seconds_until_last_answered=max(times) if times else None,
+    return dict(n=n, clients="browser", answered=len(times), seconds_until_last_answered=max(times) if times else None,
                 median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open,
                 cpu_seconds={k: round(v, 1) for k, v in peaks.items()})
 
@@ -314,7 +351,7 @@ def print_table(rows: list[dict], res: Results) -> None:
               f"{f(r['mb']):>9}{f(r.get('mb_x_floor')):>8}{f(r['plotly_mb']):>10}")
     for b in res.bursts:
         cpu = ", ".join(f"{k} {v}" for k, v in b.get("cpu_seconds", {}).items())
-        print(f"burst of {b['n']}: {b['answered']} answered, last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}; CPU-s: {cpu}")
+        print(f"burst of {b['n']} ({b['clients']} clients): {b['answered']} answered ({b.get('answers_stored')} answers stored), last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}; CPU-s: {cpu}")
     ct = res.closed_tabs
     if ct:
         print(f"kernels left after tabs closed: {ct['kernels_left']} (zero after {ct['seconds_until_zero']} s)")
@@ -329,6 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--bursts", default="10,30", help="participants joining at once, comma-separated")
     ap.add_argument("--writers", type=int, default=200)
+    ap.add_argument("--clients", default="protocol,browser",
+                    help="who joins in a burst: 'protocol' (the page's requests and messages without a browser: "
+                         "the server and kernels alone) and/or 'browser' (a Chromium page each, on this machine)")
     ap.add_argument("--preheat", type=int, default=0, help="run the kit with N preheated kernels per notebook")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = ap.parse_args(argv)
@@ -370,10 +410,20 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  load {i + 1}/{args.loads} {spec.name}: {res.loads[-1]['seconds_to_widget']:.2f} s", flush=True)
             browser.close()
         closed_tabs(kit, 30)  # start the bursts with no kernels left from the loads
-        burst_url = participant_link(kit.base_url, FIVE.notebook, session.code)
+        res.assets = {spec.name: spec.assets for spec in specs}
+        five = next(spec for spec in specs if spec.name == "five_practices")
         for n in [int(x) for x in args.bursts.split(",") if x.strip()]:
-            res.bursts.append(asyncio.run(_burst(burst_url, n, kit)))
-            print(f"  burst of {n}: last answered after {res.bursts[-1]['seconds_until_last_answered']}", flush=True)
+            for clients in [c.strip() for c in args.clients.split(",") if c.strip()]:
+                burst_session = store.create_session(f"Burst of {n}", threshold=3)
+                burst_url = participant_link(kit.base_url, FIVE.notebook, burst_session.code)
+                if clients == "protocol":
+                    burst = asyncio.run(_protocol_burst(burst_url, n, kit, five.assets))
+                else:
+                    burst = asyncio.run(_burst(burst_url, n, kit))
+                burst["answers_stored"] = len(store.answers(burst_session.code, FIVE.id))
+                res.bursts.append(burst)
+                print(f"  burst of {n} ({clients} clients): last answered after {burst['seconds_until_last_answered']}", flush=True)
+                closed_tabs(kit, 30)
         res.closed_tabs = closed_tabs(kit, 60)
         res.store = concurrent_writers(f"sqlite:///{tmp / 'writers.sqlite3'}", args.writers)
         res.store["errors"] = res.store["errors"][:5]

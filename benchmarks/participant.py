@@ -1,0 +1,146 @@
+"""A participant without a browser: the requests and kernel messages a participant's page
+makes, so that a burst measures the server and the kernels alone.
+
+In a room every participant brings their own phone; on this machine 30 Chromium pages would
+share the server's two cores. This client does what the page does, in the same order:
+
+1. GET the page (the server starts a kernel and runs the notebook while it answers);
+2. GET the static files a real Chromium fetched for that page (recorded in the same run);
+3. open the kernel's websocket and ask for every widget's state, as ipywidgets' manager does;
+4. click Start, then the 5 of the first rating (the same messages a click sends);
+5. wait until the page says "Saved.";
+6. leave like a closed tab: the shutdown beacon, then the websocket closes.
+
+Example::
+
+    seconds = asyncio.run(Participant(base_url, page_url, assets).join_and_rate())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
+
+AsyncHTTPClient.configure(None, max_clients=1000)  # each participant is its own browser
+
+KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
+PARALLEL_FETCHES = 6  # what a browser opens to one host
+
+
+class Participant:
+    def __init__(self, base_url: str, page_url: str, assets: list[str], timeout: float = 300.0):
+        self.base_url, self.page_url, self.assets, self.timeout = base_url.rstrip("/"), page_url, assets, timeout
+        self.http = AsyncHTTPClient()
+        self.cookies: dict[str, str] = {}
+        self.session = uuid.uuid4().hex
+        self.states: dict[str, dict] = {}  # widget model id -> state, as the page knows it
+        self.ws = None
+
+    async def _get(self, url: str) -> bytes:
+        r = await self.http.fetch(HTTPRequest(url, headers=self._headers(), decompress_response=True,
+                                              request_timeout=self.timeout, follow_redirects=True))
+        for c in r.headers.get_list("Set-Cookie"):
+            name, _, rest = c.partition("=")
+            self.cookies[name.strip()] = rest.split(";")[0]
+        return r.body
+
+    def _headers(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+
+    async def _fetch_assets(self) -> None:
+        gate = asyncio.Semaphore(PARALLEL_FETCHES)
+
+        async def one(path):
+            async with gate:
+                await self._get(self.base_url + path)
+
+        await asyncio.gather(*(one(p) for p in self.assets))
+
+    def _message(self, msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
+        header = dict(msg_id=uuid.uuid4().hex, username="participant", session=self.session, msg_type=msg_type,
+                      version="5.3", date=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        return json.dumps(dict(header=header, parent_header={}, metadata=metadata or {}, content=content, channel=channel, buffers=[]))
+
+    async def _send_comm(self, comm_id: str, data: dict) -> None:
+        await self.ws.write_message(self._message("comm_msg", dict(comm_id=comm_id, data=data)))
+
+    def _take(self, msg: dict) -> None:
+        """Keep the widget states up to date from what the kernel sends."""
+        kind, content = msg["header"]["msg_type"], msg.get("content", {})
+        if kind == "comm_open" and content.get("target_name") == "jupyter.widget":
+            self.states[content["comm_id"]] = dict(content["data"].get("state", {}))
+        elif kind == "comm_msg":
+            data = content.get("data", {})
+            if data.get("method") == "update" and content["comm_id"] in self.states:
+                self.states[content["comm_id"]].update(data.get("state", {}))
+            elif data.get("method") == "update_states":
+                for model_id, model in data["states"].items():
+                    self.states[model_id] = dict(model["state"])
+
+    async def _until(self, found, what: str):
+        """Read messages until `found(states)` gives something."""
+        deadline = time.monotonic() + self.timeout
+        while (hit := found()) is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no {what} within {self.timeout:.0f} s")
+            raw = await asyncio.wait_for(self.ws.read_message(), left)
+            if raw is None:
+                raise ConnectionError(f"the kernel's websocket closed before {what}")
+            if isinstance(raw, str):
+                self._take(json.loads(raw))
+        return hit
+
+    def _widget(self, model: str, test) -> str | None:
+        for model_id, state in self.states.items():
+            if state.get("_model_name") == model and test(state):
+                return model_id
+        return None
+
+    async def join_and_rate(self) -> float:
+        """Open the page, start, give the first behaviour a 5; seconds until the page said Saved."""
+        t0 = time.perf_counter()
+        html = (await self._get(self.page_url)).decode()
+        kernel = KERNEL_ID.search(html)
+        if not kernel:
+            raise RuntimeError("the page holds no kernel id")
+        kernel_id = kernel.group(1)
+        await self._fetch_assets()
+        await self._get(f"{self.base_url}/api/kernels/{kernel_id}")
+        ws_url = urlsplit(self.base_url)._replace(scheme="ws").geturl() + f"/api/kernels/{kernel_id}/channels?session_id={self.session}"
+        self.ws = await websocket_connect(HTTPRequest(ws_url, headers=self._headers(), request_timeout=self.timeout),
+                                          max_message_size=64 * 1024 * 1024)
+        try:
+            control = uuid.uuid4().hex
+            await self.ws.write_message(self._message("kernel_info_request", {}))
+            await self.ws.write_message(self._message(
+                "comm_open", dict(comm_id=control, target_name="jupyter.widget.control", data={}), metadata={"version": "1.0.0"}))
+            await self._send_comm(control, {"method": "request_states"})
+            start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Start"), "Start button")
+            await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
+            scale = await self._until(lambda: self._widget("ToggleButtonsModel", lambda s: "slk-scale" in s.get("_dom_classes", ())), "rating scale")
+            five = self.states[scale]["_options_labels"].index("5")
+            await self._send_comm(scale, {"method": "update", "state": {"index": five}, "buffer_paths": []})
+            await self._until(lambda: self._widget("HTMLModel", lambda s: "Saved." in s.get("value", "")), "'Saved.'")
+            return time.perf_counter() - t0
+        finally:
+            await self.leave(kernel_id)
+
+    async def leave(self, kernel_id: str) -> None:
+        """What a closed tab does: the page's shutdown beacon, then the socket goes."""
+        xsrf = self.cookies.get("_xsrf", "")
+        try:
+            await self.http.fetch(HTTPRequest(f"{self.base_url}/voila/api/shutdown/{kernel_id}", method="POST",
+                                              headers={**self._headers(), "X-XSRFToken": xsrf}, body="",
+                                              request_timeout=30))
+        except Exception:  # noqa: BLE001 - a beacon is fire-and-forget in the browser too
+            pass
+        if self.ws is not None:
+            self.ws.close()
