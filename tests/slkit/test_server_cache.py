@@ -1,11 +1,17 @@
 """Work the server does once, not per participant: compiled templates and compressed bundles."""
 
+import asyncio
 import gzip
+import os
+import threading
+import time
+import urllib.request
 
 import jinja2
 import pytest
 from tornado import web
-from tornado.testing import AsyncHTTPTestCase
+from tornado.httpserver import HTTPServer
+from tornado.testing import bind_unused_port
 
 from slkit.server_cache import CachedGzip, CompiledTemplates
 
@@ -55,68 +61,80 @@ def test_the_server_compiles_the_page_templates_once(monkeypatch):
 BUNDLE = ("function f(){return 1}\n" * 4000).encode()
 
 
-class CachedGzipTest(AsyncHTTPTestCase):
-    def get_app(self):
-        import tempfile
-        from pathlib import Path
-
-        self.dir = Path(tempfile.mkdtemp())
-        (self.dir / "bundle.js").write_bytes(BUNDLE)
-        app = web.Application([
-            (r"/static/(.*)", web.StaticFileHandler, {"path": str(self.dir)}),
-            (r"/page", PageHandler),
-        ])
-        app.add_transform(CachedGzip)
-        return app
-
-    def setUp(self):
-        CachedGzip._compressed.clear()
-        super().setUp()
-
-    def fetch_gz(self, path, **kw):
-        return self.fetch(path, headers={"Accept-Encoding": "gzip"}, decompress_response=False, **kw)
-
-    def test_a_static_file_is_compressed_once_and_served_whole_every_time(self):
-        bodies = [self.fetch_gz("/static/bundle.js") for _ in range(3)]
-        for r in bodies:
-            assert r.code == 200 and r.headers["Content-Encoding"] == "gzip"
-            assert gzip.decompress(r.body) == BUNDLE
-        assert len(CachedGzip._compressed) == 1
-        assert bodies[1].body == bodies[2].body == bodies[0].body
-        assert int(bodies[2].headers["Content-Length"]) == len(bodies[2].body)
-        assert "Accept-Encoding" in bodies[2].headers["Vary"]
-
-    def test_a_changed_file_is_compressed_again(self):
-        self.fetch_gz("/static/bundle.js")
-        new = b"var changed = true;\n" * 3000
-        (self.dir / "bundle.js").write_bytes(new)
-        import os
-        import time
-
-        later = time.time() + 5
-        os.utime(self.dir / "bundle.js", (later, later))
-        r = self.fetch_gz("/static/bundle.js")
-        assert gzip.decompress(r.body) == new
-        assert len(CachedGzip._compressed) == 2
-
-    def test_without_gzip_the_file_is_sent_plain(self):
-        self.fetch_gz("/static/bundle.js")
-        r = self.fetch("/static/bundle.js", decompress_response=False)
-        assert "Content-Encoding" not in r.headers and r.body == BUNDLE
-
-    def test_pages_are_compressed_but_never_kept(self):
-        for who in ["Ann", "Bo"]:
-            r = self.fetch_gz(f"/page?who={who}")
-            assert gzip.decompress(r.body).decode().startswith(f"<p>{who}</p>")
-        assert CachedGzip._compressed == {}
-
-
 class PageHandler(web.RequestHandler):
     def get(self):
         self.write(f"<p>{self.get_argument('who')}</p>" + "x" * 2000)
 
 
-@pytest.fixture(autouse=True)
-def _empty_gzip_cache():
-    yield
+@pytest.fixture
+def static_server(tmp_path):
+    """A tornado app with the transform, on its own loop in a thread (a browser test's
+    Playwright may hold this thread's loop)."""
+    (tmp_path / "bundle.js").write_bytes(BUNDLE)
+    sock, port = bind_unused_port()
+    ready, box = threading.Event(), {}
+
+    def run():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = web.Application([(r"/static/(.*)", web.StaticFileHandler, {"path": str(tmp_path)}), (r"/page", PageHandler)])
+        app.add_transform(CachedGzip)
+        server = HTTPServer(app)
+        server.add_sockets([sock])
+        box["loop"] = loop
+        ready.set()
+        loop.run_forever()
+        server.stop()
+
     CachedGzip._compressed.clear()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(10)
+    yield f"http://127.0.0.1:{port}", tmp_path
+    box["loop"].call_soon_threadsafe(box["loop"].stop)
+    thread.join(10)
+    CachedGzip._compressed.clear()
+
+
+def get(url: str, gzip_ok: bool = True):
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.headers, r.read()
+
+
+def test_a_static_file_is_compressed_once_and_served_whole_every_time(static_server):
+    base, _ = static_server
+    replies = [get(base + "/static/bundle.js") for _ in range(3)]
+    for headers, body in replies:
+        assert headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(body) == BUNDLE
+    assert len(CachedGzip._compressed) == 1
+    assert replies[0][1] == replies[1][1] == replies[2][1]
+    headers, body = replies[2]
+    assert int(headers["Content-Length"]) == len(body)
+    assert "Accept-Encoding" in headers["Vary"]
+
+
+def test_a_changed_file_is_compressed_again(static_server):
+    base, folder = static_server
+    get(base + "/static/bundle.js")
+    new = b"var changed = true;\n" * 3000
+    (folder / "bundle.js").write_bytes(new)
+    later = time.time() + 5
+    os.utime(folder / "bundle.js", (later, later))
+    assert gzip.decompress(get(base + "/static/bundle.js")[1]) == new
+    assert len(CachedGzip._compressed) == 2
+
+
+def test_without_gzip_the_file_is_sent_plain(static_server):
+    base, _ = static_server
+    get(base + "/static/bundle.js")
+    headers, body = get(base + "/static/bundle.js", gzip_ok=False)
+    assert "Content-Encoding" not in headers and body == BUNDLE
+
+
+def test_pages_are_compressed_but_never_kept(static_server):
+    base, _ = static_server
+    for who in ["Ann", "Bo"]:
+        assert gzip.decompress(get(f"{base}/page?who={who}")[1]).decode().startswith(f"<p>{who}</p>")
+    assert CachedGzip._compressed == {}
