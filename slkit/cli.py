@@ -28,14 +28,16 @@ def _base_url(args) -> str:
 
 def cmd_serve(args) -> int:
     from .content import load_frameworks
-    from .server import ServeOptions, check_port_free, serve
+    from .server import ServeOptions, check_port_free, preheat_notebooks, serve
     from .sessions import facilitator_link, new_secret
 
     opts = ServeOptions(
         host=args.host, port=args.port, database_url=args.database_url, cull_idle_timeout=args.cull_idle_timeout,
-        preheat=args.preheat, public_url=args.public_url,
+        preheat=args.preheat, preheat_pages=tuple(p.strip() for p in args.preheat_pages.split(",") if p.strip()),
+        public_url=args.public_url,
     )
     load_frameworks()  # a broken content file stops here, with its name and field
+    ready = preheat_notebooks(opts.preheat_pages) if opts.preheat > 0 else []  # an unknown page stops here
     check_port_free(opts.host, opts.port)
     store = _store(args)
     key = new_secret()
@@ -45,7 +47,8 @@ def cmd_serve(args) -> int:
         f"\nSocial Leadership Workshop Kit {__version__}, store: {store.describe()}\n"
         f"  Participants: {base}/\n"
         f"  Facilitator (keep this link to yourself): {facilitator_link(base, key)}\n"
-        f"  Stop with Ctrl+C.\n",
+        + (f"  Keeping {opts.preheat} kernel(s) ready for each of: {', '.join(ready)}\n" if ready else "")
+        + f"  Stop with Ctrl+C.\n",
         flush=True,
     )
     store.dispose()
@@ -145,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8866)
     s.add_argument("--public-url", help="the address participants use, if not host:port (e.g. behind a proxy)")
     s.add_argument("--cull-idle-timeout", type=int, default=120, help="seconds before a kernel with no page connected is stopped (default 120)")
-    s.add_argument("--preheat", type=int, default=0, metavar="N", help="start N kernels per notebook ahead of visitors")
+    s.add_argument("--preheat", type=int, default=0, metavar="N",
+                   help="keep N kernels started for each participant page, so N people can open it at once without waiting for kernels to start")
+    s.add_argument("--preheat-pages", default="", metavar="PAGES",
+                   help="which pages --preheat is for, comma-separated: landing and module ids (default: all of them)")
     s.set_defaults(func=cmd_serve)
 
     sess = sub.add_parser("session", help="create or list sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")

@@ -7,6 +7,7 @@ Every option lives in `ServeOptions`; `voila_argv()` turns it into Voila's confi
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 from dataclasses import dataclass
@@ -31,8 +32,11 @@ class ServeOptions:
     # yet (a slow phone, a burst of joins) also counts as idle, and would be stopped under it.
     cull_idle_timeout: int = 120
     cull_interval: int = 30
-    # Kernels started ahead of the first visitor, per notebook (0: off).
+    # Kernels started ahead of visitors for each page in `preheat_pages` (0: off): a room that
+    # opens one module at once gets pages whose kernel has already started and imported the kit.
     preheat: int = 0
+    # "landing" and module ids; empty: the landing page and every module (never the board).
+    preheat_pages: tuple[str, ...] = ()
     public_url: str | None = None
 
     def base_url(self) -> str:
@@ -47,6 +51,24 @@ class ServeOptions:
         if ":" in host:
             host = f"[{host}]"
         return f"http://{host}:{self.port}"
+
+
+# A used pooled kernel is replaced this many seconds later. Voila's 1 s default starts the
+# replacements in the middle of the burst of joins that used the pool: 30 joins on a pool of
+# 30 took 127 s that way, 16 s with the replacements waiting 30 s.
+PREHEAT_REFILL_DELAY = 30
+
+
+def preheat_notebooks(pages: tuple[str, ...] | list[str]) -> list[str]:
+    """The notebooks to keep kernels ready for: "landing" and module ids (default: all of them)."""
+    from .content import load_frameworks
+
+    modules = load_frameworks()
+    names = {"landing": LANDING, **{m: fw.notebook for m, fw in modules.items()}}
+    unknown = [p for p in pages if p not in names]
+    if unknown:
+        raise KitError(f"Cannot preheat {', '.join(unknown)}: choose from {', '.join(names)}.")
+    return [names[p] for p in (pages or names)]
 
 
 PAGE_ERROR = ("This page could not start. Reload it to try again: answers already saved are kept. "
@@ -75,9 +97,11 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
     ]
     if opts.preheat > 0:
+        pools = {"default": {"pool_size": 0}, **{nb: {"pool_size": opts.preheat} for nb in preheat_notebooks(opts.preheat_pages)}}
         argv += [
             "--VoilaConfiguration.preheat_kernel=True",
-            f"--VoilaConfiguration.default_pool_size={opts.preheat}",
+            f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+            f"--VoilaKernelManager.fill_delay={PREHEAT_REFILL_DELAY}",
         ]
     return argv
 

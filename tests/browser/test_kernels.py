@@ -46,3 +46,27 @@ def test_a_page_that_fails_tells_the_participant_what_to_do_not_how_to_debug(tmp
         assert "Reload it to try again" in text and "secret detail" not in text and "show_tracebacks" not in text
     finally:
         stop_server(server.process)
+
+
+def test_a_preheated_page_knows_its_session_and_its_participant(tmp_path, context):
+    """A pooled kernel ran the notebook before anyone asked; the page's address (the session,
+    the participant's token) reaches it only with the request."""
+    from slkit.devtools import start_server, stop_server
+    from slkit.sessions import participant_link
+
+    server = start_server(tmp_path, "--preheat", "1", "--preheat-pages", "five_practices")
+    try:
+        assert "Keeping 1 kernel(s) ready for each of: 04_five_practices.ipynb" in server.log()
+        assert _wait_for(lambda: "Kernel pool of 04_five_practices.ipynb is filled" in server.log(), 90), server.log()
+        store = server.store()
+        session = store.create_session("Pooled <i>day</i>")
+        ann = store.join(session.code, "Ann")
+        pg = context.new_page()
+        pg.goto(participant_link(server.base_url, "04_five_practices.ipynb", session.code, ann.token))
+        pg.get_by_text("Ann, your personal code is").wait_for()  # her link brought her back: no Start
+        pg.locator(".slk-rating").first.get_by_role("button", name="4", exact=True).click()
+        pg.locator(".savebar", has_text="Saved").wait_for()
+        assert "Using pre-heated kernel" in server.log()
+        assert [(a["participant"], a["value"]) for a in store.answers(session.code, "five_practices")] == [(ann.id, 4)]
+    finally:
+        stop_server(server.process)

@@ -126,3 +126,9 @@ def test_environment_variable_selects_the_store(sqlite_url):
     assert r.returncode == 0, r.stderr
     listed = json.loads(slkit("session", "list", "--json", "--database-url", sqlite_url).stdout)
     assert [s["title"] for s in listed] == ["From env"]
+
+
+def test_serve_refuses_to_preheat_an_unknown_page(sqlite_url):
+    r = slkit("serve", "--port", "1", "--database-url", sqlite_url, "--preheat", "2", "--preheat-pages", "landing,five", timeout=60)
+    assert r.returncode == 2
+    assert "Cannot preheat five: choose from landing, purpose_first" in r.stderr and "Traceback" not in r.stderr
