@@ -24,6 +24,8 @@ from slkit.content import get_framework
 from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
 from slkit.sessions import facilitator_link, participant_link
 
+from .participant import Participant
+
 HERE = Path(__file__).resolve().parent
 FIVE = get_framework("five_practices")
 PURPOSE = get_framework("purpose_first")
@@ -212,12 +214,9 @@ async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
     """N participants without browsers (benchmarks/participant.py): the server and kernels alone."""
     import psutil
 
-    from benchmarks.participant import Participant
-
     me = psutil.Process()
     own_cpu = sum(me.cpu_times()[:2])
     errors: list[str] = []
-    t0 = time.perf_counter()
 
     async def one():
         try:
@@ -227,15 +226,40 @@ async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
             errors.append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
             return None
 
-    sampling = asyncio.create_task(_sample_cpu(server, peaks := {}))
+    sampling = asyncio.create_task(_sample_cpu(server, used := {}))
+    await asyncio.sleep(0.6)  # the sampler's starting point
+    t0 = time.perf_counter()
     done = await asyncio.gather(*(one() for _ in range(n)))
+    await asyncio.sleep(0.6)
     sampling.cancel()
     times = [t for t in done if t is not None]
-    peaks["clients"] = sum(me.cpu_times()[:2]) - own_cpu
-    peaks.pop("browsers", None)
+    used["clients"] = sum(me.cpu_times()[:2]) - own_cpu
+    used.pop("browsers", None)
     return dict(n=n, clients="protocol", answered=len(times), seconds_until_last_answered=max(times) if times else None,
                 median_seconds=statistics.median(times) if times else None, errors=errors[:5], kernels_while_open=None,
-                cpu_seconds={k: round(v, 1) for k, v in peaks.items()})
+                cpu_seconds={k: round(v, 1) for k, v in used.items()})
+
+
+def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
+    """N participants without browsers on a server that keeps N kernels ready for the module
+    (`slkit serve --preheat N --preheat-pages five_practices`): a room the facilitator prepared."""
+    server = start_server(tmp, "--preheat", str(n + 1), "--preheat-pages", FIVE.id)
+    try:
+        filled = f"Kernel pool of {FIVE.notebook} is filled"
+        deadline = time.monotonic() + 600
+        while filled not in server.log() and time.monotonic() < deadline:
+            time.sleep(1)
+        store = server.store()
+        session = store.create_session(f"Pooled burst of {n}", threshold=3)
+        url = participant_link(server.base_url, FIVE.notebook, session.code)
+        time.sleep(3)
+        # One participant first, as on any server that has served a page: it uses the extra kernel.
+        asyncio.run(Participant(server.base_url, url, assets).join_and_rate())
+        burst = asyncio.run(_protocol_burst(url, n, server, assets))
+        burst.update(clients="pooled", answers_stored=len(store.answers(session.code, FIVE.id)) - 1)
+        return burst
+    finally:
+        stop_server(server.process)
 
 
 async def _burst(url: str, n: int, server) -> dict:
@@ -244,7 +268,6 @@ async def _burst(url: str, n: int, server) -> dict:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         errors: list[str] = []
-        t0 = time.perf_counter()
 
         async def one(i):
             ctx = await browser.new_context()
@@ -260,8 +283,11 @@ async def _burst(url: str, n: int, server) -> dict:
                 errors.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
                 return None, ctx
 
-        sampling = asyncio.create_task(_sample_cpu(server, peaks := {}))
+        sampling = asyncio.create_task(_sample_cpu(server, used := {}))
+        await asyncio.sleep(0.6)  # the sampler's starting point
+        t0 = time.perf_counter()
         done = await asyncio.gather(*(one(i) for i in range(n)))
+        await asyncio.sleep(0.6)
         sampling.cancel()
         times = [t for t, _ in done if t is not None]
         alive_open = len(kernel_processes(server))
@@ -272,14 +298,14 @@ async def _burst(url: str, n: int, server) -> dict:
         await browser.close()
     return dict(n=n, clients="browser", answered=len(times), seconds_until_last_answered=max(times) if times else None,
                 median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open,
-                cpu_seconds={k: round(v, 1) for k, v in peaks.items()})
+                cpu_seconds={k: round(v, 1) for k, v in used.items()})
 
 
-def _cpu_by_group(server) -> dict[str, float]:
-    """CPU-seconds used so far by the browsers, the kernels and the server process."""
+def _cpu_by_process(server) -> dict[int, tuple[str, float]]:
+    """CPU-seconds used so far by each browser, kernel and server process: pid -> (group, seconds)."""
     import psutil
 
-    out = {"browsers": 0.0, "kernels": 0.0, "server": 0.0}
+    out = {}
     kernels = {k.pid for k in kernel_processes(server)}
     for proc in psutil.process_iter(["name"]):
         try:
@@ -287,19 +313,23 @@ def _cpu_by_group(server) -> dict[str, float]:
                      else "browsers" if "chrom" in (proc.info["name"] or "") else None)
             if group:
                 t = proc.cpu_times()
-                out[group] += t.user + t.system
+                out[proc.pid] = (group, t.user + t.system)
         except psutil.Error:
             continue
     return out
 
 
-async def _sample_cpu(server, peaks: dict) -> None:
-    """Keep, per group, the most CPU-seconds seen: where a burst's time goes (kernels end with their tabs)."""
-    start = _cpu_by_group(server)
+async def _sample_cpu(server, totals: dict) -> None:
+    """CPU-seconds per group used since sampling started: where a burst's time goes. Processes
+    are followed one by one, so a kernel that ended with its tab still counts, and a pooled
+    kernel counts only what it did during the burst."""
+    start = _cpu_by_process(server)
+    last: dict[int, tuple[str, float]] = {}
     while True:
-        now = _cpu_by_group(server)
-        for k in now:
-            peaks[k] = max(peaks.get(k, 0.0), now[k] - (start[k] if k == "server" else 0.0))
+        last.update(_cpu_by_process(server))
+        totals.clear()
+        for pid, (group, seconds) in last.items():
+            totals[group] = totals.get(group, 0.0) + seconds - start.get(pid, (group, 0.0))[1]
         await asyncio.sleep(0.5)
 
 
@@ -366,9 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--bursts", default="10,30", help="participants joining at once, comma-separated")
     ap.add_argument("--writers", type=int, default=200)
-    ap.add_argument("--clients", default="protocol,browser",
+    ap.add_argument("--clients", default="protocol,pooled,browser",
                     help="who joins in a burst: 'protocol' (the page's requests and messages without a browser: "
-                         "the server and kernels alone) and/or 'browser' (a Chromium page each, on this machine)")
+                         "the server and kernels alone), 'pooled' (the same on a server keeping N kernels ready "
+                         "for the module) and/or 'browser' (a Chromium page each, on this machine)")
     ap.add_argument("--preheat", type=int, default=0, help="run the kit with N preheated kernels per notebook")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = ap.parse_args(argv)
@@ -416,11 +447,15 @@ def main(argv: list[str] | None = None) -> int:
             for clients in [c.strip() for c in args.clients.split(",") if c.strip()]:
                 burst_session = store.create_session(f"Burst of {n}", threshold=3)
                 burst_url = participant_link(kit.base_url, FIVE.notebook, burst_session.code)
-                if clients == "protocol":
-                    burst = asyncio.run(_protocol_burst(burst_url, n, kit, five.assets))
+                if clients == "pooled":
+                    (tmp / f"pooled-{n}").mkdir()
+                    burst = _pooled_burst(tmp / f"pooled-{n}", n, five.assets)
                 else:
-                    burst = asyncio.run(_burst(burst_url, n, kit))
-                burst["answers_stored"] = len(store.answers(burst_session.code, FIVE.id))
+                    if clients == "protocol":
+                        burst = asyncio.run(_protocol_burst(burst_url, n, kit, five.assets))
+                    else:
+                        burst = asyncio.run(_burst(burst_url, n, kit))
+                    burst["answers_stored"] = len(store.answers(burst_session.code, FIVE.id))
                 res.bursts.append(burst)
                 print(f"  burst of {n} ({clients} clients): last answered after {burst['seconds_until_last_answered']}", flush=True)
                 closed_tabs(kit, 30)
