@@ -167,6 +167,13 @@ def swot_visit(pg) -> None:
     pg.locator(".board-swot_item li.entry").first.wait_for()
 
 
+def close_tab(pg) -> None:
+    """Close a page as a person closes a tab: it unloads (and sends Voila's shutdown beacon)
+    before its browser context goes. Closing the context at once can lose the beacon."""
+    with pg.expect_event("close"):
+        pg.close(run_before_unload=True)
+
+
 def measure(browser, spec: PageSpec) -> Load:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.set_default_timeout(120_000)
@@ -204,7 +211,7 @@ def measure(browser, spec: PageSpec) -> Load:
         cpu_visit = sum(kernel.cpu_times()[:2]) if kernel else float("nan")
     pg.wait_for_timeout(800)  # let trailing requests finish before counting bytes
     pss = kernel.memory_full_info().pss / 1e6 if kernel else float("nan")
-    pg.close(run_before_unload=True)
+    close_tab(pg)
     ctx.close()
     spec.assets = spec.assets or assets
     return Load(spec.name, seconds, cpu_first, cpu_visit, pss, http["all"] + ws_bytes[0], http["plotly"], ws_bytes[0])
@@ -240,15 +247,34 @@ async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
                 cpu_seconds={k: round(v, 1) for k, v in used.items()})
 
 
+def _pool_ready(server, kernels: int, timeout: float = 900.0) -> float:
+    """When the pool's kernels have started and run their notebook up to the request (their CPU
+    goes quiet); Voila logs the pool "filled" as soon as the kernels exist."""
+    def cpu():
+        total = 0.0
+        for k in kernel_processes(server):
+            try:
+                total += sum(k.cpu_times()[:2])
+            except Exception:  # noqa: BLE001 - a kernel that just ended
+                pass
+        return total
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu()
+        time.sleep(1)
+        if len(kernel_processes(server)) >= kernels and cpu() - before < 0.05:
+            return time.monotonic()
+    raise RuntimeError(f"the pool of {kernels} kernels was not ready within {timeout:.0f} s")
+
+
 def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
     """N participants without browsers on a server that keeps N kernels ready for the module
     (`slkit serve --preheat N --preheat-pages five_practices`): a room the facilitator prepared."""
+    t_start = time.monotonic()
     server = start_server(tmp, "--preheat", str(n + 1), "--preheat-pages", FIVE.id)
     try:
-        filled = f"Kernel pool of {FIVE.notebook} is filled"
-        deadline = time.monotonic() + 600
-        while filled not in server.log() and time.monotonic() < deadline:
-            time.sleep(1)
+        ready = _pool_ready(server, n + 1)
         store = server.store()
         session = store.create_session(f"Pooled burst of {n}", threshold=3)
         url = participant_link(server.base_url, FIVE.notebook, session.code)
@@ -256,7 +282,8 @@ def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
         # One participant first, as on any server that has served a page: it uses the extra kernel.
         asyncio.run(Participant(server.base_url, url, assets).join_and_rate())
         burst = asyncio.run(_protocol_burst(url, n, server, assets))
-        burst.update(clients="pooled", answers_stored=len(store.answers(session.code, FIVE.id)) - 1)
+        burst.update(clients="pooled", answers_stored=len(store.answers(session.code, FIVE.id)) - 1,
+                     pool_ready_seconds=round(ready - t_start, 1))
         return burst
     finally:
         stop_server(server.process)
@@ -291,10 +318,13 @@ async def _burst(url: str, n: int, server) -> dict:
         sampling.cancel()
         times = [t for t, _ in done if t is not None]
         alive_open = len(kernel_processes(server))
-        for _, ctx in done:
+        async def leave(ctx):  # as a person closes a tab: the page unloads (its shutdown beacon goes)
             for pg in ctx.pages:
-                await pg.close(run_before_unload=True)
+                async with pg.expect_event("close"):
+                    await pg.close(run_before_unload=True)
             await ctx.close()
+
+        await asyncio.gather(*(leave(ctx) for _, ctx in done))
         await browser.close()
     return dict(n=n, clients="browser", answered=len(times), seconds_until_last_answered=max(times) if times else None,
                 median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open,
