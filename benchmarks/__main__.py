@@ -247,9 +247,9 @@ async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
                 cpu_seconds={k: round(v, 1) for k, v in used.items()})
 
 
-def _pool_ready(server, kernels: int, timeout: float = 900.0) -> float:
-    """When the pool's kernels have started and run their notebook up to the request (their CPU
-    goes quiet); Voila logs the pool "filled" as soon as the kernels exist."""
+def _pool_ready(server, timeout: float = 600.0) -> tuple[float, int]:
+    """When the pool's kernels have run their notebook up to the request (Voila logs the pool
+    filled once its kernels exist; they are ready when their CPU goes quiet), and how many."""
     def cpu():
         total = 0.0
         for k in kernel_processes(server):
@@ -260,12 +260,14 @@ def _pool_ready(server, kernels: int, timeout: float = 900.0) -> float:
         return total
 
     deadline = time.monotonic() + timeout
+    while f"Kernel pool of {FIVE.notebook} is filled" not in server.log() and time.monotonic() < deadline:
+        time.sleep(1)
     while time.monotonic() < deadline:
         before = cpu()
         time.sleep(1)
-        if len(kernel_processes(server)) >= kernels and cpu() - before < 0.05:
-            return time.monotonic()
-    raise RuntimeError(f"the pool of {kernels} kernels was not ready within {timeout:.0f} s")
+        if cpu() - before < 0.05:
+            break
+    return time.monotonic(), len(kernel_processes(server))
 
 
 def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
@@ -274,7 +276,7 @@ def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
     t_start = time.monotonic()
     server = start_server(tmp, "--preheat", str(n + 1), "--preheat-pages", FIVE.id)
     try:
-        ready = _pool_ready(server, n + 1)
+        ready, kernels = _pool_ready(server)
         store = server.store()
         session = store.create_session(f"Pooled burst of {n}", threshold=3)
         url = participant_link(server.base_url, FIVE.notebook, session.code)
@@ -283,7 +285,7 @@ def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
         asyncio.run(Participant(server.base_url, url, assets).join_and_rate())
         burst = asyncio.run(_protocol_burst(url, n, server, assets))
         burst.update(clients="pooled", answers_stored=len(store.answers(session.code, FIVE.id)) - 1,
-                     pool_ready_seconds=round(ready - t_start, 1))
+                     pool_ready_seconds=round(ready - t_start, 1), pool_kernels=kernels)
         return burst
     finally:
         stop_server(server.process)
