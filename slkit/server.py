@@ -130,13 +130,14 @@ def plotly_dir() -> str:
 
 def make_app_class():
     """Voila with the file listing replaced by the landing page, and closed tabs' kernels stopped."""
+    from jupyter_server.base.handlers import FileFindHandler
     from tornado import web
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-    from .server_cache import CachedGzip, share_compiled_templates
+    from .server_cache import CachedGzip, HashedFiles, share_compiled_templates
 
     share_compiled_templates()
 
@@ -157,8 +158,9 @@ def make_app_class():
         name = "slkit"
 
         def init_handlers(self):
+            swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles}
             handlers = [
-                (h[0], RenderHandler, *h[2:]) if h[1] is TornadoVoilaHandler else h
+                (h[0], swap.get(h[1], h[1]), *h[2:])
                 for h in super().init_handlers()
                 if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
             ]

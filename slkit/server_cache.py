@@ -9,14 +9,22 @@ every page:
   compiled code is now kept in memory; a template whose source changes is compiled again.
 - `CachedGzip`: tornado's gzip transform compressed Voila's JavaScript bundles again for every
   browser. A static file's compressed bytes are now kept, keyed by its path and version.
+- `HashedFiles`: Voila serves the JupyterLab extensions' files with `no-cache`, so
+  each page asked for all of them again (17 requests on a module page after the landing page).
+  A file whose name carries its content's hash never changes; the browser now keeps it.
 """
 
 from __future__ import annotations
 
+import re
+
 import jinja2
+from jupyter_server.base.handlers import FileFindHandler
 from tornado import web
 
 STATIC_PARTS = ("/static/", "/labextensions/")
+HASHED_NAME = re.compile(r"\.[0-9a-f]{16,}\.(js|css)$")  # webpack's [contenthash]: 883.369fbd92285483263252.js
+KEEP = "public, max-age=31536000, immutable"
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -100,3 +108,13 @@ class CachedGzip(web.GZipContentEncoding):
                 self._compressed[self._key] = b"".join(self._parts)
                 self._parts = []
         return out
+
+
+class HashedFiles(FileFindHandler):
+    """jupyter_server's handler for the extensions' files (Voila uses it with `no-cache` for
+    all of them), telling browsers to keep a file whose name carries its content's hash."""
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        if HASHED_NAME.search(self.request.path):
+            self.set_header("Cache-Control", KEEP)

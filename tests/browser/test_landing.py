@@ -5,6 +5,7 @@ import urllib.request
 
 import pytest
 
+from slkit.content import get_framework
 from widgets.widget_board import LOCKED
 
 
@@ -96,3 +97,30 @@ def test_a_starting_page_says_so_and_links_nothing_from_the_internet(kit, contex
     kit.screenshot(pg, "page_starting_phone", full=False)
     pg.locator(".slk").first.wait_for()  # then the page itself replaces the message
     assert not pg.locator("#loading").count()
+
+
+def test_a_module_opened_from_the_landing_page_asks_for_no_script_again(kit, context):
+    """The extensions' bundles carry their content's hash in their names: a browser that has
+    shown one page keeps them, so the next page waits on no request for them."""
+    code = kit.server.store().create_session("Cached bundles").code
+    pg = context.new_page()
+    cdp = context.new_cdp_session(pg)
+    cdp.send("Network.enable")
+    from_cache, asked = set(), []
+    cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+    cdp.on("Network.responseReceived", lambda e: asked.append((e["requestId"], e["response"]["url"], e["response"]["status"])))
+    kit.landing(code, page=pg)
+    pg.wait_for_load_state("networkidle")
+    first = [url for _, url, _ in asked if "/labextensions/" in url]
+    assert first, "the landing page loads the widget extensions' bundles"
+    asked.clear()
+    kit.participant_joins(code, get_framework("purpose_first").notebook, page=pg)
+    pg.get_by_role("button", name="Start").wait_for()
+    again = [(url, status) for rid, url, status in asked if "/labextensions/" in url and rid not in from_cache]
+    assert again == []
+    hashed = next(url for url in first if "remoteEntry." in url)
+    with urllib.request.urlopen(hashed, timeout=30) as r:
+        assert "immutable" in r.headers["Cache-Control"]
+    unhashed = hashed.split("/static/")[0] + "/package.json"
+    with urllib.request.urlopen(unhashed, timeout=30) as r:
+        assert r.headers["Cache-Control"] == "no-cache"
