@@ -22,7 +22,7 @@ from pathlib import Path
 
 from slkit.content import get_framework
 from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
-from slkit.sessions import facilitator_link, participant_link
+from slkit.sessions import facilitator_link, join_link, participant_link
 
 from .participant import Participant
 
@@ -62,6 +62,7 @@ class Results:
     bursts: list = field(default_factory=list)
     closed_tabs: dict = field(default_factory=dict)
     assets: dict = field(default_factory=dict)  # page -> the static files Chromium fetched for it
+    pool_hits: dict = field(default_factory=dict)
     store: dict = field(default_factory=dict)
 
 
@@ -291,6 +292,45 @@ def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
         stop_server(server.process)
 
 
+def pool_hits(tmp: Path, loads: int) -> dict:
+    """A module page on a pool hit (`--preheat`), in Chromium: opened from its link in a new
+    browser, and opened after the landing page in the same tab, as a participant goes (the
+    browser then has the page's scripts already). Seconds to the first interactive widget."""
+    from playwright.sync_api import sync_playwright
+
+    t_start = time.monotonic()
+    server = start_server(tmp, "--preheat", str(2 * loads), "--preheat-pages", f"landing,{FIVE.id}")
+    try:
+        ready, _ = _pool_ready(server)
+        code = server.store().create_session("Pool hits", threshold=3).code
+        url = participant_link(server.base_url, FIVE.notebook, code)
+        times: dict[str, list[float]] = {"new_browser": [], "after_landing": []}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for _ in range(loads):
+                for kind, seconds in times.items():
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                    ctx.set_default_timeout(120_000)
+                    pg = ctx.new_page()
+                    if kind == "after_landing":
+                        pg.goto(join_link(server.base_url, code))
+                        pg.locator(".slk").first.wait_for()
+                        pg.wait_for_load_state("networkidle")
+                    t0 = time.perf_counter()
+                    pg.goto(url, wait_until="commit")
+                    pg.get_by_role("button", name="Start").wait_for()
+                    seconds.append(time.perf_counter() - t0)
+                    close_tab(pg)
+                    ctx.close()
+            browser.close()
+        return dict(**{k: [round(t, 3) for t in v] for k, v in times.items()},
+                    **{f"{k}_median": statistics.median(v) for k, v in times.items()},
+                    pool_hits=server.log().count("Using pre-heated kernel"), pages_opened=3 * loads,
+                    pool_ready_seconds=round(ready - t_start, 1))
+    finally:
+        stop_server(server.process)
+
+
 async def _burst(url: str, n: int, server) -> dict:
     from playwright.async_api import async_playwright
 
@@ -414,6 +454,10 @@ def print_table(rows: list[dict], res: Results) -> None:
     for b in res.bursts:
         cpu = ", ".join(f"{k} {v}" for k, v in b.get("cpu_seconds", {}).items())
         print(f"burst of {b['n']} ({b['clients']} clients): {b['answered']} answered ({b.get('answers_stored')} answers stored), last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}; CPU-s: {cpu}")
+    h = res.pool_hits
+    if h:
+        print(f"module page on a pool hit, to widget: {h['new_browser_median']:.2f} s in a new browser, {h['after_landing_median']:.2f} s "
+              f"after the landing page (medians of {len(h['new_browser'])}; {h['pool_hits']} of {h['pages_opened']} pages were pool hits)")
     ct = res.closed_tabs
     if ct:
         print(f"kernels left after tabs closed: {ct['kernels_left']} (zero after {ct['seconds_until_zero']} s)")
@@ -473,6 +517,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  load {i + 1}/{args.loads} {spec.name}: {res.loads[-1]['seconds_to_widget']:.2f} s", flush=True)
             browser.close()
         closed_tabs(kit, 30)  # start the bursts with no kernels left from the loads
+        (tmp / "pool-hits").mkdir()
+        res.pool_hits = pool_hits(tmp / "pool-hits", args.loads)
+        print(f"  pool hits: {res.pool_hits['new_browser_median']:.2f} s new browser, {res.pool_hits['after_landing_median']:.2f} s after the landing page", flush=True)
         res.assets = {spec.name: spec.assets for spec in specs}
         five = next(spec for spec in specs if spec.name == "five_practices")
         for n in [int(x) for x in args.bursts.split(",") if x.strip()]:
