@@ -208,11 +208,15 @@ def _check_references(fw: Framework) -> list[tuple[str, str]]:
     return problems
 
 
+# libyaml's loader when PyYAML has it (its wheels do): ~10x faster, so a page's kernel starts sooner
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_framework(path: Path | str) -> Framework:
     """Load and validate one content file."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as e:
         raise ContentError(f"{path}: cannot be read ({e.strerror}).") from None
     except yaml.YAMLError as e:
