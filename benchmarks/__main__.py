@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -175,9 +176,15 @@ def close_tab(pg) -> None:
         pg.close(run_before_unload=True)
 
 
-def measure(browser, spec: PageSpec) -> Load:
+def new_context(browser):
+    """A laptop-sized browser context, patient with a page whose kernel is starting."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.set_default_timeout(120_000)
+    return ctx
+
+
+def measure(browser, spec: PageSpec) -> Load:
+    ctx = new_context(browser)
     pg = ctx.new_page()
     http = {"all": 0, "plotly": 0}
     ws_bytes = [0]
@@ -218,6 +225,29 @@ def measure(browser, spec: PageSpec) -> Load:
     return Load(spec.name, seconds, cpu_first, cpu_visit, pss, http["all"] + ws_bytes[0], http["plotly"], ws_bytes[0])
 
 
+async def _all_at_once(server, n: int, one) -> tuple[list, dict]:
+    """Run `one(t0)` n times at once (t0: the moment they all start), sampling the CPU the
+    server, kernels and browsers use meanwhile. Gives what each returned, and that CPU."""
+    sampling = asyncio.create_task(_sample_cpu(server, used := {}))
+    await asyncio.sleep(0.6)  # the sampler's starting point
+    t0 = time.perf_counter()
+    done = await asyncio.gather(*(one(t0) for _ in range(n)))
+    await asyncio.sleep(0.6)
+    sampling.cancel()
+    return done, used
+
+
+def _burst_result(n: int, clients: str, times: list, errors: list[str], used: dict, **more) -> dict:
+    times = [t for t in times if t is not None]
+    return dict(n=n, clients=clients, answered=len(times), seconds_until_last_answered=max(times) if times else None,
+                median_seconds=statistics.median(times) if times else None, errors=errors,
+                cpu_seconds={k: round(v, 1) for k, v in used.items()}, **more)
+
+
+def _error(e: Exception) -> str:
+    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+
+
 async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
     """N participants without browsers (benchmarks/participant.py): the server and kernels alone."""
     import psutil
@@ -226,39 +256,25 @@ async def _protocol_burst(url: str, n: int, server, assets: list[str]) -> dict:
     own_cpu = sum(me.cpu_times()[:2])
     errors: list[str] = []
 
-    async def one():
+    async def one(t0):
         try:
             await Participant(server.base_url, url, assets).join_and_rate()
             return time.perf_counter() - t0
         except Exception as e:  # noqa: BLE001 - counted, not raised
-            errors.append(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            errors.append(_error(e))
             return None
 
-    sampling = asyncio.create_task(_sample_cpu(server, used := {}))
-    await asyncio.sleep(0.6)  # the sampler's starting point
-    t0 = time.perf_counter()
-    done = await asyncio.gather(*(one() for _ in range(n)))
-    await asyncio.sleep(0.6)
-    sampling.cancel()
-    times = [t for t in done if t is not None]
+    times, used = await _all_at_once(server, n, one)
     used["clients"] = sum(me.cpu_times()[:2]) - own_cpu
     used.pop("browsers", None)
-    return dict(n=n, clients="protocol", answered=len(times), seconds_until_last_answered=max(times) if times else None,
-                median_seconds=statistics.median(times) if times else None, errors=errors[:5], kernels_while_open=None,
-                cpu_seconds={k: round(v, 1) for k, v in used.items()})
+    return _burst_result(n, "protocol", times, errors[:5], used, kernels_while_open=None)
 
 
-def _pool_ready(server, timeout: float = 600.0) -> tuple[float, int]:
-    """When the pool's kernels have run their notebook up to the request (Voila logs the pool
-    filled once its kernels exist; they are ready when their CPU goes quiet), and how many."""
+def _pool_ready(server, timeout: float = 600.0) -> int:
+    """Wait until the pool's kernels have run their notebook up to the request (Voila logs the
+    pool filled once its kernels exist; they are ready when their CPU goes quiet); how many."""
     def cpu():
-        total = 0.0
-        for k in kernel_processes(server):
-            try:
-                total += sum(k.cpu_times()[:2])
-            except Exception:  # noqa: BLE001 - a kernel that just ended
-                pass
-        return total
+        return sum(seconds for group, seconds in _cpu_by_process(server).values() if group == "kernels")
 
     deadline = time.monotonic() + timeout
     while f"Kernel pool of {FIVE.notebook} is filled" not in server.log() and time.monotonic() < deadline:
@@ -268,28 +284,34 @@ def _pool_ready(server, timeout: float = 600.0) -> tuple[float, int]:
         time.sleep(1)
         if cpu() - before < 0.05:
             break
-    return time.monotonic(), len(kernel_processes(server))
+    return len(kernel_processes(server))
+
+
+@contextmanager
+def pooled_server(tmp: Path, size: int, pages: str):
+    """A kit server keeping `size` kernels ready for each of `pages` (`slkit serve --preheat
+    --preheat-pages`), once they are: (server, a new session's code, how it got ready)."""
+    t_start = time.monotonic()
+    server = start_server(tmp, "--preheat", str(size), "--preheat-pages", pages)
+    try:
+        kernels = _pool_ready(server)
+        ready = dict(pool_ready_seconds=round(time.monotonic() - t_start, 1), pool_kernels=kernels)
+        yield server, server.store().create_session(f"Pool of {size}", threshold=3).code, ready
+    finally:
+        stop_server(server.process)
 
 
 def _pooled_burst(tmp: Path, n: int, assets: list[str]) -> dict:
     """N participants without browsers on a server that keeps N kernels ready for the module
     (`slkit serve --preheat N --preheat-pages five_practices`): a room the facilitator prepared."""
-    t_start = time.monotonic()
-    server = start_server(tmp, "--preheat", str(n + 1), "--preheat-pages", FIVE.id)
-    try:
-        ready, kernels = _pool_ready(server)
-        store = server.store()
-        session = store.create_session(f"Pooled burst of {n}", threshold=3)
-        url = participant_link(server.base_url, FIVE.notebook, session.code)
+    with pooled_server(tmp, n + 1, FIVE.id) as (server, code, ready):
+        url = participant_link(server.base_url, FIVE.notebook, code)
         time.sleep(3)
         # One participant first, as on any server that has served a page: it uses the extra kernel.
         asyncio.run(Participant(server.base_url, url, assets).join_and_rate())
         burst = asyncio.run(_protocol_burst(url, n, server, assets))
-        burst.update(clients="pooled", answers_stored=len(store.answers(session.code, FIVE.id)) - 1,
-                     pool_ready_seconds=round(ready - t_start, 1), pool_kernels=kernels)
+        burst.update(clients="pooled", answers_stored=len(server.store().answers(code, FIVE.id)) - 1, **ready)
         return burst
-    finally:
-        stop_server(server.process)
 
 
 def pool_hits(tmp: Path, loads: int) -> dict:
@@ -298,19 +320,14 @@ def pool_hits(tmp: Path, loads: int) -> dict:
     browser then has the page's scripts already). Seconds to the first interactive widget."""
     from playwright.sync_api import sync_playwright
 
-    t_start = time.monotonic()
-    server = start_server(tmp, "--preheat", str(2 * loads), "--preheat-pages", f"landing,{FIVE.id}")
-    try:
-        ready, _ = _pool_ready(server)
-        code = server.store().create_session("Pool hits", threshold=3).code
+    with pooled_server(tmp, 2 * loads, f"landing,{FIVE.id}") as (server, code, ready):
         url = participant_link(server.base_url, FIVE.notebook, code)
         times: dict[str, list[float]] = {"new_browser": [], "after_landing": []}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for _ in range(loads):
                 for kind, seconds in times.items():
-                    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-                    ctx.set_default_timeout(120_000)
+                    ctx = new_context(browser)
                     pg = ctx.new_page()
                     if kind == "after_landing":
                         pg.goto(join_link(server.base_url, code))
@@ -326,9 +343,7 @@ def pool_hits(tmp: Path, loads: int) -> dict:
         return dict(**{k: [round(t, 3) for t in v] for k, v in times.items()},
                     **{f"{k}_median": statistics.median(v) for k, v in times.items()},
                     pool_hits=server.log().count("Using pre-heated kernel"), pages_opened=3 * loads,
-                    pool_ready_seconds=round(ready - t_start, 1))
-    finally:
-        stop_server(server.process)
+                    pool_ready_seconds=ready["pool_ready_seconds"])
 
 
 async def _burst(url: str, n: int, server) -> dict:
@@ -338,7 +353,7 @@ async def _burst(url: str, n: int, server) -> dict:
         browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         errors: list[str] = []
 
-        async def one(i):
+        async def one(t0):
             ctx = await browser.new_context()
             ctx.set_default_timeout(180_000)
             pg = await ctx.new_page()
@@ -349,17 +364,12 @@ async def _burst(url: str, n: int, server) -> dict:
                 await pg.locator(".savebar", has_text="Saved").wait_for()
                 return time.perf_counter() - t0, ctx
             except Exception as e:  # noqa: BLE001 - counted, not raised
-                errors.append(f"{type(e).__name__}: {str(e).splitlines()[0]}")
+                errors.append(_error(e))
                 return None, ctx
 
-        sampling = asyncio.create_task(_sample_cpu(server, used := {}))
-        await asyncio.sleep(0.6)  # the sampler's starting point
-        t0 = time.perf_counter()
-        done = await asyncio.gather(*(one(i) for i in range(n)))
-        await asyncio.sleep(0.6)
-        sampling.cancel()
-        times = [t for t, _ in done if t is not None]
+        done, used = await _all_at_once(server, n, one)
         alive_open = len(kernel_processes(server))
+
         async def leave(ctx):  # as a person closes a tab: the page unloads (its shutdown beacon goes)
             for pg in ctx.pages:
                 async with pg.expect_event("close"):
@@ -368,9 +378,7 @@ async def _burst(url: str, n: int, server) -> dict:
 
         await asyncio.gather(*(leave(ctx) for _, ctx in done))
         await browser.close()
-    return dict(n=n, clients="browser", answered=len(times), seconds_until_last_answered=max(times) if times else None,
-                median_seconds=statistics.median(times) if times else None, errors=errors, kernels_while_open=alive_open,
-                cpu_seconds={k: round(v, 1) for k, v in used.items()})
+    return _burst_result(n, "browser", [t for t, _ in done], errors, used, kernels_while_open=alive_open)
 
 
 def _cpu_by_process(server) -> dict[int, tuple[str, float]]:

@@ -1,8 +1,8 @@
 """Work the workshop server does once instead of once per participant.
 
 A participant's page costs the server's one event loop about a CPU-second on a small machine;
-in a burst of joins that loop is the bottleneck. Two parts of it repeat the same work for
-every page:
+in a burst of joins that loop is the bottleneck. Three parts of it repeated the same work
+for every page:
 
 - `CompiledTemplates`: Voila makes a new Jinja environment for every page, so it compiled the
   page template and everything it includes (some 20 files) again for each participant. The
