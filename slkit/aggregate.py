@@ -20,23 +20,30 @@ from typing import Any, Iterable
 from .content import Framework
 
 
+# The anonymity rule for spreads. A mean shows once the session's threshold of people answered
+# (`team_visible`). A spread needs more: with n answers, one person who knows their own answer,
+# the mean and the standard deviation has n - 1 unknowns and two equations, so with 3 people
+# they could work out the other two answers exactly. From 5 answers they cannot. The lowest and
+# highest answers (a range) are single people's answers, so no team figure shows them.
+SPREAD_MIN = 5
+
+
 @dataclass(frozen=True)
 class Stat:
-    """Summary of numbers: how many, mean, spread (sample standard deviation), range, counts."""
+    """Summary of numbers: how many, mean, and the spread (sample standard deviation) once
+    `SPREAD_MIN` values are there (None before: it would give individual answers away)."""
 
     n: int
     mean: float | None
     sd: float | None
-    min: float | None
-    max: float | None
 
     @classmethod
     def of(cls, values: Iterable[float]) -> "Stat":
         vals = [float(v) for v in values]
         if not vals:
-            return cls(0, None, None, None, None)
-        sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
-        return cls(len(vals), statistics.fmean(vals), sd, min(vals), max(vals))
+            return cls(0, None, None)
+        sd = statistics.stdev(vals) if len(vals) >= SPREAD_MIN else None
+        return cls(len(vals), statistics.fmean(vals), sd)
 
 
 def rating_items(fw: Framework) -> dict[str, str]:
@@ -162,8 +169,13 @@ def rank_points(fw: Framework, rows: Iterable[dict], item_id: str) -> list[Ranke
 
 
 def written(rows: Iterable[dict], item_id: str) -> list[str]:
-    """The non-empty written answers to one item, in alphabetical order (the order gives nobody away)."""
-    return sorted((str(r["value"]) for r in rows if r["item"] == item_id and str(r["value"] or "").strip()), key=str.casefold)
+    """The non-empty written answers to one item, in alphabetical order (the order gives nobody
+    away), each with its author's name where they chose to show it ("text — Name")."""
+    return sorted(
+        (f"{r['value']} — {r['name']}" if r.get("name") else str(r["value"])
+         for r in rows if r["item"] == item_id and str(r["value"] or "").strip()),
+        key=str.casefold,
+    )
 
 
 # ---- ratings grouped by their tags (the motivation triad's parts, today and wanted) --------

@@ -51,8 +51,8 @@ def profile_figure(
             "x": [s.mean for s in team], "y": list(labels),
             "marker": {"symbol": "diamond", "size": 14, "color": TEAM, "line": {"width": 1, "color": "#ffffff"}},
             "error_x": {"type": "data", "array": [s.sd or 0 for s in team], "color": TEAM, "thickness": 2, "width": 6},
-            "customdata": [[s.n, s.sd or 0] for s in team],
-            "hovertemplate": "%{y}: mean %{x:.1f}, spread ±%{customdata[1]:.1f}, %{customdata[0]} people<extra>Team</extra>",
+            "customdata": [[s.n] for s in team],
+            "hovertemplate": "%{y}: mean %{x:.1f}, %{customdata[0]} people<extra>Team</extra>",
         })
     return _spec(data, 110 + 48 * len(labels), scale, title)
 

@@ -102,6 +102,25 @@ answers_t = sa.Table(
     sa.Index("ix_answers_session_module", "session_id", "module"),
 )
 
+participant_tokens_t = sa.Table(
+    "participant_tokens",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+progress_t = sa.Table(
+    "progress",
+    metadata,
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("module", sa.String(64), primary_key=True),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("steps", sa.Integer, nullable=False),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 kit_settings_t = sa.Table(
     "kit_settings",
     metadata,
@@ -146,6 +165,13 @@ class Participant:
     display_name: str | None
     token: str | None = field(default=None, repr=False)  # known only right after joining
     show_name: bool = False  # the name shows with what they write (their choice when joining)
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int = 0  # the step the person is on (0: the first)
+    steps: int = 1  # how many steps the module's page has
+    done: bool = False  # they reached the module's last step
 
 
 @dataclass(frozen=True)
@@ -377,30 +403,66 @@ class Store:
             personal = new_personal_code()
             values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=personal,
                           display_name=name, show_name=bool(show_name and name), created_at=_now())
+            def run(c: Connection) -> int:
+                pid = c.execute(participants_t.insert().values(**values)).inserted_primary_key[0]
+                c.execute(participant_tokens_t.insert().values(token_hash=values["token_hash"], participant_id=pid, created_at=values["created_at"]))
+                return pid
+
             try:
-                pid = self.write(lambda c: c.execute(participants_t.insert().values(**values)).inserted_primary_key[0])
+                pid = self.write(run)
             except IntegrityError:
                 continue
             return Participant(pid, session.id, session.code, personal, name, token, values["show_name"])
         raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
 
     def resume(self, code: object, token: object = None, personal_code: object = None) -> Participant:
-        """The participant behind a resume token (from a link) or a personal code (typed)."""
+        """The participant behind a resume token (a browser that joined or continued) or a
+        personal code (typed). Continuing with a personal code gives that browser a token of its
+        own (`Participant.token`), so it is remembered as well; other browsers keep theirs."""
         session = self.get_session(code)
-        cond = participants_t.c.session_id == session.id
         if token:
             if not isinstance(token, str) or len(token) > 100:
                 raise InputError("This resume link is not valid; join again or enter your personal code.")
-            cond = cond & (participants_t.c.token_hash == hash_secret(token))
+            q = (sa.select(participants_t)
+                 .join(participant_tokens_t, participant_tokens_t.c.participant_id == participants_t.c.id)
+                 .where(participants_t.c.session_id == session.id, participant_tokens_t.c.token_hash == hash_secret(token)))
         elif personal_code:
-            cond = cond & (participants_t.c.personal_code == normalize_personal_code(personal_code))
+            q = sa.select(participants_t).where(participants_t.c.session_id == session.id,
+                                                participants_t.c.personal_code == normalize_personal_code(personal_code))
         else:
             raise InputError("Please enter your personal code.")
-        row = self.read(lambda c: c.execute(sa.select(participants_t).where(cond)).first())
+        row = self.read(lambda c: c.execute(q).first())
         if row is None:
             what = "resume link" if token else "personal code"
             raise InputError(f"This {what} does not belong to session {session.code}. Check it, or join as a new participant.")
-        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token if token else None, bool(row.show_name))
+        if not token:
+            token = new_secret()
+            self.write(lambda c: c.execute(participant_tokens_t.insert().values(
+                token_hash=hash_secret(token), participant_id=row.id, created_at=_now())))
+        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token, bool(row.show_name))
+
+    def forget_token(self, token: object) -> None:
+        """A browser leaves ("not you?"): its token stops working; the participant and their
+        answers stay, and the personal code still continues."""
+        if isinstance(token, str) and token:
+            self.write(lambda c: c.execute(participant_tokens_t.delete().where(participant_tokens_t.c.token_hash == hash_secret(token))))
+
+    # ---- where each person is ------------------------------------------------------------
+    def set_progress(self, participant: Participant, module: str, step: int, steps: int, *, done: bool = False) -> None:
+        """Remember the step a person is on (of `steps`); `done`, once reached, stays when they go back."""
+        now = _now()
+        stmt = _insert(self.engine)(progress_t).values(participant_id=participant.id, module=module, step=int(step), steps=int(steps),
+                                                       done=bool(done), updated_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["participant_id", "module"],
+            set_={"step": stmt.excluded.step, "steps": stmt.excluded.steps, "done": sa.or_(progress_t.c.done, stmt.excluded.done), "updated_at": stmt.excluded.updated_at},
+        )
+        self.write(lambda c: c.execute(stmt))
+
+    def progress_of(self, participant: Participant) -> dict[str, Progress]:
+        """Module id -> where this person is in it (modules never opened are left out)."""
+        rows = self.read(lambda c: c.execute(sa.select(progress_t).where(progress_t.c.participant_id == participant.id)).all())
+        return {r.module: Progress(r.step, r.steps, bool(r.done)) for r in rows}
 
     def participant_count(self, code: object) -> int:
         session = self.get_session(code)

@@ -71,12 +71,26 @@ KIT_CSS = """
 .slk .slk-timer { display: inline-block; font-size: 1.3rem; font-weight: 600; color: #123c5a; background: #e8f1f8;
                   border-radius: 6px; padding: 0.2em 0.8em; margin: 0.3em 0; }
 .slk .slk-timer.done { background: #fde8e8; color: #9b1c1c; }
+.slk .slk-timer.over { display: none; }
 .slk-rating { border-bottom: 1px solid #e4e7eb; padding-bottom: 0.6em; }
 @media (max-width: 520px) {
   .slk h1 { font-size: 1.5rem; }
   .slk-scale > div { flex-wrap: nowrap; gap: 3px; }
   .slk-scale .widget-toggle-button { min-width: 0; flex: 1 1 0; padding: 0; height: 3em; }
 }
+.slk-choice .widget-radio-box { height: auto; }
+.slk-choice .widget-radio-box label { font-size: 1.05rem; line-height: 1.4; padding: 0.35em 0; cursor: pointer; white-space: normal; }
+.slk-choice .widget-radio-box input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; flex: none; }
+.slk-choice .widget-radio { width: auto; }
+.slk .personal-code { white-space: nowrap; font-weight: 700; }
+.slk .copy-code { font: inherit; font-size: 0.95rem; margin-left: 0.4em; padding: 0.2em 0.8em; border: 1px solid #1a6fa3;
+                  border-radius: 6px; background: #fff; color: #1a6fa3; cursor: pointer; }
+.slk .state { font-size: 0.95rem; font-weight: 600; }
+.slk .state.done { color: #03543f; } .slk .state.started { color: #1a6fa3; } .slk .state.new, .slk .state.closed { color: #52606d; }
+.slk nav .home-link { font-weight: 600; }
+.slk .field-state { font-size: 0.9rem; }
+.slk-savebar { position: sticky; bottom: 0; background: #fff; z-index: 5; border-top: 1px solid #e4e7eb; }
+.slk-leave { margin-top: 1.5em; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
 """

@@ -24,10 +24,19 @@ Part = Union[str, dict]
 
 
 def written_list(texts: list[str], cls: str = "texts") -> str:
-    """Written answers side by side, without names."""
+    """Written answers side by side (a name only where its author chose to show it)."""
     if not texts:
         return "<p class='muted'>Nothing written yet.</p>"
     return f"<ul class='{cls}'>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
+
+
+SPREAD_NOTE = (f"<p class='muted spread-note'>Spreads (±) show once {A.SPREAD_MIN} people have answered: "
+               "with fewer, they would let someone work out another person's answers.</p>")
+
+
+def spread_cell(stat: A.Stat) -> str:
+    """A table cell's spread: '±1.2', or '–' while too few answered for it to be shown."""
+    return "–" if stat.sd is None else f"±{stat.sd:.1f}"
 
 
 def scale_range(fw: Framework) -> tuple[int, int]:
@@ -63,7 +72,7 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     culture_rows = "".join(
         f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{esc(i.text)}</td>"
         + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items())
-        + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>±{stats[i.id].sd:.1f}</td></tr>"
+        + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
         for i in culture.items if i.id in means
     )
     decisions = A.choice_counts(fw, rows, "decision")
@@ -78,7 +87,7 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
         "Rows in red pull against the purpose on the team's average.</p><div class='scroll'>"
         "<table class='culture-table'><tr><th>Statement</th>" + "".join(f"<th>{v}</th>" for v in values)
-        + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>"
+        + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>{SPREAD_NOTE}"
         "<h3>Our purpose, in each person's words</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
         + "<h3>Decisions</h3><table class='decision-table'>"
         + "".join(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
@@ -124,8 +133,8 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
         scale_range(fw), title="The team: mean and spread",
     )
     triad_rows = "".join(
-        f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>±{fmt(team[(p, TODAY)].sd)}</td>"
-        f"<td class='wanted'>{fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>±{fmt(team[(p, WANTED)].sd)}</td>"
+        f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>{spread_cell(team[(p, TODAY)])}</td>"
+        f"<td class='wanted'>{fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>{spread_cell(team[(p, WANTED)])}</td>"
         f"<td class='gap'>{fmt(part_gaps[(p,)].mean, True)}</td></tr>"
         for p, t in ps if team[(p, TODAY)].n and team[(p, WANTED)].n
     )
@@ -146,7 +155,7 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     return [
         figure,
         "<div class='scroll'><table class='triad-table'><tr><th></th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
-        f"{triad_rows}</table></div>"
+        f"{triad_rows}</table></div>{SPREAD_NOTE}"
         f"<h3>Gaps, largest first</h3><ol class='gaps'>{gap_list}</ol>"
         "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th></th>"
         + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>All</th></tr>{blocker_rows}</table></div>"
@@ -175,15 +184,17 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
     table_rows = "".join(
         f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
         + ("" if own is None else f"<td class='own'>{'' if s.id not in own else f'{own[s.id]:.1f}'}</td>")
-        + f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>±{team[s.id].sd:.1f}</td>"
-        f"<td class='range'>{team[s.id].min:.1f}–{team[s.id].max:.1f}</td></tr>"
+        + f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>{spread_cell(team[s.id])}</td></tr>"
         for s in steps if team[s.id].n
     )
     answered = [s for s in steps if team[s.id].n]
-    widest = max(answered, key=lambda s: team[s.id].sd or 0) if answered else None
-    note = f"<p>The team disagrees most on <b>{esc(widest.title)}</b>: worth a conversation.</p>" if widest else ""
-    table = (f"<div class='scroll'><table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th><th>Range</th></tr>"
-             f"{table_rows}</table></div>{note}")
+    spreads = {s.id: team[s.id].sd for s in answered if team[s.id].sd is not None}
+    widest = max(spreads, key=spreads.get) if spreads else None
+    note = ""
+    if widest is not None and len(set(round(v, 1) for v in spreads.values())) > 1:  # equal spreads single nothing out
+        note = f"<p>The team disagrees most on <b>{esc(next(s.title for s in answered if s.id == widest))}</b>: worth a conversation.</p>"
+    table = (f"<div class='scroll'><table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th></tr>"
+             f"{table_rows}</table></div>{SPREAD_NOTE}{note}")
     commitments = [i.id for i in fw.items if i.kind == "text" and i.id.startswith("commitment_") and i.id.count("_") == 1]
     texts = sorted((t for i in commitments for t in A.written(rows, i)), key=str.casefold)
     return [profile, table, spread, "<h3>Commitments</h3>" + written_list(texts, "texts commitments")] if own is None else [profile, table, spread]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 import ipywidgets as W
@@ -18,15 +19,41 @@ from slkit.style import KIT_CSS
 from slkit.text import esc  # noqa: F401 - the pages' escape, P.esc
 
 
+@functools.lru_cache(maxsize=1)
+def request_env() -> dict[str, str]:
+    """What the page's request told the kernel: the query string and the headers the server
+    passes on (`Cookie`, as HTTP_COOKIE). A preheated kernel waits here, once, for its request."""
+    if os.environ.get("VOILA_PREHEAT") == "True":  # pragma: no cover - needs a preheated Voila
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    return {k: os.environ.get(k, "") for k in ("QUERY_STRING", "HTTP_COOKIE", "VOILA_REQUEST_URL")}
+
+
 def query() -> dict[str, str]:
     """The page's query parameters, first value of each."""
-    if os.environ.get("VOILA_PREHEAT") == "True":  # pragma: no cover - needs a preheated Voila
-        from voila.utils import get_query_string
-
-        raw = get_query_string() or ""
-    else:
-        raw = os.environ.get("QUERY_STRING", "")
+    raw = request_env()["QUERY_STRING"]
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+
+
+def cookies() -> dict[str, str]:
+    """The cookies the browser sent with the page."""
+    jar = SimpleCookie()
+    try:
+        jar.load(request_env()["HTTP_COOKIE"])
+    except CookieError:
+        return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def run_js(out: W.Output, js: str) -> None:
+    """Run a small script in the page (Voila only; JupyterLab runs no page scripts)."""
+    if not in_voila():
+        return
+    from IPython.display import Javascript
+
+    out.outputs = ()
+    out.append_display_data(Javascript(js))
 
 
 def in_voila() -> bool:

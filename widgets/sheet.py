@@ -31,6 +31,7 @@ class AnswerSheet(T.HasTraits):
     message = T.Unicode("", help="what to tell the person about the last save")
     pending = T.Dict(help="answers that could not be saved yet, to retry")
     show_name = T.Bool(False, help="the author chose to show their name with their written answers")
+    unsaved = T.Dict(help="item id -> True for text typed on screen and not stored yet")
 
     def __init__(self, store_factory: Callable[[], Store] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -78,6 +79,11 @@ class AnswerSheet(T.HasTraits):
         self.pending = {k: v for k, v in self.pending.items() if k not in clean}
         self.status, self.message = "saved", "Saved."
         return True
+
+    def mark_unsaved(self, item_id: str, unsaved: bool) -> None:
+        """A field says whether it shows text that is not stored yet (the save bar follows)."""
+        if unsaved != (item_id in self.unsaved):
+            self.unsaved = {**self.unsaved, item_id: True} if unsaved else {k: v for k, v in self.unsaved.items() if k != item_id}
 
     def retry(self) -> bool:
         return self.set_many(dict(self.pending)) if self.pending else True

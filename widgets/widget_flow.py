@@ -40,25 +40,38 @@ def _commit_all(widget: W.Widget) -> bool:
     return _call_all(widget, "commit")
 
 
+# After Next or Back: the new step's heading comes into view at the top and takes the focus,
+# so the step opens at its start and a screen reader announces it.
+_FOCUS_STEP = (
+    "requestAnimationFrame(function(){var h=document.querySelector('.slk-step-title h2');"
+    "if(!h)return;h.setAttribute('tabindex','-1');h.scrollIntoView({block:'start'});h.focus({preventScroll:true});});"
+)
+
+
 class StepFlow(W.VBox):
-    def __init__(self, steps: Sequence[tuple[str, StepBody]], *, on_show: Callable[[int], None] | None = None, **kwargs):
+    def __init__(self, steps: Sequence[tuple[str, StepBody]], *, on_show: Callable[[int], None] | None = None,
+                 on_finish: Callable[[], None] | None = None, start: int = 0, **kwargs):
         self._on_show = on_show
+        self._on_finish = on_finish
         self.titles = [t for t, _ in steps]
         self._bodies: list[StepBody] = [b for _, b in steps]
         self._built: dict[int, W.Widget] = {}
         self.index = 0
         self.header = W.HTML()
+        self.header.add_class("slk-step-title")
         self.progress = W.IntProgress(min=0, max=len(steps), value=1, layout=W.Layout(width="100%", height="10px"))
         self.holder = W.VBox()
-        self.back = W.Button(description="Back", icon="arrow-left")
-        self.next = W.Button(description="Next", icon="arrow-right", button_style="primary")
+        self.back = W.Button(description="Back")
+        self.next = W.Button(description="Next", button_style="primary")
         for b in (self.back, self.next):
             b.add_class("slk-button")
         self.back.on_click(lambda _b: self.go(self.index - 1))
-        self.next.on_click(lambda _b: self.go(self.index + 1))
+        self.next.on_click(lambda _b: self.go(self.index + 1) if self.index < len(self.titles) - 1 else self.finish())
+        self.finished = W.VBox()
+        self.script = W.Output(layout=W.Layout(display="none"))
         nav = W.HBox([self.back, self.next], layout=W.Layout(justify_content="space-between", margin="16px 0"))
-        super().__init__([self.header, self.progress, self.holder, nav], **kwargs)
-        self.show(0)
+        super().__init__([self.header, self.progress, self.holder, self.finished, nav, self.script], **kwargs)
+        self.show(max(0, min(start, len(steps) - 1)))
 
     def body(self, i: int) -> W.Widget:
         if i not in self._built:
@@ -72,6 +85,15 @@ class StepFlow(W.VBox):
         _commit_all(self.holder)
         _call_all(self.holder, "pause")  # live views of the step left stop asking for updates
         self.show(i)
+        P.run_js(self.script, _FOCUS_STEP)
+
+    def finish(self) -> bool:
+        """The last step's button: save what is typed, then say the module is done."""
+        if not _commit_all(self.holder):
+            return False
+        if self._on_finish is not None:
+            self._on_finish()
+        return True
 
     def show(self, i: int) -> None:
         self.index = i
@@ -83,7 +105,10 @@ class StepFlow(W.VBox):
         # The title changes after the body, so a new title means the new step is on its way.
         self.header.value = f'<div class="slk"><p class="muted">Step {i + 1} of {n}</p><h2>{P.esc(self.titles[i])}</h2></div>'
         self.progress.value = i + 1
+        self.progress.description = ""
         self.back.disabled = i == 0
-        self.next.disabled = i == n - 1
+        self.next.description = "Finish" if i == n - 1 else "Next"
+        if i != n - 1:
+            self.finished.children = []
         if self._on_show is not None:
             self._on_show(i)

@@ -1,17 +1,22 @@
-"""Joining a session: start (with an optional name), come back by link or personal code, or
-work alone when no session is given (self-study).
+"""Who is taking part: join a session once, and be the same person on every page of it.
 
-After joining, the page's address gets the participant's resume token, so a reload brings the
-same person back with their answers; the personal code does the same on another device.
+A person joins once (optional name, whether to show it with what they write) and gets a
+personal code. The browser remembers them for that session in a cookie (`slk_<CODE>`, a
+random resume token, kept 30 days), so every later page of the session, a reload, the QR code
+scanned again or a module link from the chat, continues as the same participant without a
+second join. Another device continues with the personal code (and is remembered too). "Not
+you?" forgets the person in this browser. Without a session (JupyterLab), the page is for one
+person working alone.
 
 Example::
 
-    join = JoinPanel(code="K7M2QX", token=None, on_ready=lambda participant, show_name: ...)
+    join = JoinPanel(code="K7M2QX", on_ready=lambda participant, just_joined: ...)
 """
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 from typing import Callable
 
 import ipywidgets as W
@@ -22,18 +27,59 @@ from slkit.store import Participant, SessionInfo
 
 from . import page as P
 
+COOKIE_DAYS = 30
+JOIN_NOTE = (
+    "Your ratings and choices are only ever shown as team totals, once enough people have answered. "
+    "What you write (purposes, reasons, proposals, commitments) is shown to the team word for word: "
+    "without your name, unless you tick the box below."
+)
+
+
+def cookie_name(code: str) -> str:
+    return f"slk_{code}"
+
+
+def home_link(code: str) -> str:
+    """The session's home page, relative to any page of the kit (they share one folder)."""
+    return module_link("index.ipynb", code)
+
+
+def module_link(notebook: str, code: str) -> str:
+    """A page of the session, relative: it carries the session, never who the person is."""
+    return f"{notebook}?{urlencode({'session': code})}"
+
+
+def remember_js(code: str, token: str | None) -> str:
+    """Keep (or, with None, forget) the person in this browser, and take any token out of the address."""
+    name = json.dumps(cookie_name(code))
+    value = (f"{name}+'='+{json.dumps(token)}+'; Max-Age={COOKIE_DAYS * 86400}; Path=/; SameSite=Lax'" if token
+             else f"{name}+'=; Max-Age=0; Path=/; SameSite=Lax'")
+    return (
+        f"(function(){{document.cookie={value};"
+        "var u=new URL(window.location.href);if(u.searchParams.has('p')||u.searchParams.has('pc')){"
+        "u.searchParams.delete('p');u.searchParams.delete('pc');window.history.replaceState(null,'',u.toString());}})();"
+    )
+
+
+def code_box(personal_code: str) -> str:
+    """The personal code, whole on one line, with a copy button (works where the page may use the clipboard)."""
+    code = format_personal_code(personal_code)
+    return (
+        f"<span class='code personal-code' translate='no'>{code}</span> "
+        f"<button type='button' class='copy-code' aria-label='Copy the personal code {code}' "
+        f"onclick=\"(function(b){{var t='{code}';var done=function(){{b.textContent='Copied';}};"
+        "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(t).then(done);}"
+        "else{var a=document.createElement('textarea');a.value=t;document.body.appendChild(a);a.select();"
+        "try{document.execCommand('copy');done();}catch(e){}a.remove();}})(this)\">Copy</button>"
+    )
+
 
 class JoinPanel(W.VBox):
-    def __init__(
-        self,
-        code: str | None,
-        token: str | None = None,
-        personal_code: str | None = None,
-        *,
-        on_ready: Callable[..., None],
-        store_factory=P.store,
-        **kwargs,
-    ):
+    """Joining and coming back. `on_ready(participant, just_joined)` is called once the page
+    knows who is here (participant None: working alone)."""
+
+    def __init__(self, code: str | None, token: str | None = None, personal_code: str | None = None, *,
+                 on_ready: Callable[..., None], store_factory=P.store, **kwargs):
         self._store_factory = store_factory
         self._on_ready = on_ready
         self.session: SessionInfo | None = None
@@ -44,90 +90,99 @@ class JoinPanel(W.VBox):
         super().__init__([self.status, self.form, self.script], **kwargs)
         if not code:
             self.status.value = P.markup(
-                "<p class='muted'>You are working on your own: your answers stay in this notebook. "
+                "<p class='muted'>You are working on your own: your answers stay on this computer. "
                 "To take part in a live workshop, open the link your facilitator gives you.</p>"
             )
-            on_ready(None, show_name=False)
+            on_ready(None, just_joined=False)
             return
         try:
             self.session = store_factory().get_session(code)
         except KitError as e:
-            self.status.value = P.message("error", str(e)) + P.markup(
-                "<p><a href='index.ipynb'>Back to the start page</a></p>"
-            )
+            self.status.value = P.message("error", str(e)) + P.markup("<p><a href='index.ipynb'>Back to the start page</a></p>")
             return
-        if token or personal_code:
+        # The browser's own memory first; a token or personal code in an old link still works.
+        remembered = P.cookies().get(cookie_name(self.session.code))
+        for kind, value in (("token", remembered), ("token", token), ("personal_code", personal_code)):
+            if not value:
+                continue
             try:
-                self._ready(store_factory().resume(self.session.code, token=token, personal_code=personal_code), token=token, personal_code=personal_code)
-                return
+                p = store_factory().resume(self.session.code, **{kind: value})
             except KitError as e:
-                self.status.value = P.message("error", str(e))
+                if value is not remembered:  # a forgotten browser just joins again; a bad link says why
+                    self.status.value = P.message("error", str(e))
+                continue
+            self._ready(p, just_joined=False)
+            return
         self.show_form()
+
+    @classmethod
+    def for_page(cls, **kwargs) -> "JoinPanel":
+        q = P.query()
+        return cls(q.get("session"), q.get("p"), q.get("pc"), **kwargs)
 
     @property
     def code(self) -> str | None:
         return self.session.code if self.session else None
 
     def show_form(self) -> None:
-        self.name_input = W.Text(placeholder="Your name (optional)", layout=W.Layout(width="auto"))
-        self.show_name = W.Checkbox(value=False, description="Show my name next to my written answers", indent=False)
-        self.start_button = W.Button(description="Start", button_style="primary", icon="play")
+        self.name_input = W.Text(placeholder="Your name (optional)", layout=W.Layout(width="auto", max_width="24em"))
+        self.name_input.add_class("slk-input")
+        self.show_name = W.Checkbox(value=False, description="Show my name with what I write", indent=False, layout=W.Layout(width="auto"))
+        self.start_button = W.Button(description="Join the session", button_style="primary")
         self.start_button.add_class("slk-button")
         self.start_button.on_click(lambda _b: self.start())
         self.code_input = W.Text(placeholder="ABCD-EFGH", layout=W.Layout(width="10em"))
         self.code_input.add_class("slk-input")
         self.resume_button = W.Button(description="Continue")
+        self.resume_button.add_class("slk-button")
         self.resume_button.on_click(lambda _b: self.resume())
         self.form.children = [
-            P.block(f"<p>Session <b>{P.esc(self.session.title)}</b> ({P.esc(self.session.code)}). "
-                    "Nobody sees your individual answers; the team sees only totals.</p>"),
+            P.block(f"<h2>Join “{P.esc(self.session.title)}”</h2><p class='muted'>Session {P.esc(self.session.code)}</p>"
+                    f"<p>{P.esc(JOIN_NOTE)}</p>"),
             self.name_input,
             self.show_name,
             self.start_button,
-            P.block("<p class='muted'>Been here before, on this or another device? Enter your personal code:</p>"),
-            W.HBox([self.code_input, self.resume_button], layout=W.Layout(align_items="center")),
+            P.block("<h3>Joined already, on this or another device?</h3><p class='muted'>Enter your personal code to continue where you left off.</p>"),
+            W.HBox([self.code_input, self.resume_button], layout=W.Layout(align_items="center", flex_flow="row wrap")),
         ]
 
     def start(self) -> bool:
+        """Join as a new participant; a second click (or a double click) does nothing more."""
+        if self.participant is not None:
+            return True
+        self.start_button.disabled = True
         try:
             p = self._store_factory().join(self.session.code, self.name_input.value, show_name=self.show_name.value)
         except KitError as e:
+            self.start_button.disabled = False
             self.status.value = P.message("error", str(e))
             return False
-        self._ready(p, token=p.token)
+        self._ready(p, just_joined=True)
         return True
 
     def resume(self) -> bool:
+        if self.participant is not None:
+            return True
         try:
             p = self._store_factory().resume(self.session.code, personal_code=self.code_input.value)
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return False
-        self._ready(p, personal_code=p.personal_code)
+        self._ready(p, just_joined=False)
         return True
 
-    def _ready(self, p: Participant, *, token: str | None = None, personal_code: str | None = None) -> None:
+    def leave(self) -> None:
+        """"Not you?": forget the person in this browser and show the join form again."""
+        if self.participant is not None and self.participant.token:
+            try:
+                self._store_factory().forget_token(self.participant.token)
+            except KitError:
+                pass  # the cookie goes all the same
+        P.run_js(self.script, remember_js(self.session.code, None) + "window.location.reload();")
+
+    def _ready(self, p: Participant, *, just_joined: bool) -> None:
         self.participant = p
         self.form.children = []
-        who = f"{P.esc(p.display_name)}, your" if p.display_name else "Your"
-        self.status.value = P.markup(
-            f"<p class='msg-ok'>{who} personal code is <span class='code'><b>{format_personal_code(p.personal_code)}</b></span>. "
-            "Note it to continue on another device; this page keeps your answers when you reload it.</p>"
-        )
-        self._remember_in_address(token=token, personal_code=None if token else personal_code)
-        self._on_ready(p, show_name=p.show_name)  # kept with the participant: the same after a reload
-
-    def _remember_in_address(self, *, token: str | None, personal_code: str | None) -> None:
-        """Put the resume token (or personal code) into the address bar, without reloading."""
-        key, value = ("p", token) if token else ("pc", personal_code)
-        if not value or not P.in_voila():
-            return
-        from IPython.display import Javascript
-
-        js = (
-            "(function(){var u=new URL(window.location.href);"
-            f"u.searchParams.set({json.dumps(key)},{json.dumps(value)});"
-            "window.history.replaceState(null,'',u.toString());})();"
-        )
-        self.script.outputs = ()
-        self.script.append_display_data(Javascript(js))
+        self.status.value = ""
+        P.run_js(self.script, remember_js(p.session_code, p.token))
+        self._on_ready(p, just_joined=just_joined)

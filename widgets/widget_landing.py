@@ -1,4 +1,10 @@
-"""The landing page: the kit's name, a field for the session code, and the modules.
+"""The way in, and a participant's home for a session.
+
+Without a session the page asks for the code the facilitator shows. With one (the QR code
+and the join link carry it), a person joins once, then sees their *home*: their personal
+code, the session's modules with which are open and how far they got in each, and a link
+into each that continues as the same person. Without any session, the modules also open for
+one person working alone.
 
 Example (in a notebook)::
 
@@ -13,64 +19,125 @@ import ipywidgets as W
 from slkit import KitError
 from slkit.content import load_frameworks
 from slkit.paths import WORKSHOPS_DIR
-from slkit.sessions import participant_link
+from slkit.store import ModuleState, Participant
 
 from . import page as P
+from .widget_join import JoinPanel, code_box, module_link
+from .widget_live import LiveTicker
+
+TITLE = "<h1>Social Leadership Workshop</h1><p class='muted'>Leading with social media: short, hands-on modules for a team.</p>"
+
+
+class SessionHome(W.VBox):
+    """One participant's home for a session: who they are, and each module with its state."""
+
+    def __init__(self, join: JoinPanel, *, just_joined: bool = False, store_factory=P.store, **kwargs):
+        self.join, self._store_factory = join, store_factory
+        p: Participant = join.participant
+        self.code = p.session_code
+        hello = f"Hello, {P.esc(p.display_name)}" if p.display_name else "Welcome"
+        note = ("<p class='msg-ok' role='status'>You have joined. Note your personal code: with it you continue on another "
+                "device. This browser remembers you for this session.</p>" if just_joined else "")
+        self.header = P.block(
+            f"<h1>{P.esc(join.session.title)}</h1><p>{hello}. This is your page for the session: "
+            "open the module your facilitator names.</p>" + note +
+            f"<p class='who'>Your personal code: {code_box(p.personal_code)}</p>"
+        )
+        self.modules = W.HTML()
+        self.ticker = LiveTicker(self.refresh)
+        self.leave_button = W.Button(description="Not you? Leave this browser", layout=W.Layout(width="auto"))
+        self.leave_button.add_class("slk-leave")
+        self.leave_button.on_click(lambda _b: join.leave())
+        super().__init__([self.header, self.modules, self.ticker, self.leave_button], **kwargs)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            store = self._store_factory()
+            states = store.module_states(self.code)
+            progress = store.progress_of(self.join.participant)
+        except KitError as e:
+            self.modules.value = P.message("error", str(e))
+            return
+        cards = []
+        for m, fw in load_frameworks().items():
+            if not (WORKSHOPS_DIR / fw.notebook).exists():
+                continue
+            state = states.get(m, ModuleState())
+            mine = progress.get(m)
+            where = ("<span class='state done'>✓ Done</span>" if mine and mine.done
+                     else f"<span class='state started'>In progress: step {mine.step + 1} of {mine.steps}</span>"
+                     if mine else "<span class='state new'>Not started</span>")
+            opened = "" if state.is_open else " <span class='state closed'>· Closed by the facilitator</span>"
+            cards.append(
+                f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">'
+                f"<b>{fw.order}. {P.esc(fw.title)}</b><br><span class='muted'>{P.esc(fw.summary)}</span><br>{where}{opened}</a>"
+            )
+        value = P.markup("<h2>Modules</h2>" + "".join(cards))
+        if self.modules.value != value:
+            self.modules.value = value
 
 
 class Landing(W.VBox):
-    """Session-code entry; once a code is valid, links into each module of that session."""
+    """Session-code entry; then joining; then the participant's home."""
 
-    def __init__(self, code: str | None = None, store_factory=P.store, **kwargs):
+    def __init__(self, code: str | None = None, token: str | None = None, personal_code: str | None = None,
+                 store_factory=P.store, **kwargs):
         self._store_factory = store_factory
-        self.code_input = W.Text(
-            placeholder="e.g. K7M2QX", description="", continuous_update=False,
-            layout=W.Layout(width="12em"),
-        )
-        self.code_input.add_class("slk-input")
-        self.join_button = W.Button(description="Join", button_style="primary", icon="arrow-right", layout=W.Layout(margin="0 0 0 8px"))
-        self.join_button.add_class("slk-button")
+        self.join: JoinPanel | None = None
+        self.home: SessionHome | None = None
+        self.body = W.VBox()
         self.status = W.HTML()
-        self.modules = W.HTML()
-        self.join_button.on_click(lambda _b: self.join(self.code_input.value))
-        self.code_input.observe(lambda ch: self.join(ch["new"]) if ch["new"] else None, "value")
-        header = P.block(
-            "<h1>Social Leadership Workshop</h1>"
-            '<p class="muted">Leading with social media: short, hands-on modules for a team.</p>'
-            "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"
-        )
-        entry = W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        super().__init__([P.page(header, entry, self.status, self.modules)], **kwargs)
-        self.show_modules(None)
+        super().__init__([P.page(self.status, self.body)], **kwargs)
         if code:
-            self.code_input.value = code
+            self.open_session(code, token, personal_code)
+        else:
+            self.show_code_entry()
 
     @classmethod
     def from_page(cls) -> "Landing":
-        return cls(code=P.query().get("session"))
+        q = P.query()
+        return cls(q.get("session"), q.get("p"), q.get("pc"))
 
-    def join(self, raw: str) -> bool:
-        """Check a typed code; on success list the modules with links into the session."""
+    def show_code_entry(self) -> None:
+        self.code_input = W.Text(placeholder="e.g. K7M2QX", continuous_update=False, layout=W.Layout(width="12em"))
+        self.code_input.add_class("slk-input")
+        self.join_button = W.Button(description="Next", button_style="primary", layout=W.Layout(margin="0 0 0 8px"))
+        self.join_button.add_class("slk-button")
+        self.join_button.on_click(lambda _b: self.enter(self.code_input.value))
+        self.code_input.observe(lambda ch: self.enter(ch["new"]) if ch["new"] else None, "value")
+        cards = "".join(
+            f'<a class="card" href="{P.esc(fw.notebook)}"><b>{fw.order}. {P.esc(fw.title)}</b><br>'
+            f"<span class='muted'>{P.esc(fw.summary)}</span></a>"
+            for fw in load_frameworks().values() if (WORKSHOPS_DIR / fw.notebook).exists()
+        )
+        self.body.children = [
+            P.block(TITLE + "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"),
+            W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            P.block("<h2>Working on your own?</h2><p class='muted'>Open a module without a code and it runs just for you.</p>" + cards),
+        ]
+
+    def enter(self, raw: str) -> bool:
+        """A typed session code: on to joining it (or a clear message)."""
+        if self.join is not None:
+            return True
         try:
-            session = self._store_factory().get_session(raw)
+            self._store_factory().get_session(raw)
         except KitError as e:
             self.status.value = P.message("error", str(e))
-            self.show_modules(None)
             return False
-        self.status.value = P.message("ok", f"Welcome to “{session.title}” (session {session.code}). Choose the module your facilitator names.")
-        self.show_modules(session.code)
+        self.status.value = ""
+        self.open_session(raw)
         return True
 
-    def show_modules(self, code: str | None) -> None:
-        cards = []
-        for fw in load_frameworks().values():
-            title = f"<b>{fw.order}. {P.esc(fw.title)}</b><br><span class='muted'>{P.esc(fw.summary)}</span>"
-            if (WORKSHOPS_DIR / fw.notebook).exists():
-                href = participant_link(P.base_url(), fw.notebook, code) if code else f"{P.base_url()}/voila/render/{fw.notebook}"
-                cards.append(f'<a class="card" href="{P.esc(href)}">{title}</a>')
-            else:
-                cards.append(f'<div class="card">{title}<br><span class="muted">Not yet available in this version.</span></div>')
-        intro = "<h2>Modules</h2>" + (
-            "" if code else "<p class='muted'>Working on your own? Open a module without a code and it runs just for you.</p>"
-        )
-        self.modules.value = f'<div class="slk">{intro}{"".join(cards)}</div>'
+    def open_session(self, code: str, token: str | None = None, personal_code: str | None = None) -> None:
+        self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=self._store_factory)
+        self.body.children = [P.block(TITLE), self.join]
+        if self.join.participant is not None:  # remembered: known while the panel was being built
+            self._on_ready(self.join.participant)
+
+    def _on_ready(self, participant, just_joined: bool = False) -> None:
+        if participant is None or self.join is None:
+            return
+        self.home = SessionHome(self.join, just_joined=just_joined, store_factory=self._store_factory)
+        self.body.children = [self.join, self.home]

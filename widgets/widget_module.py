@@ -14,12 +14,15 @@ from typing import Sequence
 import ipywidgets as W
 
 from slkit import KitError
-from slkit.content import get_framework
+from slkit.content import get_framework, load_frameworks
+from slkit.paths import WORKSHOPS_DIR
+from slkit.sessions import format_personal_code
+from slkit.store import Progress
 
 from . import page as P
 from .sheet import AnswerSheet
 from .widget_flow import StepBody, StepFlow
-from .widget_join import JoinPanel
+from .widget_join import JoinPanel, home_link, module_link
 from .widget_save import SaveBar
 from .widget_timer import TimerBanner
 
@@ -32,13 +35,15 @@ class ModulePage(W.VBox):
         self._store_factory = store_factory
         self._steps: Sequence[tuple[str, StepBody]] | None = None
         self._ready = False
+        self._start = 0
         self.flow: StepFlow | None = None
         self.body = W.VBox()
         self.savebar = SaveBar(self.sheet)
+        self.nav = W.HTML()
         header = P.block(f"<h1>{P.esc(self.framework.title)}</h1><p>{P.esc(self.framework.intro)}</p>")
-        self.timer = TimerBanner(None, store_factory=store_factory)  # before joining: a resume link joins at once
+        self.timer = TimerBanner(None, module=module, store_factory=store_factory)  # before joining: a remembered person joins at once
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
-        super().__init__([P.page(header, self.join, self.timer, self.body, self.savebar)], **kwargs)
+        super().__init__([P.page(self.nav, header, self.join, self.timer, self.body, self.savebar)], **kwargs)
 
     @classmethod
     def from_page(cls, module: str, **kwargs) -> "ModulePage":
@@ -49,14 +54,20 @@ class ModulePage(W.VBox):
     def code(self) -> str | None:
         return self.join.code
 
-    def _on_ready(self, participant, show_name: bool = False) -> None:
+    def _on_ready(self, participant, just_joined: bool = False) -> None:
         if participant is not None:
             try:
                 self.sheet.bind(participant, self._store_factory)
+                self._start = self._store_factory().progress_of(participant).get(self.framework.id, Progress()).step
             except KitError as e:  # the store went away between joining and loading answers
                 self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
                 return
-            self.sheet.show_name = show_name
+            self.sheet.show_name = participant.show_name
+            self.nav.value = P.markup(
+                f"<nav aria-label='Session'><a class='home-link' href='{P.esc(home_link(participant.session_code))}'>← Your modules</a>"
+                + (f" <span class='muted'>· personal code <span class='code personal-code' translate='no'>{format_personal_code(participant.personal_code)}</span></span>"
+                   if just_joined else "") + "</nav>"
+            )
             # The facilitator's countdown, looked up again at each step and answer.
             self.timer.code = participant.session_code
             self.timer.refresh()
@@ -72,5 +83,31 @@ class ModulePage(W.VBox):
 
     def _build(self) -> None:
         if self._ready and self._steps is not None and self.flow is None:
-            self.flow = StepFlow(self._steps, on_show=lambda _i: self.timer.refresh())
+            self.flow = StepFlow(self._steps, on_show=self._shown, on_finish=self._finished, start=self._start)
             self.body.children = [self.flow]
+
+    def _shown(self, i: int) -> None:
+        self.timer.refresh()
+        p = self.sheet.participant
+        if p is None:
+            return
+        n = len(self.flow.titles) if self.flow is not None else len(self._steps or ())
+        try:  # where the person is: for a reload, another device and the home page
+            self._store_factory().set_progress(p, self.framework.id, i, n, done=i == n - 1)
+        except KitError:
+            pass  # answers report their own saving; a lost step number is not worth a second message
+
+    def _finished(self) -> None:
+        """The end of the module: say so, and offer the way home and to the next module."""
+        p = self.sheet.participant
+        title = P.esc(self.framework.title)
+        if p is None:
+            text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”.</p>"
+        else:
+            nxt = next((fw for fw in load_frameworks().values() if fw.order > self.framework.order
+                        and (WORKSHOPS_DIR / fw.notebook).exists()), None)
+            links = f"<a class='home-link' href='{P.esc(home_link(p.session_code))}'>Back to your modules</a>"
+            if nxt is not None:
+                links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>Next module: {P.esc(nxt.title)}</a>"
+            text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”. Your answers are saved.</p><p>{links}</p>"
+        self.flow.finished.children = [P.block(text)]

@@ -17,7 +17,7 @@ STYLE = {
     "saved": ("ok", "✓"),
     "local": ("muted", "✓"),
     "error": ("error", "⚠"),
-    "closed": ("error", "🔒"),
+    "closed": ("error", "Closed:"),
 }
 
 
@@ -28,14 +28,20 @@ class SaveBar(W.HBox):
         self.retry_button = W.Button(description="Try again", icon="refresh", layout=W.Layout(display="none"))
         self.retry_button.on_click(lambda _b: sheet.retry())
         super().__init__([self.label, self.retry_button], layout=W.Layout(align_items="center", min_height="2.2em"), **kwargs)
-        sheet.observe(lambda _c: self.update(), names=["message", "pending"])
+        self.add_class("slk-savebar")
+        sheet.observe(lambda _c: self.update(), names=["message", "pending", "unsaved", "status"])
         self.update()
 
     def update(self) -> None:
         kind, icon = STYLE[self.sheet.status]
         text = f"{icon} {self.sheet.message}".strip()
+        if self.sheet.unsaved and self.sheet.status in ("idle", "saved", "local"):
+            # Never "Saved." while a field shows text that is not stored yet.
+            n = len(self.sheet.unsaved)
+            kind, text = "muted", ("Not saved yet: your text is saved when you pause typing." if n == 1
+                                   else f"Not saved yet: {n} fields are saved when you pause typing.")
         cls = {"ok": "msg-ok", "error": "msg-error"}.get(kind, "muted")
-        value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar">{P.esc(text)}</span></div>' if text else ""
+        value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar" data-state="{"unsaved" if kind == "muted" and self.sheet.unsaved else self.sheet.status}">{P.esc(text)}</span></div>' if text else ""
         if value != self.label.value:  # a change of status and message in one save sends one update
             self.label.value = value
         show_retry = self.sheet.status == "error" and bool(self.sheet.pending)

@@ -29,7 +29,7 @@ from .widget_chart import parts_view
 from .widget_download import DownloadLink
 from .widget_live import LiveTicker
 from .widget_moderation import BoardModeration
-from .widget_timer import SETTING as TIMER, TimerBanner
+from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
 log = logging.getLogger("slkit.board")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,8 +63,10 @@ class SessionView(W.VBox):
         # Countdown.
         self.timer = TimerBanner(code, store_factory=store_factory)
         self.minutes = W.BoundedIntText(value=10, min=1, max=180, description="Minutes", style={"description_width": "5em"}, layout=W.Layout(width="11em"))
-        start, stop = W.Button(description="Start timer", icon="clock-o"), W.Button(description="Stop timer")
-        start.on_click(lambda _b: self.start_timer(int(self.minutes.value)))
+        self.timer_for = W.Dropdown(options=[(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()],
+                                    description="For", style={"description_width": "3em"}, layout=W.Layout(width="auto"))
+        start, stop = W.Button(description="Start timer"), W.Button(description="Stop timer")
+        start.on_click(lambda _b: self.start_timer(int(self.minutes.value), self.timer_for.value))
         stop.on_click(lambda _b: self.stop_timer())
         # Settings.
         self.threshold = W.BoundedIntText(value=session.threshold, min=1, max=1000, description="Anonymity threshold",
@@ -90,8 +92,9 @@ class SessionView(W.VBox):
         children = [
             header, self.ticker, self.stats, self.modules,
             P.block("<h2>Live results</h2>"), self.results_module, self.results,
-            P.block("<h2>Countdown</h2><p class='muted'>Participants see it from their next step or answer.</p>"), self.timer,
-            W.HBox([self.minutes, start, stop]),
+            P.block("<h2>Countdown</h2><p class='muted'>Participants in the chosen module see it from their next step or answer; "
+                    "\u201cTime is up\u201d shows for a minute, then goes.</p>"), self.timer,
+            W.HBox([self.minutes, self.timer_for, start, stop], layout=W.Layout(flex_flow="row wrap", align_items="center")),
             P.block("<h2>Settings</h2>"), self.threshold, self.budget, save, self.note,
         ]
         if self.moderation is not None:
@@ -135,9 +138,11 @@ class SessionView(W.VBox):
         self.note.value = P.message("ok", "Settings saved.")
         self.refresh_results(force=True)
 
-    def start_timer(self, minutes: int) -> None:
+    def start_timer(self, minutes: int, module: str | None = None) -> None:
+        """A countdown for one module (by default the one whose results are shown here): a new one replaces the last."""
+        module = module or self.results_module.value or next(iter(self.frameworks))
         end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
-        self._store_factory().update_session(self.code, settings={TIMER: end.isoformat()})
+        self._store_factory().update_session(self.code, settings={TIMER: end.isoformat(), TIMER_MODULE: module})
         self.timer.refresh()
 
     def stop_timer(self) -> None:

@@ -1,7 +1,9 @@
-"""Free text with a visible length limit, and a date.
+"""Free text with a visible length limit, saved as the person types; and a date.
 
-The counter follows typing; the text is saved when the person leaves the field (or presses
-Save), never half-way, and a refused text keeps what the person typed on screen.
+Typed text is saved without pressing anything: shortly after the person stops typing
+(`AUTOSAVE_DELAY`), when they move to another step, and when the page's kernel stops (a tab
+closed or reloaded). Each field says whether what it shows is stored; a refused text (too long,
+empty) stays on screen with the reason, and nothing is stored half-way.
 
 Example::
 
@@ -10,7 +12,10 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import datetime as dt
+import weakref
 
 import ipywidgets as W
 
@@ -18,6 +23,21 @@ from slkit.content import Item
 
 from . import page as P
 from .sheet import AnswerSheet
+
+AUTOSAVE_DELAY = 0.6  # seconds after the last keystroke
+_ENTRIES: "weakref.WeakSet[TextEntry]" = weakref.WeakSet()
+
+
+def flush_all() -> None:
+    """Save every field's typed text now (the kernel is stopping: a tab closed or reloaded)."""
+    for entry in list(_ENTRIES):
+        try:
+            entry.commit()
+        except Exception:  # noqa: BLE001 - one field's failure must not stop the others
+            pass
+
+
+atexit.register(flush_all)
 
 
 class TextEntry(W.VBox):
@@ -27,34 +47,70 @@ class TextEntry(W.VBox):
         self.input = cls(value=str(sheet.get(item.id, "") or ""), continuous_update=True, layout=W.Layout(width="auto"))
         self.input.add_class("slk-text")
         self.counter = W.HTML()
-        self.save_button = W.Button(description="Save", layout=W.Layout(width="6em"))
-        self.save_button.on_click(lambda _b: self.commit())
-        self.input.observe(lambda _c: self._count(), "value")
+        self.refused = ""  # why the last save of this field was refused
+        self._timer: asyncio.TimerHandle | None = None
+        self.input.observe(lambda _c: self._typed(), "value")
         head = P.block(f'<p class="item-text">{P.esc(label or item.text)}</p>')
-        super().__init__([head, self.input, W.HBox([self.counter, self.save_button], layout=W.Layout(justify_content="space-between", align_items="center"))], **kwargs)
+        super().__init__([head, self.input, self.counter], **kwargs)
         sheet.observe(lambda _c: self.sync(), "answers")
+        _ENTRIES.add(self)
         self._count()
 
     def _count(self) -> None:
         n, limit = len(self.input.value.strip()), self.item.max_length
         over = n > limit
-        self.counter.value = f'<div class="slk"><span class="{"msg-error" if over else "muted"}">{n} / {limit} characters{" — too long" if over else ""}</span></div>'
+        state = ("not saved: too long" if over else f"not saved: {self.refused}" if self.refused
+                 else "not saved yet" if self.dirty() else "saved" if self.item.id in self.sheet.answers else "")
+        cls = "msg-error" if over or self.refused else "muted"
+        text = f"{n} / {limit} characters" + (f" · {state}" if state else "")
+        value = f'<div class="slk"><span class="{cls} field-state">{P.esc(text)}</span></div>'
+        if self.counter.value != value:
+            self.counter.value = value
+
+    def _typed(self) -> None:
+        self.refused = ""
+        dirty = self.dirty()
+        self.sheet.mark_unsaved(self.item.id, dirty)
+        self._count()
+        if dirty:
+            self._schedule()
+
+    def _schedule(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (components driven from Python): save at once
+            self.commit()
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_later(AUTOSAVE_DELAY, self.commit)
 
     def dirty(self) -> bool:
-        return self.input.value.strip() != str(self.sheet.get(self.item.id, "") or "")
+        typed = self.input.value.strip()
+        if not typed and self.item.optional and self.item.id not in self.sheet.answers:
+            return False  # an optional field left empty has nothing to save
+        return typed != str(self.sheet.get(self.item.id, "") or "")
 
     def commit(self) -> bool:
-        """Save what is typed, if it changed. Empty optional fields are saved as empty."""
+        """Save what is typed, if it changed; False (with the reason shown) when it was refused."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if not self.dirty():
+            self.sheet.mark_unsaved(self.item.id, False)
             return True
-        if not self.input.value.strip() and self.item.optional and self.item.id not in self.sheet.answers:
-            return True
-        return self.sheet.set(self.item.id, self.input.value)
+        ok = self.sheet.set(self.item.id, self.input.value)
+        self.refused = "" if ok else self.sheet.message
+        if ok:
+            self.sheet.mark_unsaved(self.item.id, False)
+        self._count()
+        return ok
 
     def sync(self) -> None:
         stored = self.sheet.get(self.item.id)
         if stored is not None and not self.input.value.strip():
             self.input.value = str(stored)
+        self._count()
 
 
 class DateEntry(W.VBox):

@@ -1,8 +1,10 @@
 """A countdown the facilitator starts and participants see: "4:32 left", then "Time is up".
 
-The end time is a session setting (`timer_end`, UTC ISO); the page counts down by itself (one
-small script per page), so showing a timer costs the kernel nothing while it runs. A
-participant's page picks up a new or stopped timer at the person's next step or answer.
+The end time is a session setting (`timer_end`, UTC ISO) with the module it was started for
+(`timer_module`): a module's page shows only its own countdown. The page counts down by itself
+(one small script per page), so showing a timer costs the kernel nothing while it runs; "Time
+is up" stays for a minute, then goes. A participant's page picks up a new or stopped timer at
+the person's next step or answer.
 
 Example::
 
@@ -21,6 +23,8 @@ from slkit import KitError
 from . import page as P
 
 SETTING = "timer_end"
+MODULE = "timer_module"
+UP_FOR = 60  # seconds that "Time is up" stays on screen
 
 # Counts down every timer on the page, and keeps a copy of it in a corner of the window, so a
 # participant scrolled down to a question still sees it (the page's own layout cannot pin it).
@@ -29,6 +33,7 @@ _COUNTDOWN = (
     "var shown=null;"
     "document.querySelectorAll('.slk-timer[data-end]').forEach(function(el){"
     "var left=Math.round((Number(el.dataset.end)-Date.now())/1000);var out=el.querySelector('.left');if(!out)return;"
+    f"if(left<=-{UP_FOR}){{out.textContent='';el.classList.add('over');return;}}"
     "if(left<=0){out.textContent='Time is up';el.classList.add('done');}"
     "else{var m=Math.floor(left/60),s=left%60;out.textContent=m+':'+(s<10?'0':'')+s+' left';el.classList.remove('done');}"
     "shown=shown||{text:out.textContent,done:left<=0};});"
@@ -56,14 +61,19 @@ def timer_end(settings: dict) -> dt.datetime | None:
 def timer_markup(end: dt.datetime | None) -> str:
     if end is None:
         return ""
-    left = max(0, int((end - dt.datetime.now(dt.timezone.utc)).total_seconds()))
+    left = int((end - dt.datetime.now(dt.timezone.utc)).total_seconds())
+    if left <= -UP_FOR:
+        return ""  # over, and said so long enough
+    left = max(0, left)
     text = f"{left // 60}:{left % 60:02d} left" if left else "Time is up"
     return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}'><span class='left'>{text}</span></div>")
 
 
 class TimerBanner(W.VBox):
-    def __init__(self, code: str | None, *, store_factory=P.store, **kwargs):
-        self.code, self._store_factory = code, store_factory
+    """The countdown of a session; with `module`, only one started for that module."""
+
+    def __init__(self, code: str | None, *, module: str | None = None, store_factory=P.store, **kwargs):
+        self.code, self.module, self._store_factory = code, module, store_factory
         self.html = W.HTML()
         self.script = W.Output(layout=W.Layout(display="none"))
         super().__init__([self.html, self.script], **kwargs)
@@ -73,9 +83,12 @@ class TimerBanner(W.VBox):
         if not self.code:
             return
         try:
-            end = timer_end(self._store_factory().get_session(self.code).settings)
+            settings = self._store_factory().get_session(self.code).settings
         except KitError:
             return  # the page says so elsewhere; a timer is not worth a second message
+        end = timer_end(settings)
+        if self.module is not None and settings.get(MODULE) != self.module:
+            end = None  # a countdown for another module
         if end is not None and not self.script.outputs and P.in_voila():
             from IPython.display import Javascript
 

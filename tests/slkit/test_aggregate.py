@@ -19,12 +19,24 @@ def full(person: int) -> dict[str, int]:
     return {item.id: 1 + (person * 5 + k * 3 + j) % 10 for k, s in enumerate(PRACTICES) for j, item in enumerate(s.items)}
 
 
-def test_stat_of_values():
-    s = A.Stat.of([2, 4, 9])
-    assert (s.n, s.mean, s.min, s.max) == (3, 5.0, 2, 9)
-    assert s.sd == pytest.approx(statistics.stdev([2, 4, 9]))
-    assert A.Stat.of([7]).sd == 0.0
-    assert A.Stat.of([]) == A.Stat(0, None, None, None, None)
+def test_stat_of_values_shows_a_spread_only_from_five_answers():
+    s = A.Stat.of([2, 4, 9, 1, 5])
+    assert (s.n, s.mean) == (5, 4.2)
+    assert s.sd == pytest.approx(statistics.stdev([2, 4, 9, 1, 5]))
+    assert A.Stat.of([7]).sd is None and A.Stat.of([2, 4, 9, 1]).sd is None
+    assert A.Stat.of([]) == A.Stat(0, None, None)
+
+
+def test_with_three_answers_a_spread_would_give_the_others_away():
+    """Why the rule: from the mean, the spread and one's own answer, the other two answers follow."""
+    mine, others = 4.0, (7.0, 10.0)
+    mean, sd = statistics.fmean((mine, *others)), statistics.stdev((mine, *others))
+    rest_sum = 3 * mean - mine
+    rest_sq = sd**2 * 2 + 3 * mean**2 - mine**2  # sum of squares of the other two
+    # x + y = rest_sum, x^2 + y^2 = rest_sq: solvable, so the spread must not show with 3.
+    d = (2 * rest_sq - rest_sum**2) ** 0.5
+    assert sorted(((rest_sum - d) / 2, (rest_sum + d) / 2)) == pytest.approx(sorted(others))
+    assert A.Stat.of((mine, *others)).sd is None
 
 
 def test_own_scores_strongest_weakest_and_ranking():
@@ -42,7 +54,7 @@ def test_team_profile_counts_each_person_once_per_practice():
     first = [statistics.fmean(full(p)[i.id] for i in PRACTICES[0].items) for p in (1, 2)] + [10]
     assert team[PRACTICES[0].id].n == 3
     assert team[PRACTICES[0].id].mean == pytest.approx(statistics.fmean(first))
-    assert team[PRACTICES[0].id].sd == pytest.approx(statistics.stdev(first))
+    assert team[PRACTICES[0].id].sd is None  # three people: no spread
     assert team[PRACTICES[1].id].n == 2
 
 
@@ -54,8 +66,7 @@ def test_plain_and_pandas_figures_agree():
     for step, stat in plain.items():
         assert frame.loc[step, "n"] == stat.n
         assert frame.loc[step, "mean"] == pytest.approx(stat.mean)
-        assert frame.loc[step, "sd"] == pytest.approx(stat.sd)
-        assert (frame.loc[step, "min"], frame.loc[step, "max"]) == (stat.min, stat.max)
+        assert frame.loc[step, "sd"] == pytest.approx(stat.sd)  # seven people: a spread
     items = A.item_stats(FW, rows)
     assert items[PRACTICES[2].items[4].id].mean == pytest.approx(statistics.fmean(full(p)[PRACTICES[2].items[4].id] for p in people))
 
@@ -109,6 +120,8 @@ def test_choice_counts_and_written_answers():
     assert list(counts) == PF.item("channels").option_ids() and counts["blog"] == 2 and counts["linkedin"] == 1
     texts = [dict(participant=p, item="purpose_sentence", value=v) for p, v in [(1, "b second"), (2, ""), (3, "A first")]]
     assert A.written(texts, "purpose_sentence") == ["A first", "b second"]
+    named = texts + [dict(participant=4, item="purpose_sentence", value="Curious", name="Kari")]
+    assert A.written(named, "purpose_sentence") == ["A first", "b second", "Curious — Kari"]  # the name only where chosen
 
 
 def test_tag_scores_gaps_and_the_team_spread_of_gaps():
@@ -122,7 +135,7 @@ def test_tag_scores_gaps_and_the_team_spread_of_gaps():
     assert team[("autonomy", "today")].mean == 4.5 and team[("autonomy", "today")].n == 2
     assert team[("purpose", "today")].n == 0
     gaps = A.team_gaps(MT, rows, "part", "when")
-    assert gaps[("autonomy",)].mean == 3.0 and gaps[("autonomy",)].sd == pytest.approx(statistics.stdev([5, 1]))
+    assert gaps[("autonomy",)].mean == 3.0 and gaps[("autonomy",)].sd is None
 
 
 def test_fit_turns_ratings_that_pull_against_a_purpose():

@@ -6,7 +6,7 @@ import pytest
 from slkit import charts
 from slkit.aggregate import Stat
 
-TEAM = [Stat(3, 5.0, 1.5, 3, 7), Stat(3, 4.0, 0.5, 3.5, 4.5)]
+TEAM = [Stat(5, 5.0, 1.5), Stat(5, 4.0, 0.5)]
 
 
 def test_profile_figure_shows_own_bars_and_team_markers_with_spread():
@@ -19,7 +19,7 @@ def test_profile_figure_shows_own_bars_and_team_markers_with_spread():
 
 def test_profile_without_team_or_without_own():
     assert len(charts.profile_figure(["A"], own=[5], team=None, scale=(1, 10))["data"]) == 1
-    spec = charts.profile_figure(["A"], own=None, team=[Stat(4, 5, 1, 4, 6)], scale=(1, 10))
+    spec = charts.profile_figure(["A"], own=None, team=[Stat(4, 5, None)], scale=(1, 10))
     assert [t["type"] for t in spec["data"]] == ["scatter"]
 
 

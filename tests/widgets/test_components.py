@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import re
+import statistics
 
 import ipywidgets as W
 import pytest
@@ -18,6 +19,7 @@ from widgets.widget_join import JoinPanel
 from widgets.widget_module import ModulePage
 from widgets.widget_profile import OwnProfile, TeamProfile
 from widgets.widget_rating import RatingGrid, RatingScale
+from widgets import page as P
 from widgets.widget_save import SaveBar
 from widgets.widget_team import TeamPanel
 from widgets.widget_text import DateEntry, TextEntry
@@ -152,7 +154,7 @@ def test_step_flow_keeps_answers_builds_lazily_and_saves_text_on_leaving():
     flow.next.click()
     entry.input.value = "Weekly post"
     flow.next.click()  # leaving the step saves the typed text
-    assert sheet.answers["commitment_1"] == "Weekly post" and built == [1] and flow.next.disabled
+    assert sheet.answers["commitment_1"] == "Weekly post" and built == [1] and flow.next.description == "Finish"
     flow.back.click()
     flow.back.click()
     assert flow.holder.children[0] is grid and grid.scales[0].buttons.value == 5
@@ -208,7 +210,14 @@ def test_team_profile_shows_mean_spread_and_own(kit_store, live):
     view = TeamProfile(FP, sheet, s.code, store_factory=lambda: kit_store)
     table = view.body.children[0].children[1].value
     row = re.search(rf"<tr data-step='{FIRST.id}'>(.*?)</tr>", table).group(1)
-    assert "<td class='own'>2.0</td>" in row and "<td class='mean'>6.0</td>" in row and "<td class='sd'>±4.0</td>" in row
+    # Three people: the mean shows; a spread would let one work out the other two.
+    assert "<td class='own'>2.0</td>" in row and "<td class='mean'>6.0</td>" in row and "<td class='sd'>–</td>" in row
+    assert "range" not in table and "disagrees most" not in table
+    for rating in (1, 11 - 1):  # five people: the spread shows too
+        kit_store.save_answers(kit_store.join(s.code), "five_practices", {i.id: rating for i in FIRST.items})
+    view.refresh()
+    row = re.search(rf"<tr data-step='{FIRST.id}'>(.*?)</tr>", view.body.children[0].children[1].value).group(1)
+    assert f"<td class='sd'>±{statistics.stdev([2, 6, 10, 1, 10]):.1f}</td>" in row
 
 
 def test_own_profile_and_its_download(live):
@@ -250,7 +259,7 @@ def test_action_plan_names_the_weakest_practices(live):
 class TestJoinPanel:
     def ready(self):
         got = []
-        return got, lambda participant, show_name: got.append((participant, show_name))
+        return got, lambda participant, just_joined: got.append((participant, just_joined))
 
     def test_no_session_is_self_study(self, kit_store):
         got, cb = self.ready()
@@ -262,32 +271,40 @@ class TestJoinPanel:
         panel = JoinPanel("ZZZZZZ", on_ready=cb, store_factory=lambda: kit_store)
         assert got == [] and "no session with the code ZZZZZZ" in panel.status.value
 
-    def test_start_with_a_name_and_the_choice_to_show_it(self, kit_store):
+    def test_join_with_a_name_and_the_choice_to_show_it(self, kit_store):
         s = kit_store.create_session("Team")
         got, cb = self.ready()
         panel = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
         panel.name_input.value = "n" * 61
         assert not panel.start() and "limit is 60" in panel.status.value and got == []
+        assert not panel.start_button.disabled  # a refused name can be corrected
         panel.name_input.value = "Åse"
         panel.show_name.value = True
         assert panel.start()
-        (p, show), = got
-        assert p.display_name == "Åse" and show is True
-        assert p.personal_code[:4] in panel.status.value
-        # The choice is kept: a reload (resume link) or another device (personal code) keeps it.
+        (p, just_joined), = got
+        assert p.display_name == "Åse" and p.show_name is True and just_joined
+        # The choice is kept: the browser that joined (its token) and another device (personal code).
         got, cb = self.ready()
         JoinPanel(s.code, token=p.token, on_ready=cb, store_factory=lambda: kit_store)
-        assert got[0][1] is True
+        assert got[0][0].show_name is True and got[0][1] is False
         other = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
         other.code_input.value = p.personal_code
-        assert other.resume() and got[1][1] is True
+        assert other.resume() and got[1][0].show_name is True
+
+    def test_a_double_click_joins_once(self, kit_store):
+        s = kit_store.create_session("Team")
+        got, cb = self.ready()
+        panel = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
+        panel.start_button.click()
+        panel.start_button.click()
+        assert len(got) == 1 and kit_store.participant_count(s.code) == 1
 
     def test_showing_a_name_needs_a_name(self, kit_store):
         s = kit_store.create_session("Team")
         got, cb = self.ready()
         panel = JoinPanel(s.code, on_ready=cb, store_factory=lambda: kit_store)
         panel.show_name.value = True
-        assert panel.start() and got[0][1] is False
+        assert panel.start() and got[0][0].show_name is False
 
     def test_resume_by_token_and_by_personal_code(self, kit_store):
         s = kit_store.create_session("Team")
@@ -302,6 +319,24 @@ class TestJoinPanel:
         assert not panel.resume() and got == []
         panel.code_input.value = p.personal_code.lower()
         assert panel.resume() and got[0][0].id == p.id
+        # The device that continued has a token of its own; the first keeps working.
+        assert got[0][0].token and got[0][0].token != p.token
+        assert kit_store.resume(s.code, token=p.token).id == kit_store.resume(s.code, token=got[0][0].token).id == p.id
+
+    def test_the_browser_cookie_continues_as_the_same_person(self, kit_store, monkeypatch):
+        s = kit_store.create_session("Team")
+        p = kit_store.join(s.code)
+        monkeypatch.setattr(P, "request_env", lambda: {"QUERY_STRING": f"session={s.code}", "HTTP_COOKIE": f"_xsrf=x; slk_{s.code}={p.token}"})
+        got, cb = self.ready()
+        JoinPanel.for_page(on_ready=cb, store_factory=lambda: kit_store)
+        assert got[0][0].id == p.id and kit_store.participant_count(s.code) == 1
+        # "Not you?": this browser's token stops working; the personal code still continues.
+        panel = JoinPanel(s.code, token=p.token, on_ready=lambda *a, **k: None, store_factory=lambda: kit_store)
+        panel.leave()
+        got, cb = self.ready()
+        left = JoinPanel.for_page(on_ready=cb, store_factory=lambda: kit_store)
+        assert got == [] and left.start_button is not None and "does not belong" not in left.status.value
+        assert kit_store.resume(s.code, personal_code=p.personal_code).id == p.id
 
 
 def test_module_page_resumes_and_builds_its_steps(kit_store):
@@ -341,8 +376,11 @@ def test_module_page_shows_the_facilitators_countdown_from_a_resume_link(kit_sto
     s = kit_store.create_session("Team")
     p = kit_store.join(s.code)
     end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=3)
-    kit_store.update_session(s.code, settings={"timer_end": end.isoformat()})
+    kit_store.update_session(s.code, settings={"timer_end": end.isoformat(), "timer_module": "motivation_triad"})
     page = ModulePage("five_practices", s.code, p.token, store_factory=lambda: kit_store)  # joined while being built
+    assert page.timer.html.value == ""  # a countdown for another module
+    kit_store.update_session(s.code, settings={"timer_module": "five_practices"})
+    page.sheet.set("mw_voice_purpose", 4)
     assert "slk-timer" in page.timer.html.value and "left" in page.timer.html.value
     kit_store.update_session(s.code, settings={"timer_end": None})
     page.sheet.set("mw_voice_purpose", 5)  # the next answer picks up the stopped timer

@@ -1,27 +1,66 @@
-"""The landing page's component, driven from Python without a kernel or browser."""
+"""The way in and a participant's home, driven from Python without a kernel or browser."""
 
-from slkit.content import load_frameworks
+import re
+
+from slkit.content import get_framework, load_frameworks
 from widgets.widget_landing import Landing
 
 
-def test_without_a_code_it_lists_the_modules_and_asks_for_a_code(kit_store):
+def _text(w) -> str:
+    out, stack = [], [w]
+    while stack:
+        x = stack.pop()
+        if hasattr(x, "value") and isinstance(x.value, str):
+            out.append(x.value)
+        stack.extend(getattr(x, "children", ()))
+    return "\n".join(out)
+
+
+def test_without_a_code_it_asks_for_one_and_offers_self_study(kit_store):
     page = Landing(store_factory=lambda: kit_store)
     assert page.status.value == ""
+    html = _text(page)
     for fw in load_frameworks().values():
-        assert fw.title in page.modules.value
-    assert "?session=" not in page.modules.value
+        assert fw.title in html
+    assert "?session=" not in html
 
 
-def test_a_valid_code_welcomes_and_links_modules_into_the_session(kit_store, monkeypatch):
-    monkeypatch.setenv("VOILA_REQUEST_URL", "http://room.local:8866/voila/render/index.ipynb")
+def test_a_valid_code_leads_to_joining_once_then_home(kit_store):
     s = kit_store.create_session("Marketing <b>day</b>")
     page = Landing(store_factory=lambda: kit_store)
     page.code_input.value = s.code.lower()
-    assert "msg-ok" in page.status.value
-    assert "Marketing &lt;b&gt;day&lt;/b&gt;" in page.status.value and "<b>day</b>" not in page.status.value
-    # Modules whose notebooks exist link into the session; the others say they are not available.
+    assert page.join is not None and page.join.session.code == s.code
+    html = _text(page)
+    assert "Marketing &lt;b&gt;day&lt;/b&gt;" in html and "<b>day</b>" not in html
+    assert "word for word" in html  # the join text says what others will see
+    page.join.name_input.value = "Kari"
+    page.join.start_button.click()
+    page.join.start_button.click()  # a double click
+    assert kit_store.participant_count(s.code) == 1
+    home = _text(page.home)
+    p = page.join.participant
+    assert "Hello, Kari" in home and p.personal_code[:4] + "-" + p.personal_code[4:] in home
+    # Each module links into the session, without anything that says who the person is.
     for fw in load_frameworks().values():
-        assert fw.title in page.modules.value
+        assert f'href="{fw.notebook}?session={s.code}"' in page.home.modules.value
+    assert p.token not in home and "Not started" in home
+
+
+def test_home_shows_open_closed_and_how_far_the_person_got(kit_store):
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code, "Ola")
+    kit_store.set_progress(p, "purpose_first", 5, 6, done=True)
+    kit_store.set_progress(p, "motivation_triad", 2, 6)
+    kit_store.set_module_state(s.code, "five_practices", is_open=False)
+    page = Landing(code=s.code, token=p.token, store_factory=lambda: kit_store)
+    cards = dict(re.findall(r'data-module="(\w+)".*?</b>(.*?)</a>', page.home.modules.value, re.S))
+    assert "✓ Done" in cards["purpose_first"]
+    assert "In progress: step 3 of 6" in cards["motivation_triad"]
+    assert "Not started" in cards["social_team_swot"]
+    assert "Closed by the facilitator" in cards["five_practices"]
+    # Going back to an earlier step keeps "done".
+    kit_store.set_progress(p, "purpose_first", 1, 6)
+    assert kit_store.progress_of(p)["purpose_first"].done
 
 
 def test_an_unknown_or_malformed_code_says_what_is_wrong(kit_store):
@@ -30,19 +69,11 @@ def test_an_unknown_or_malformed_code_says_what_is_wrong(kit_store):
     assert "msg-error" in page.status.value and "no session with the code ZZZZZZ" in page.status.value
     page.code_input.value = "<script>x</script>"
     assert "&lt;script&gt;" in page.status.value and "<script>" not in page.status.value
+    assert page.join is None
 
 
-def test_the_join_button_checks_what_was_typed(kit_store):
-    s = kit_store.create_session("Team")
-    page = Landing(store_factory=lambda: kit_store)
-    page.code_input.value = "ZZZZZZ"
-    page.code_input.value = s.code  # observed change joins
-    page.status.value = ""
-    page.join_button.click()
-    assert "msg-ok" in page.status.value and s.code in page.status.value
-
-
-def test_code_from_the_address_is_used(kit_store):
+def test_code_from_the_address_opens_the_join_form(kit_store):
     s = kit_store.create_session("Team")
     page = Landing(code=s.code, store_factory=lambda: kit_store)
-    assert page.code_input.value == s.code and "msg-ok" in page.status.value
+    assert page.join.start_button.description == "Join the session" and page.home is None
+    assert get_framework("five_practices").title not in _text(page)  # modules come after joining

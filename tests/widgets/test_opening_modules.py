@@ -175,7 +175,7 @@ def test_team_triad_spread_gaps_blockers_and_changes(kit_store):
     assert view.visible
     html = html_of(view.body)
     auto = row(html, "part", "autonomy")
-    assert f"<td class='today'>4.0</td><td class='today-sd'>±{statistics.stdev([2, 4, 6]):.1f}</td>" in auto
+    assert "<td class='today'>4.0</td><td class='today-sd'>–</td>" in auto  # three people: no spread (it would give answers away)
     assert "<td class='wanted'>7.7</td>" in auto and "<td class='gap'>+3.7</td>" in auto
     gaps = re.findall(r"<li data-facet='(\w+)'>", html)
     assert len(gaps) == 7 and html.count("<b class='gap'>+3.7</b>") == 7
