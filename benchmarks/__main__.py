@@ -58,6 +58,7 @@ class PageSpec:
 
 @dataclass
 class Results:
+    journeys: list = field(default_factory=list)
     machine: dict = field(default_factory=dict)
     loads: list = field(default_factory=list)
     bursts: list = field(default_factory=list)
@@ -91,7 +92,7 @@ def start_stock_voila(tmp: Path) -> KitServer:
 
 def five_practices_visit(pg) -> None:
     """Join, rate every behaviour, see one's profile and the team view."""
-    pg.get_by_role("button", name="Start").click()
+    pg.get_by_role("button", name="Join the session").click()
     practices = [s for s in FIVE.steps if s.id != "commitments"]
     for k, step in enumerate(practices):
         pg.get_by_role("heading", name=step.title, exact=True).wait_for()
@@ -119,7 +120,7 @@ def _rate_all(pg, n: int) -> None:
 
 def purpose_first_visit(pg) -> None:
     """Join, rank two objectives, write a purpose and a value, rate the culture, choose a channel, decide, see the team."""
-    pg.get_by_role("button", name="Start").click()
+    pg.get_by_role("button", name="Join the session").click()
     ranked = PURPOSE.item("objectives").options[:2]
     for place, option in enumerate(ranked):
         pg.locator(".slk-rank select").nth(place).select_option(label=option.label)
@@ -132,7 +133,7 @@ def purpose_first_visit(pg) -> None:
     _next(pg, "Tools and use")
     pg.get_by_role("checkbox", name="LinkedIn").check()
     _next(pg, "Decision")
-    pg.get_by_role("checkbox", name="Go", exact=True).check()
+    pg.get_by_role("radio", name="Go", exact=True).check()
     pg.locator(".canvas .decision", has_text="Go").wait_for()
     _next(pg, "The team")
     pg.locator(".waiting, .rank-table").first.wait_for()
@@ -140,7 +141,7 @@ def purpose_first_visit(pg) -> None:
 
 def motivation_triad_visit(pg) -> None:
     """Join, rate the triad today and wanted, name a blocker, see one's triad and the team view."""
-    pg.get_by_role("button", name="Start").click()
+    pg.get_by_role("button", name="Join the session").click()
     for k, step in enumerate(s for s in TRIAD.steps if s.id != "blockers"):
         if k:
             _next(pg, step.title)
@@ -155,7 +156,7 @@ def motivation_triad_visit(pg) -> None:
 
 def swot_visit(pg) -> None:
     """Join, add an item, give it a vote, look at the strategies, set a goal, see the team's board."""
-    pg.get_by_role("button", name="Start").click()
+    pg.get_by_role("button", name="Join the session").click()
     pg.locator(".slk-board-input input").fill("We answer customers within the hour")
     pg.locator(".slk-add").click()
     pg.locator(".msg-ok", has_text="Added to").wait_for()
@@ -223,6 +224,43 @@ def measure(browser, spec: PageSpec) -> Load:
     ctx.close()
     spec.assets = spec.assets or assets
     return Load(spec.name, seconds, cpu_first, cpu_visit, pss, http["all"] + ws_bytes[0], http["plotly"], ws_bytes[0])
+
+
+TYPED = "We share one lesson a week in our own channel, and ask what others learned. " * 3  # ~230 characters
+
+
+def journey(browser, server, code: str, module=FIVE) -> dict:
+    """One person as a workshop goes: joins on the home page, then opens a module from it.
+    Seconds from the click on the home page to the module's first widget; the kernels this
+    person holds once the module is open (the home page's kernel should have stopped) and their
+    memory; and the kernel CPU of typing a text of ~230 characters key by key (counter and autosave)."""
+    ctx = new_context(browser)
+    pg = ctx.new_page()
+    before = {p.pid for p in kernel_processes(server)}
+    pg.goto(join_link(server.base_url, code))
+    pg.get_by_role("button", name="Join the session").click()
+    pg.locator(".module-card").first.wait_for()
+    t0 = time.perf_counter()
+    pg.locator(f".module-card[data-module='{module.id}']").click()
+    pg.locator(".slk-rating").first.wait_for(state="visible")
+    seconds = time.perf_counter() - t0
+    pg.wait_for_timeout(2000)  # the home page's shutdown beacon has been handled
+    mine = [p for p in kernel_processes(server) if p.pid not in before]
+    pss = sum(p.memory_full_info().pss for p in mine) / 1e6
+    # Typing, on the last step (commitments): key by key, as a person types.
+    for _ in range(len(module.steps) + 2):
+        pg.get_by_role("button", name="Next", exact=True).click()
+    field_ = pg.locator(".slk-text input").first
+    field_.wait_for()
+    kernel = mine[-1] if mine else None
+    cpu0 = sum(kernel.cpu_times()[:2]) if kernel else float("nan")
+    field_.click()
+    pg.keyboard.type(TYPED[:200], delay=25)
+    pg.locator(".savebar[data-state='saved']").wait_for()
+    cpu_typing = (sum(kernel.cpu_times()[:2]) - cpu0) if kernel else float("nan")
+    close_tab(pg)
+    ctx.close()
+    return dict(seconds_home_to_module=seconds, kernels_held=len(mine), kernels_pss_mb=pss, kernel_cpu_typing_200_chars=cpu_typing)
 
 
 async def _all_at_once(server, n: int, one) -> tuple[list, dict]:
@@ -320,9 +358,9 @@ def pool_hits(tmp: Path, loads: int) -> dict:
     browser then has the page's scripts already). Seconds to the first interactive widget."""
     from playwright.sync_api import sync_playwright
 
-    with pooled_server(tmp, 2 * loads, f"landing,{FIVE.id}") as (server, code, ready):
+    with pooled_server(tmp, 3 * loads, f"landing,{FIVE.id}") as (server, code, ready):
         url = participant_link(server.base_url, FIVE.notebook, code)
-        times: dict[str, list[float]] = {"new_browser": [], "after_landing": []}
+        times: dict[str, list[float]] = {"new_browser": [], "after_landing": [], "from_home": []}
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for _ in range(loads):
@@ -333,16 +371,24 @@ def pool_hits(tmp: Path, loads: int) -> dict:
                         pg.goto(join_link(server.base_url, code))
                         pg.locator(".slk").first.wait_for()
                         pg.wait_for_load_state("networkidle")
-                    t0 = time.perf_counter()
-                    pg.goto(url, wait_until="commit")
-                    pg.get_by_role("button", name="Start").wait_for()
+                    if kind == "from_home":  # joined on the home page, then into the module as the same person
+                        pg.goto(join_link(server.base_url, code))
+                        pg.get_by_role("button", name="Join the session").click()
+                        pg.locator(".module-card").first.wait_for()
+                        t0 = time.perf_counter()
+                        pg.locator(f".module-card[data-module='{FIVE.id}']").click()
+                        pg.locator(".slk-rating").first.wait_for(state="visible")
+                    else:
+                        t0 = time.perf_counter()
+                        pg.goto(url, wait_until="commit")
+                        pg.get_by_role("button", name="Join the session").wait_for()
                     seconds.append(time.perf_counter() - t0)
                     close_tab(pg)
                     ctx.close()
             browser.close()
         return dict(**{k: [round(t, 3) for t in v] for k, v in times.items()},
                     **{f"{k}_median": statistics.median(v) for k, v in times.items()},
-                    pool_hits=server.log().count("Using pre-heated kernel"), pages_opened=3 * loads,
+                    pool_hits=server.log().count("Using pre-heated kernel"), pages_opened=5 * loads,
                     pool_ready_seconds=ready["pool_ready_seconds"])
 
 
@@ -359,7 +405,7 @@ async def _burst(url: str, n: int, server) -> dict:
             pg = await ctx.new_page()
             try:
                 await pg.goto(url, wait_until="commit")
-                await pg.get_by_role("button", name="Start").click()
+                await pg.get_by_role("button", name="Join the session").click()
                 await pg.locator(".slk-rating").first.get_by_role("button", name="5", exact=True).click()
                 await pg.locator(".savebar", has_text="Saved").wait_for()
                 return time.perf_counter() - t0, ctx
@@ -462,10 +508,16 @@ def print_table(rows: list[dict], res: Results) -> None:
     for b in res.bursts:
         cpu = ", ".join(f"{k} {v}" for k, v in b.get("cpu_seconds", {}).items())
         print(f"burst of {b['n']} ({b['clients']} clients): {b['answered']} answered ({b.get('answers_stored')} answers stored), last after {f(b['seconds_until_last_answered'])} s, errors: {len(b['errors'])}; CPU-s: {cpu}")
+    if res.journeys:
+        j = {k: statistics.median(x[k] for x in res.journeys) for k in res.journeys[0]}
+        print(f"a person's journey (medians of {len(res.journeys)}): home to the module's first widget {j['seconds_home_to_module']:.2f} s, "
+              f"kernels held with the module open {j['kernels_held']:.0f} ({j['kernels_pss_mb']:.0f} MB PSS), "
+              f"kernel CPU of typing 200 characters {j['kernel_cpu_typing_200_chars']:.2f} s")
     h = res.pool_hits
     if h:
         print(f"module page on a pool hit, to widget: {h['new_browser_median']:.2f} s in a new browser, {h['after_landing_median']:.2f} s "
-              f"after the landing page (medians of {len(h['new_browser'])}; {h['pool_hits']} of {h['pages_opened']} pages were pool hits)")
+              f"after the landing page, {h['from_home_median']:.2f} s from a person's home page "
+              f"(medians of {len(h['new_browser'])}; {h['pool_hits']} of {h['pages_opened']} pages were pool hits)")
     ct = res.closed_tabs
     if ct:
         print(f"kernels left after tabs closed: {ct['kernels_left']} (zero after {ct['seconds_until_zero']} s)")
@@ -510,11 +562,11 @@ def main(argv: list[str] | None = None) -> int:
         session = store.create_session("Benchmark", threshold=3)
         specs = [
             PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
-            PageSpec("landing", f"{kit.base_url}/", "button:has-text('Join')", kit),
-            PageSpec("purpose_first", participant_link(kit.base_url, PURPOSE.notebook, session.code), "button:has-text('Start')", kit, purpose_first_visit),
-            PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Start')", kit, motivation_triad_visit),
-            PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Start')", kit, swot_visit),
-            PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Start')", kit, five_practices_visit),
+            PageSpec("landing", f"{kit.base_url}/", "button:has-text('Next')", kit),
+            PageSpec("purpose_first", participant_link(kit.base_url, PURPOSE.notebook, session.code), "button:has-text('Join the session')", kit, purpose_first_visit),
+            PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Join the session')", kit, motivation_triad_visit),
+            PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Join the session')", kit, swot_visit),
+            PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Join the session')", kit, five_practices_visit),
             PageSpec("board", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Refresh')", kit),
         ]
         with sync_playwright() as p:
@@ -523,6 +575,9 @@ def main(argv: list[str] | None = None) -> int:
                 for spec in specs:
                     res.loads.append(asdict(measure(browser, spec)))
                     print(f"  load {i + 1}/{args.loads} {spec.name}: {res.loads[-1]['seconds_to_widget']:.2f} s", flush=True)
+                res.journeys.append(journey(browser, kit, session.code))
+                print(f"  journey {i + 1}/{args.loads}: home to module {res.journeys[-1]['seconds_home_to_module']:.2f} s, "
+                      f"{res.journeys[-1]['kernels_held']} kernel(s) held", flush=True)
             browser.close()
         closed_tabs(kit, 30)  # start the bursts with no kernels left from the loads
         (tmp / "pool-hits").mkdir()

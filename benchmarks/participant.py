@@ -7,7 +7,7 @@ share the server's two cores. This client does what the page does, in the same o
 1. GET the page (the server starts a kernel and runs the notebook while it answers);
 2. GET the static files a real Chromium fetched for that page (recorded in the same run);
 3. open the kernel's websocket and ask for every widget's state, as ipywidgets' manager does;
-4. click Start, then the 5 of the first rating (the same messages a click sends);
+4. click "Join the session" (a new person), then the 5 of the first rating (the same messages a click sends);
 5. wait until the page says "Saved.";
 6. leave like a closed tab: the shutdown beacon, then the websocket closes.
 
@@ -123,7 +123,7 @@ class Participant:
             await self.ws.write_message(self._message(
                 "comm_open", dict(comm_id=control, target_name="jupyter.widget.control", data={}), metadata={"version": "1.0.0"}))
             await self._send_comm(control, {"method": "request_states"})
-            start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Start"), "Start button")
+            start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
             await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
             scale = await self._until(lambda: self._widget("ToggleButtonsModel", lambda s: "slk-scale" in s.get("_dom_classes", ())), "rating scale")
             five = self.states[scale]["_options_labels"].index("5")

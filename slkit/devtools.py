@@ -57,11 +57,13 @@ class KitServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(tmp_dir: Path, *extra: str, env: dict | None = None) -> KitServer:
-    port = free_port()
+def start_server(tmp_dir: Path, *extra: str, env: dict | None = None, port: int | None = None) -> KitServer:
+    """`slkit serve` on a free port (or `port`, e.g. to restart a server where its pages expect it)."""
+    port = port or free_port()
     db = f"sqlite:///{tmp_dir / 'kit.sqlite3'}"
     log_path = tmp_dir / "serve.log"
-    log = open(log_path, "w")
+    before = log_path.stat().st_size if log_path.exists() else 0  # a restart reads only its own lines
+    log = open(log_path, "a")
     proc = subprocess.Popen(
         [sys.executable, "-m", "slkit", "serve", "--port", str(port), "--database-url", db, *extra],
         cwd=KIT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
@@ -72,7 +74,7 @@ def start_server(tmp_dir: Path, *extra: str, env: dict | None = None) -> KitServ
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"slkit serve exited with {proc.returncode}:\n{log_path.read_text()}")
-        text = log_path.read_text(errors="replace")
+        text = log_path.read_bytes()[before:].decode(errors="replace")
         m = re.search(r"facilitator\.ipynb\?key=([\w\-]+)", text)
         key = m.group(1) if m else None
         if key:

@@ -27,7 +27,9 @@ KIT_CSS = """
 .slk-scale > div { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; }
 .slk-scale .widget-toggle-button { min-width: 2.7em; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
 .slk-scale .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
-.slk-text input, .slk-text textarea { font-size: 1.05rem !important; }
+.slk-text input, .slk-text textarea { font-size: 1.05rem !important; font-family: inherit !important; }
+.slk-text textarea { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif !important; }
+.jupyter-widgets-disconnected::before { display: none !important; }
 .slk tr.against td { color: #9b1c1c; }
 .slk .scroll { overflow-x: auto; max-width: 100%; }
 .widget-html, .widget-html > .widget-html-content { max-width: 100%; min-width: 0; }

@@ -40,10 +40,16 @@ class ModulePage(W.VBox):
         self.body = W.VBox()
         self.savebar = SaveBar(self.sheet)
         self.nav = W.HTML()
-        header = P.block(f"<h1>{P.esc(self.framework.title)}</h1><p>{P.esc(self.framework.intro)}</p>")
+        self.header = header = P.block(self._header(intro=True))
         self.timer = TimerBanner(None, module=module, store_factory=store_factory)  # before joining: a remembered person joins at once
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
         super().__init__([P.page(self.nav, header, self.join, self.timer, self.body, self.savebar)], **kwargs)
+
+    def _header(self, *, intro: bool) -> str:
+        """The module's title, with its introduction on the first step only (on a phone it
+        would push every later step's questions below the fold)."""
+        text = f"<p>{P.esc(self.framework.intro)}</p>" if intro else ""
+        return f"<h1>{P.esc(self.framework.title)}</h1>{text}"
 
     @classmethod
     def from_page(cls, module: str, **kwargs) -> "ModulePage":
@@ -88,6 +94,9 @@ class ModulePage(W.VBox):
 
     def _shown(self, i: int) -> None:
         self.timer.refresh()
+        header = P.markup(self._header(intro=i == 0))
+        if self.header.value != header:
+            self.header.value = header
         p = self.sheet.participant
         if p is None:
             return

@@ -58,6 +58,8 @@ class SessionView(W.VBox):
         self.results_module = W.ToggleButtons(options=[(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()], value=None)
         self.results_module.add_class("slk-columns")
         self.results_module.observe(lambda _c: self.refresh_results(force=True), "value")
+        # The countdown is for the module on screen unless the facilitator picks another.
+        self.results_module.observe(lambda ch: setattr(self.timer_for, "value", ch["new"]) if ch["new"] else None, "value")
         self.results = W.VBox()
         self._results_key: tuple | None = None
         # Countdown.

@@ -115,7 +115,35 @@ class Kit:
         return self.open(join_link(self.server.base_url, code) if code else self.server.base_url + "/", page, **kw)
 
     def participant_joins(self, code: str, notebook: str, page=None, token: str | None = None, **kw):
+        """Open a module's link (as from the chat): a person this browser knows goes straight in."""
         return self.open(participant_link(self.server.base_url, notebook, code, token), page, **kw)
+
+    def join_session(self, code: str, name: str | None = None, page=None, **kw):
+        """A person opens the join link (the QR code), joins once, and lands on their home."""
+        pg = self.landing(code, page, **kw)
+        if name:
+            pg.get_by_placeholder("Your name (optional)").fill(name)
+        pg.get_by_role("button", name="Join the session", exact=True).click()
+        pg.locator(".module-card").first.wait_for()
+        return pg
+
+    @staticmethod
+    def open_module(pg, module: str):
+        """From the home page, into a module: its current step shows, with no second join."""
+        pg.locator(f".module-card[data-module='{module}']").click()
+        pg.locator(".slk-step-title h2").wait_for()
+        assert pg.get_by_role("button", name="Join the session").count() == 0
+        return pg
+
+    def join_and_open(self, code: str, module: str, name: str | None = None, **kw):
+        """A new person: joins through the join link, then opens a module from their home."""
+        return self.open_module(self.join_session(code, name, **kw), module)
+
+    @staticmethod
+    def go_home(pg):
+        pg.get_by_role("link", name="← Your modules").click()
+        pg.locator(".module-card").first.wait_for()
+        return pg
 
     def facilitator_opens_board(self, code: str | None = None, key: str | None = None, page=None, **kw):
         return self.open(facilitator_link(self.server.base_url, key or self.server.server_key, code), page, **kw)

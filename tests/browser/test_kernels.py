@@ -63,7 +63,9 @@ def test_a_preheated_page_knows_its_session_and_its_participant(tmp_path, contex
         ann = store.join(session.code, "Ann")
         pg = context.new_page()
         pg.goto(participant_link(server.base_url, "04_five_practices.ipynb", session.code, ann.token))
-        pg.get_by_text("Ann, your personal code is").wait_for()  # her link brought her back: no Start
+        pg.locator("nav .home-link").wait_for()  # her link brought her back: no join form
+        assert pg.get_by_role("button", name="Join the session").count() == 0
+        assert "p=" not in pg.url  # the token leaves the address (the browser remembers her instead)
         pg.locator(".slk-rating").first.get_by_role("button", name="4", exact=True).click()
         pg.locator(".savebar", has_text="Saved").wait_for()
         assert "Using pre-heated kernel" in server.log()

@@ -1,5 +1,6 @@
 """The landing page and the board's gate in Chromium, against a real `slkit serve`."""
 
+import re
 import urllib.error
 import urllib.request
 
@@ -43,11 +44,16 @@ def test_a_participant_joins_with_a_typed_code_on_a_phone(kit):
     pg = kit.landing(width=390)
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.locator(".slk-input input").fill(s.code.lower())
-    pg.get_by_role("button", name="Join").click()
-    status = pg.locator(".msg-ok")
-    status.wait_for()
-    assert "Marketing <img src=x onerror=alert(1)> day" in status.inner_text()  # shown as text
-    assert pg.locator(".msg-ok img").count() == 0 and dialogs == []
+    pg.get_by_role("button", name="Next").click()
+    title = pg.get_by_role("heading", level=2, name=re.compile("^Join “"))
+    title.wait_for()
+    assert "Marketing <img src=x onerror=alert(1)> day" in title.inner_text()  # shown as text
+    assert pg.locator(".slk img").count() == 0 and dialogs == []
+    kit.screenshot(pg, "landing_phone_join_form")
+    pg.get_by_placeholder("Your name (optional)").fill("Nora")
+    pg.get_by_role("button", name="Join the session").dblclick()  # a double click joins once
+    pg.locator(".module-card").first.wait_for()
+    assert kit.server.store().participant_count(s.code) == 1
     kit.screenshot(pg, "landing_phone_joined")
 
 
@@ -115,7 +121,7 @@ def test_a_module_opened_from_the_landing_page_asks_for_no_script_again(kit, con
     assert first, "the landing page loads the widget extensions' bundles"
     asked.clear()
     kit.participant_joins(code, get_framework("purpose_first").notebook, page=pg)
-    pg.get_by_role("button", name="Start").wait_for()
+    pg.get_by_role("button", name="Join the session").wait_for()
     again = [(url, status) for rid, url, status in asked if "/labextensions/" in url and rid not in from_cache]
     assert again == []
     hashed = next(url for url in first if "remoteEntry." in url)

@@ -52,8 +52,7 @@ def test_three_people_build_and_rank_a_swot_board_live(kit, browser):
         for person, ctx in enumerate(contexts):
             ctx.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             kit.context = ctx
-            pg = kit.participant_joins(session.code, SW.notebook, width=390 if person == 2 else 1280)
-            pg.get_by_role("button", name="Start").click()
+            pg = kit.join_and_open(session.code, SW.id, width=390 if person == 2 else 1280)
             pg.get_by_role("heading", name="Collect", exact=True, level=2).wait_for()
             pages.append(pg)
         ana, ben, cai = pages

@@ -1,5 +1,6 @@
 """The shared components, driven from Python as a person would use them (no kernel, no browser)."""
 
+import asyncio
 import base64
 import datetime as dt
 import re
@@ -22,7 +23,7 @@ from widgets.widget_rating import RatingGrid, RatingScale
 from widgets import page as P
 from widgets.widget_save import SaveBar
 from widgets.widget_team import TeamPanel
-from widgets.widget_text import DateEntry, TextEntry
+from widgets.widget_text import DateEntry, TextEntry, flush_all
 
 FP = get_framework("five_practices")
 PF = get_framework("purpose_first")
@@ -117,6 +118,41 @@ def test_text_entry_counts_refuses_and_keeps_what_was_typed(kit_store, live):
     assert kit_store.answers_of(p, "five_practices")["commitment_1"] == "<script>alert('x')</script> Post weekly 🚀"
     entry.input.value = ""
     assert not entry.commit() and "empty" in sheet.message  # a required text cannot be emptied
+
+
+def test_typed_text_is_saved_after_a_pause_and_the_page_never_says_saved_before(kit_store, live):
+    from widgets.widget_text import AUTOSAVE_DELAY
+
+    s, p, sheet = live
+    bar = SaveBar(sheet)
+    sheet.set("mw_voice_purpose", 6)
+    entry = TextEntry(FP.item("commitment_1"), sheet)
+
+    async def typing():  # in a kernel the page's messages arrive on a running event loop
+        for text in ("P", "Po", "Post weekly"):
+            entry.input.value = text
+            await asyncio.sleep(AUTOSAVE_DELAY / 4)
+        assert "commitment_1" not in kit_store.answers_of(p, "five_practices")
+        assert "Saved" not in bar.label.value and "Not saved yet" in bar.label.value  # the rating's "Saved." is gone
+        assert "not saved yet" in entry.counter.value
+        await asyncio.sleep(AUTOSAVE_DELAY + 0.3)  # the person stopped typing
+        assert kit_store.answers_of(p, "five_practices")["commitment_1"] == "Post weekly"
+        assert "Saved." in bar.label.value and "· saved" in entry.counter.value
+        entry.input.value = "Post weekly, then ask"
+        # The page closes before the pause is over: the kernel saves what is typed as it stops.
+        flush_all()
+        assert kit_store.answers_of(p, "five_practices")["commitment_1"] == "Post weekly, then ask"
+
+    asyncio.run(typing())
+
+
+def test_refused_text_stays_on_screen_and_says_why(kit_store, live):
+    s, p, sheet = live
+    bar = SaveBar(sheet)
+    entry = TextEntry(FP.item("commitment_1"), sheet)
+    entry.input.value = "x" * 201  # no event loop here: saved (or refused) at once
+    assert "not saved" in entry.counter.value and "Saved" not in bar.label.value and "limit is 200" in bar.label.value
+    assert "commitment_1" not in kit_store.answers_of(p, "five_practices")
 
 
 def test_date_entry_saves_an_iso_date(kit_store, live):
