@@ -123,6 +123,14 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    from .doctor import report, run_checks
+
+    checks = run_checks(database_url=args.database_url, participants=args.participants, port=args.port, render=not args.quick)
+    print(report(checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def _threshold(value: str) -> int:
     try:
         n = int(value)
@@ -175,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--participants", type=_threshold, default=8)
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=cmd_demo)
+
+    doc = sub.add_parser("doctor", parents=[common], help="check this machine the day before a workshop: each line OK, or what to fix")
+    doc.add_argument("--participants", type=_threshold, default=30, help="how many people to check the memory for (default 30)")
+    doc.add_argument("--port", type=int, default=8866, help="the port the server will use, for the addresses shown")
+    doc.add_argument("--quick", action="store_true", help="skip running a module page in a kernel")
+    doc.set_defaults(func=cmd_doctor)
     return p
 
 

@@ -5,10 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("SLKIT_DATA_DIR", KIT_ROOT / "data"))
-FRAMEWORKS_DIR = Path(os.environ.get("SLKIT_FRAMEWORKS_DIR", KIT_ROOT / "data" / "frameworks"))
-WORKSHOPS_DIR = Path(os.environ.get("SLKIT_WORKSHOPS_DIR", KIT_ROOT / "workshops"))
+PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT = PACKAGE_DIR.parent
+# Run from a checkout (an editable install, or JupyterLab in the repository), the kit's files
+# are in their folders; installed from a wheel, they are inside the package (pyproject.toml).
+IN_CHECKOUT = (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "workshops").is_dir()
+KIT_ROOT = _CHECKOUT if IN_CHECKOUT else PACKAGE_DIR
+
+
+def _user_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("slkit", appauthor=False))
+
+
+DATA_DIR = Path(os.environ.get("SLKIT_DATA_DIR") or (_CHECKOUT / "data" if IN_CHECKOUT else _user_data_dir()))
+FRAMEWORKS_DIR = Path(os.environ.get("SLKIT_FRAMEWORKS_DIR") or (_CHECKOUT / "data" / "frameworks" if IN_CHECKOUT else PACKAGE_DIR / "frameworks"))
+WORKSHOPS_DIR = Path(os.environ.get("SLKIT_WORKSHOPS_DIR") or (_CHECKOUT / "workshops" if IN_CHECKOUT else PACKAGE_DIR / "workshops"))
 # A Jupyter data folder holding the kit's Voila template (voila/templates/slkit).
 JUPYTER_DATA_DIR = Path(__file__).resolve().parent / "jupyter"
 
@@ -16,7 +29,7 @@ DATABASE_URL_ENV = "SLKIT_DATABASE_URL"
 
 
 def default_database_url() -> str:
-    """The embedded SQLite file in the kit's data folder."""
+    """The embedded SQLite file in the kit's data folder (the checkout's data/, or the user's data folder)."""
     return f"sqlite:///{DATA_DIR / 'slkit.sqlite3'}"
 
 

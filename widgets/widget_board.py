@@ -2,7 +2,7 @@
 
 Example (in a notebook)::
 
-    from widgets.widget_board import FacilitatorBoard
+    from slkit.widgets.widget_board import FacilitatorBoard
     FacilitatorBoard.from_page()     # reads ?session=CODE&key=KEY from the address
 """
 

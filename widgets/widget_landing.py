@@ -8,7 +8,7 @@ one person working alone.
 
 Example (in a notebook)::
 
-    from widgets.widget_landing import Landing
+    from slkit.widgets.widget_landing import Landing
     Landing.from_page()          # reads ?session=CODE from the address, if any
 """
 

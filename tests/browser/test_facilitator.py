@@ -7,7 +7,7 @@ import statistics
 import time
 
 from slkit.content import get_framework
-from widgets.widget_board import LOCKED
+from slkit.widgets.widget_board import LOCKED
 
 FP = get_framework("five_practices")
 SW = get_framework("social_team_swot")

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from slkit.content import get_framework
-from widgets.widget_board import LOCKED
+from slkit.widgets.widget_board import LOCKED
 
 
 def _status(url: str) -> tuple[int, str]:
@@ -34,7 +34,7 @@ def test_the_root_shows_the_landing_page_not_a_file_listing(kit):
     for title in ["Purpose first", "The motivation triad", "SWOT of the social team", "The five practices of social leadership"]:
         assert pg.get_by_text(title, exact=False).first.is_visible()
     html = pg.content()
-    assert "from widgets.widget_landing import" not in html  # sources stripped
+    assert "from slkit.widgets.widget_landing import" not in html  # sources stripped
     kit.screenshot(pg, "landing_laptop")
 
 

@@ -132,3 +132,33 @@ def test_serve_refuses_to_preheat_an_unknown_page(sqlite_url):
     r = slkit("serve", "--port", "1", "--database-url", sqlite_url, "--preheat", "2", "--preheat-pages", "landing,five", timeout=60)
     assert r.returncode == 2
     assert "Cannot preheat five: choose from landing, purpose_first" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
+    r = slkit("doctor", "--database-url", sqlite_url, "--participants", "1", timeout=300)
+    lines = r.stdout.strip().splitlines()
+    by_name = {line.split()[1]: line for line in lines[:-1]}
+    assert set(by_name) == {"Python", "Packages", "Store", "Module", "Network", "Memory"}, r.stdout + r.stderr
+    for name in ("Python", "Packages", "Store", "Module", "Memory"):
+        assert by_name[name].startswith("OK "), by_name[name]
+    assert "schema 0004" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
+    assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
+    assert r.returncode == (0 if lines[-1] == "All set." else 1)
+    bad = slkit("doctor", "--quick", "--database-url", "postgresql://nobody@127.0.0.1:9/none", timeout=120)
+    assert bad.returncode == 1 and any(line.startswith("FIX  Store") for line in bad.stdout.splitlines()), bad.stdout + bad.stderr
+
+
+def test_room_addresses_come_from_the_interfaces_private_first(monkeypatch):
+    import socket
+    from types import SimpleNamespace
+
+    import psutil
+
+    from slkit.doctor import room_addresses
+
+    def addr(ip):
+        return SimpleNamespace(family=socket.AF_INET, address=ip)
+
+    monkeypatch.setattr(psutil, "net_if_addrs", lambda: {"lo": [addr("127.0.0.1")], "wlan0": [addr("192.168.1.20")],
+                                                          "eth1": [addr("203.0.113.5")], "x": [addr("169.254.3.3")]})
+    assert room_addresses() == ["192.168.1.20", "203.0.113.5"]

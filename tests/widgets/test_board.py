@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from widgets.widget_board import LOCKED, FacilitatorBoard
+from slkit.widgets.widget_board import LOCKED, FacilitatorBoard
 
 
 def _text(board):

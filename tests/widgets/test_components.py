@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import concurrent.futures
 import datetime as dt
 import re
 import statistics
@@ -11,19 +12,19 @@ import pytest
 
 from slkit.content import get_framework
 from slkit.store import StoreUnavailable
-from widgets.sheet import AnswerSheet
-from widgets.widget_action import ActionPlan
-from widgets.widget_choice import ChoiceList
-from widgets.widget_download import DownloadLink
-from widgets.widget_flow import StepFlow
-from widgets.widget_join import JoinPanel
-from widgets.widget_module import ModulePage
-from widgets.widget_profile import OwnProfile, TeamProfile
-from widgets.widget_rating import RatingGrid, RatingScale
-from widgets import page as P
-from widgets.widget_save import SaveBar
-from widgets.widget_team import TeamPanel
-from widgets.widget_text import DateEntry, TextEntry, flush_all
+from slkit.widgets.sheet import AnswerSheet
+from slkit.widgets.widget_action import ActionPlan
+from slkit.widgets.widget_choice import ChoiceList
+from slkit.widgets.widget_download import DownloadLink
+from slkit.widgets.widget_flow import StepFlow
+from slkit.widgets.widget_join import JoinPanel
+from slkit.widgets.widget_module import ModulePage
+from slkit.widgets.widget_profile import OwnProfile, TeamProfile
+from slkit.widgets.widget_rating import RatingGrid, RatingScale
+from slkit.widgets import page as P
+from slkit.widgets.widget_save import SaveBar
+from slkit.widgets.widget_team import TeamPanel
+from slkit.widgets.widget_text import DateEntry, TextEntry, flush_all
 
 FP = get_framework("five_practices")
 PF = get_framework("purpose_first")
@@ -121,7 +122,7 @@ def test_text_entry_counts_refuses_and_keeps_what_was_typed(kit_store, live):
 
 
 def test_typed_text_is_saved_after_a_pause_and_the_page_never_says_saved_before(kit_store, live):
-    from widgets.widget_text import AUTOSAVE_DELAY
+    from slkit.widgets.widget_text import AUTOSAVE_DELAY
 
     s, p, sheet = live
     bar = SaveBar(sheet)
@@ -143,14 +144,17 @@ def test_typed_text_is_saved_after_a_pause_and_the_page_never_says_saved_before(
         flush_all()
         assert kit_store.answers_of(p, "five_practices")["commitment_1"] == "Post weekly, then ask"
 
-    asyncio.run(typing())
+    # An event loop of its own, as a kernel has (the test session's thread may hold Playwright's).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, typing()).result()
 
 
 def test_refused_text_stays_on_screen_and_says_why(kit_store, live):
     s, p, sheet = live
     bar = SaveBar(sheet)
     entry = TextEntry(FP.item("commitment_1"), sheet)
-    entry.input.value = "x" * 201  # no event loop here: saved (or refused) at once
+    entry.input.value = "x" * 201
+    assert not entry.commit()
     assert "not saved" in entry.counter.value and "Saved" not in bar.label.value and "limit is 200" in bar.label.value
     assert "commitment_1" not in kit_store.answers_of(p, "five_practices")
 

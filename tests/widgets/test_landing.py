@@ -3,7 +3,7 @@
 import re
 
 from slkit.content import get_framework, load_frameworks
-from widgets.widget_landing import Landing
+from slkit.widgets.widget_landing import Landing
 
 
 def _text(w) -> str:

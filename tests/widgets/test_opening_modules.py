@@ -5,15 +5,15 @@ import re
 import statistics
 
 from slkit.content import get_framework
-from widgets.sheet import AnswerSheet
-from widgets.widget_choice import ChoiceList
-from widgets.widget_flow import StepFlow
-from widgets.widget_form import StepForm
-from widgets.widget_rank import RankList
-from widgets.widget_rating import RatingGrid
-from widgets.widget_text import TextEntry
-from widgets.widget_purpose import PurposeCanvas, PurposeTeam, ValuePerObjective
-from widgets.widget_triad import TriadResult, TriadTeam
+from slkit.widgets.sheet import AnswerSheet
+from slkit.widgets.widget_choice import ChoiceList
+from slkit.widgets.widget_flow import StepFlow
+from slkit.widgets.widget_form import StepForm
+from slkit.widgets.widget_rank import RankList
+from slkit.widgets.widget_rating import RatingGrid
+from slkit.widgets.widget_text import TextEntry
+from slkit.widgets.widget_purpose import PurposeCanvas, PurposeTeam, ValuePerObjective
+from slkit.widgets.widget_triad import TriadResult, TriadTeam
 
 PF = get_framework("purpose_first")
 MT = get_framework("motivation_triad")

@@ -3,10 +3,10 @@
 import pytest
 
 from slkit.content import get_framework
-from widgets.sheet import AnswerSheet
-from widgets.widget_flow import StepFlow
-from widgets.widget_live import LiveTicker
-from widgets.widget_shared_board import BoardAdd, BoardColumns, BoardState, StrategyForm, VoteBoard
+from slkit.widgets.sheet import AnswerSheet
+from slkit.widgets.widget_flow import StepFlow
+from slkit.widgets.widget_live import LiveTicker
+from slkit.widgets.widget_shared_board import BoardAdd, BoardColumns, BoardState, StrategyForm, VoteBoard
 
 SW = get_framework("social_team_swot")
 

@@ -1,0 +1,143 @@
+"""`slkit doctor`: the check a facilitator runs on the laptop the day before a workshop.
+
+Each line says OK, or what to fix: Python and the packages the kit runs on, the store (reached,
+schema up to date), a module page run in a kernel as a participant's page would be, the network
+addresses a room could use, and the memory free for participants' pages.
+
+Example::
+
+    checks = run_checks(participants=30)
+    all(c.ok for c in checks)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from . import KitError, __version__
+
+# Measured per participant's page (benchmarks/README.md): a kernel's PSS, rounded up.
+MB_PER_PARTICIPANT = 70
+PACKAGES = ("voila", "ipywidgets", "ipykernel", "jupyterlab", "plotly", "pandas", "sqlalchemy", "alembic")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str  # what was found, or what to do
+
+
+def _python() -> Check:
+    v = sys.version_info
+    ok = v >= (3, 11)
+    return Check("Python", ok, f"{v.major}.{v.minor}.{v.micro}" + ("" if ok else ": the kit needs Python 3.11 or newer"))
+
+
+def _packages() -> Check:
+    found, missing = [], []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            missing.append(name)
+    if missing:
+        return Check("Packages", False, f"missing: {', '.join(missing)}; reinstall the kit (pip install slkit, or make serve)")
+    return Check("Packages", True, f"slkit {__version__}, " + ", ".join(found))
+
+
+def _store(url: str | None) -> Check:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .migrations import config
+    from .store import Store
+
+    try:
+        store = Store(url)
+        store.migrate()
+        with store.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        head = ScriptDirectory.from_config(config()).get_current_head()
+        where = store.describe()
+        store.dispose()
+    except KitError as e:
+        return Check("Store", False, f"{e} Check --database-url or SLKIT_DATABASE_URL.")
+    if current != head:
+        return Check("Store", False, f"{where}: schema {current}, expected {head}; run slkit serve once to upgrade it")
+    return Check("Store", True, f"{where}, schema {current}")
+
+
+def _page_renders() -> Check:
+    """Run a module's notebook in a kernel, as Voila does for a participant (working alone, so
+    nothing is written to the store)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from .content import get_framework
+    from .paths import WORKSHOPS_DIR
+
+    nb_path = WORKSHOPS_DIR / get_framework("five_practices").notebook
+    try:
+        nb = nbformat.read(nb_path, as_version=4)
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(WORKSHOPS_DIR)}}).execute()
+    except Exception as e:  # noqa: BLE001 - any failure is what this line reports
+        first = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
+        return Check("Module page", False, f"{nb_path.name} did not run in a kernel: {first[:200]}")
+    widgets = sum(1 for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
+    if not widgets:
+        return Check("Module page", False, f"{nb_path.name} ran but showed nothing")
+    return Check("Module page", True, f"{nb_path.name} runs in a kernel and shows its page")
+
+
+def room_addresses() -> list[str]:
+    """The machine's IPv4 addresses other devices could reach (not loopback), read from the
+    interfaces (psutil); private LAN addresses first."""
+    import psutil
+
+    found = []
+    for addrs in psutil.net_if_addrs().values():
+        for a in addrs:
+            if a.family.name != "AF_INET":
+                continue
+            ip = ipaddress.ip_address(a.address)
+            if not (ip.is_loopback or ip.is_link_local):
+                found.append(ip)
+    return [str(ip) for ip in sorted(set(found), key=lambda ip: (not ip.is_private, ip))]
+
+
+def _network(port: int) -> Check:
+    addresses = room_addresses()
+    if not addresses:
+        return Check("Network", False, "no address but this machine's own: join the room's Wi-Fi; participants cannot reach a server on 127.0.0.1")
+    return Check("Network", True, "participants can reach " + ", ".join(f"http://{a}:{port}/" for a in addresses)
+                 + f" (start with: slkit serve --host 0.0.0.0 --port {port})")
+
+
+def _memory(participants: int) -> Check:
+    import psutil
+
+    free_mb = psutil.virtual_memory().available / 1e6
+    fits = int(free_mb // MB_PER_PARTICIPANT)
+    detail = f"{free_mb / 1000:.1f} GB free: room for about {fits} participants' pages at once ({MB_PER_PARTICIPANT} MB each)"
+    if fits < participants:
+        return Check("Memory", False, f"{detail}, fewer than {participants}; close other programs or run several workers (deploy/)")
+    return Check("Memory", True, detail)
+
+
+def run_checks(*, database_url: str | None = None, participants: int = 30, port: int = 8866, render: bool = True) -> list[Check]:
+    checks = [_python(), _packages(), _store(database_url)]
+    if render:
+        checks.append(_page_renders())
+    return checks + [_network(port), _memory(participants)]
+
+
+def report(checks: list[Check]) -> str:
+    width = max(len(c.name) for c in checks)
+    lines = [f"{'OK ' if c.ok else 'FIX'}  {c.name:<{width}}  {c.detail}" for c in checks]
+    bad = sum(not c.ok for c in checks)
+    lines.append("All set." if not bad else f"{bad} thing(s) to fix before the workshop.")
+    return "\n".join(lines)
