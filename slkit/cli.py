@@ -23,7 +23,17 @@ def _store(args, *, migrate: bool = True):
 
 
 def _base_url(args) -> str:
-    return (args.public_url or f"http://127.0.0.1:{args.port}").rstrip("/")
+    """Links that the room can use: --public-url, else the running server's address (its state
+    file), else this machine on --port."""
+    if args.public_url:
+        return args.public_url.rstrip("/")
+    if args.port is None:
+        from .server import running_base_url
+
+        running = running_base_url()
+        if running:
+            return running
+    return f"http://127.0.0.1:{args.port or 8866}"
 
 
 def cmd_serve(args) -> int:
@@ -43,10 +53,17 @@ def cmd_serve(args) -> int:
     key = new_secret()
     store.set_server_key(key)
     base = opts.base_url()
+    from .network import room_addresses
+
+    others = [a for a in room_addresses() if a not in base] if opts.host in ("0.0.0.0", "::", "") and not opts.public_url else []
+    where = ("  Only this computer can open these links: the server listens on this machine only.\n"
+             "  For a room, start it with --host 0.0.0.0 (or give --public-url).\n" if opts.loopback_only() else "")
     print(
         f"\nSocial Leadership Workshop Kit {__version__}, store: {store.describe()}\n"
         f"  Participants: {base}/\n"
-        f"  Facilitator (keep this link to yourself): {facilitator_link(base, key)}\n"
+        + "".join(f"  (also reachable at http://{a}:{opts.port}/; use --public-url to choose it)\n" for a in others)
+        + where
+        + f"  Facilitator (keep this link to yourself, off the projector): {facilitator_link(base, key)}\n"
         + (f"  Keeping {opts.preheat} kernel(s) ready for each of: {', '.join(ready)}\n" if ready else "")
         + f"  Stop with Ctrl+C.\n",
         flush=True,
@@ -57,23 +74,36 @@ def cmd_serve(args) -> int:
 
 
 def cmd_session_new(args) -> int:
-    from .sessions import facilitator_link, join_link
+    from .sessions import facilitator_link, join_link, screen_link
+
+    from .content import load_frameworks
 
     store = _store(args)
-    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget})
+    modules = None
+    if args.modules:
+        modules = [m.strip() for m in args.modules.split(",") if m.strip()]
+        unknown = [m for m in modules if m not in load_frameworks()]
+        if unknown:
+            raise KitError(f"Unknown module {', '.join(unknown)}; choose from {', '.join(load_frameworks())}.")
+    else:
+        modules = list(load_frameworks())
+    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget}, modules=modules, start_open=args.open)
     base = _base_url(args)
     out = {
-        "code": s.code, "title": s.title, "threshold": s.threshold,
+        "code": s.code, "title": s.title, "threshold": s.threshold, "modules": modules,
         "join_link": join_link(base, s.code),
         "facilitator_link": facilitator_link(base, s.key, s.code),
         "facilitator_key": s.key,
+        "screen_link": screen_link(base, s.code, s.screen_key),
     }
     if args.json:
         print(json.dumps(out))
     else:
         print(f"Session {s.code}: {s.title} (team results from {s.threshold} answers)\n"
+              f"  Modules:           {', '.join(modules)} ({'open' if args.open else 'closed until you open them'})\n"
               f"  Join link:         {out['join_link']}\n"
               f"  Facilitator link:  {out['facilitator_link']}\n"
+              f"  Room screen:       {out['screen_link']}\n"
               f"  Facilitator key:   {s.key}  (shown once; keep it private)")
     return 0
 
@@ -95,6 +125,15 @@ def cmd_session_list(args) -> int:
     return 0
 
 
+def cmd_session_delete(args) -> int:
+    store = _store(args)
+    session = store.get_session(args.code)
+    n = store.participant_count(session.code)
+    store.delete_session(session.code)
+    print(f"Deleted session {session.code} ({session.title}) with {n} participant(s) and all their answers.")
+    return 0
+
+
 def cmd_export(args) -> int:
     from .report import export
 
@@ -106,14 +145,14 @@ def cmd_export(args) -> int:
 
 def cmd_demo(args) -> int:
     from .demo import make_demo
-    from .sessions import facilitator_link, join_link
+    from .sessions import facilitator_link, join_link, screen_link
 
     store = _store(args)
     s = make_demo(store, participants=args.participants)
     base = _base_url(args)
     out = {"code": s.code, "title": s.title, "participants": args.participants,
            "join_link": join_link(base, s.code), "facilitator_link": facilitator_link(base, s.key, s.code),
-           "facilitator_key": s.key}
+           "facilitator_key": s.key, "screen_link": screen_link(base, s.code, s.screen_key)}
     if args.json:
         print(json.dumps(out))
     else:
@@ -147,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--database-url", help="SQLAlchemy URL of the store (default: $SLKIT_DATABASE_URL, else an SQLite file in data/)")
     links = argparse.ArgumentParser(add_help=False)
-    links.add_argument("--port", type=int, default=8866, help="port of the workshop server, for the links printed")
+    links.add_argument("--port", type=int, default=None, help="port of the workshop server, for the links printed (default: the running server's)")
     links.add_argument("--public-url", help="the address participants use, e.g. http://192.168.1.20:8866")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -162,13 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which pages --preheat is for, comma-separated: landing and module ids (default: all of them)")
     s.set_defaults(func=cmd_serve)
 
-    sess = sub.add_parser("session", help="create or list sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")
+    sess = sub.add_parser("session", help="create, list or delete sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")
     n = sess.add_parser("new", parents=[common, links], help="create a session and print its links")
     n.add_argument("--title", required=True)
     n.add_argument("--threshold", type=_threshold, default=3, help="answers needed before team results show (default 3)")
     n.add_argument("--vote-budget", type=_threshold, default=3, help="SWOT votes per person and quadrant (default 3)")
+    n.add_argument("--modules", help="the modules the session uses, in order, comma-separated (default: all four)")
+    n.add_argument("--open", action="store_true", help="open every module now with results shown (default: closed until you open them)")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=cmd_session_new)
+    dl = sess.add_parser("delete", parents=[common], help="delete a session with all its participants and answers")
+    dl.add_argument("code")
+    dl.set_defaults(func=cmd_session_delete)
     ls = sess.add_parser("list", parents=[common], help="list sessions")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_session_list)

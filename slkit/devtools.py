@@ -66,7 +66,7 @@ def start_server(tmp_dir: Path, *extra: str, env: dict | None = None, port: int 
     log = open(log_path, "a")
     proc = subprocess.Popen(
         [sys.executable, "-m", "slkit", "serve", "--port", str(port), "--database-url", db, *extra],
-        cwd=KIT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        cwd=KIT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "SLKIT_DATA_DIR": str(tmp_dir), **(env or {})},
         start_new_session=True,
     )
     deadline = time.monotonic() + 60

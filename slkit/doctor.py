@@ -12,7 +12,6 @@ Example::
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -93,23 +92,9 @@ def _page_renders() -> Check:
     return Check("Module page", True, f"{nb_path.name} runs in a kernel and shows its page")
 
 
-def room_addresses() -> list[str]:
-    """The machine's IPv4 addresses other devices could reach (not loopback), read from the
-    interfaces (psutil); private LAN addresses first."""
-    import psutil
-
-    found = []
-    for addrs in psutil.net_if_addrs().values():
-        for a in addrs:
-            if a.family.name != "AF_INET":
-                continue
-            ip = ipaddress.ip_address(a.address)
-            if not (ip.is_loopback or ip.is_link_local):
-                found.append(ip)
-    return [str(ip) for ip in sorted(set(found), key=lambda ip: (not ip.is_private, ip))]
-
-
 def _network(port: int) -> Check:
+    from .network import room_addresses
+
     addresses = room_addresses()
     if not addresses:
         return Check("Network", False, "no address but this machine's own: join the room's Wi-Fi; participants cannot reach a server on 127.0.0.1")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import socket
 from dataclasses import dataclass
 
 from . import KitError
-from .paths import DATABASE_URL_ENV, JUPYTER_DATA_DIR, WORKSHOPS_DIR, database_url
+from .network import choose_base
+from .paths import DATA_DIR, DATABASE_URL_ENV, JUPYTER_DATA_DIR, WORKSHOPS_DIR, database_url
 
 LANDING = "index.ipynb"
 FACILITATOR = "facilitator.ipynb"
@@ -40,17 +42,12 @@ class ServeOptions:
     public_url: str | None = None
 
     def base_url(self) -> str:
-        if self.public_url:
-            return self.public_url.rstrip("/")
-        host = self.host
-        if host in ("0.0.0.0", "::", ""):
-            try:
-                host = socket.gethostbyname(socket.gethostname())
-            except OSError:
-                host = "127.0.0.1"
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        """The address in every link and QR code: --public-url, else one the room can reach."""
+        return self.public_url.rstrip("/") if self.public_url else choose_base(self.host, self.port)[0]
+
+    def loopback_only(self) -> bool:
+        """Only this machine can open the links (the server listens on loopback, or no network)."""
+        return not self.public_url and choose_base(self.host, self.port)[1]
 
 
 # A used pooled kernel is replaced this many seconds later. Voila's 1 s default starts the
@@ -98,6 +95,10 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         # Charts load plotly.js themselves when shown (widgets/widget_chart.py); plotly's
         # extension would add 4.8 MB to every page, chart or not.
         "--VoilaConfiguration.extension_denylist=jupyterlab-plotly",
+        # Kernels talk to the server over local sockets: no TCP ports to race for when many
+        # start at once (jupyter_client#487), and no "running over TCP without encryption"
+        # warning from every kernel in the facilitator's terminal.
+        "--KernelManager.transport=ipc",
     ]
     if opts.preheat > 0:
         pools = {"default": {"pool_size": 0}, **{nb: {"pool_size": opts.preheat} for nb in preheat_notebooks(opts.preheat_pages)}}
@@ -160,6 +161,14 @@ def make_app_class():
     class KitVoila(Voila):
         name = "slkit"
 
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            # The kit's own notebooks carry no signature; Voila runs them as they are. The
+            # warning for every page would only alarm a facilitator watching the terminal.
+            for name in ("", "ServerApp", "Voila", self.log.name):
+                logging.getLogger(name).addFilter(_QuietFilter())
+            self.log.addFilter(_QuietFilter())
+
         def init_handlers(self):
             swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles}
             handlers = [
@@ -182,6 +191,19 @@ def make_app_class():
     return KitVoila
 
 
+class _QuietFilter(logging.Filter):
+    """Drops log lines that are expected on a workshop server and say nothing to a facilitator."""
+
+    EXPECTED = ("is not trusted",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is not ours to drop
+            return True
+        return not any(e in text for e in self.EXPECTED)
+
+
 def use_kit_template() -> None:
     """Let Voila find the kit's template: Jupyter looks for templates on JUPYTER_PATH first."""
     paths = os.environ.get("JUPYTER_PATH", "").split(os.pathsep)
@@ -189,13 +211,38 @@ def use_kit_template() -> None:
         os.environ["JUPYTER_PATH"] = os.pathsep.join([str(JUPYTER_DATA_DIR), *filter(None, paths)])
 
 
+STATE_FILE = "server.json"
+
+
+def write_state(opts: ServeOptions) -> None:
+    """Where the running server is, for commands that print links (`slkit session new`, `demo`)."""
+    try:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        (DATA_DIR / STATE_FILE).write_text(json.dumps({"base_url": opts.base_url(), "port": opts.port, "pid": os.getpid()}))
+    except OSError:
+        pass  # links then fall back to --port/--public-url
+
+
+def running_base_url() -> str | None:
+    """The address of the workshop server running on this machine, if one is."""
+    try:
+        state = json.loads((DATA_DIR / STATE_FILE).read_text())
+        os.kill(int(state["pid"]), 0)  # still running?
+        return str(state["base_url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def serve(opts: ServeOptions) -> None:
     """Start Voila in this process; returns when the server stops."""
     check_port_free(opts.host, opts.port)
     os.environ[DATABASE_URL_ENV] = database_url(opts.database_url)
     use_kit_template()
-    if opts.public_url:
-        os.environ["SLKIT_PUBLIC_URL"] = opts.public_url
+    # Every page builds its links and QR code from this address, whatever address the
+    # facilitator opened the console at (http://127.0.0.1 on the laptop itself, say).
+    os.environ["SLKIT_PUBLIC_URL"] = opts.base_url()
+    os.environ["SLKIT_LOOPBACK_ONLY"] = "1" if opts.loopback_only() else ""
+    write_state(opts)
     app = make_app_class()()
     app.initialize(voila_argv(opts))
     app.start()

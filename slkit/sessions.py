@@ -98,6 +98,18 @@ def join_link(base_url: str, code: str) -> str:
     return f"{_base(base_url)}/voila/render/index.ipynb?{urlencode({'session': code})}"
 
 
+def screen_link(base_url: str, code: str, screen_key: str) -> str:
+    """The room screen for the projector: its key shows the session's screen and controls nothing."""
+    return f"{_base(base_url)}/voila/render/screen.ipynb?{urlencode({'session': code, 'screen': screen_key})}"
+
+
+def planned(settings: dict, available) -> list[str]:
+    """The modules a session uses, in its order: its plan, else every available module."""
+    available = list(available)
+    plan = settings.get("modules")
+    return [m for m in plan if m in available] if plan else available
+
+
 def facilitator_link(base_url: str, key: str, code: str | None = None) -> str:
     query = {"session": code, "key": key} if code else {"key": key}
     return f"{_base(base_url)}/voila/render/facilitator.ipynb?{urlencode(query)}"

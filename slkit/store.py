@@ -16,6 +16,7 @@ unreachable; a caller either gets the committed result or a StoreUnavailable it 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import random
 import time
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ T = TypeVar("T")
 TITLE_MAX = 120
 NAME_MAX = 60
 DEFAULT_THRESHOLD = 3
+PLAN = "modules"  # a session's setting: the module ids it uses, in order (absent: all of them)
 MAX_THRESHOLD = 1000
 
 metadata = sa.MetaData()
@@ -60,6 +62,7 @@ sessions_t = sa.Table(
     sa.Column("threshold", sa.Integer, nullable=False, default=DEFAULT_THRESHOLD),
     sa.Column("facilitator_key_hash", sa.String(64), nullable=False),
     sa.Column("settings", sa.JSON, nullable=False, default=dict),
+    sa.Column("screen_key", sa.String(64), nullable=True),  # the room screen's link: shows what participants see, controls nothing
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -154,6 +157,7 @@ class SessionInfo:
 @dataclass(frozen=True)
 class NewSession(SessionInfo):
     key: str = field(default="", repr=False)  # shown once, stored only as a hash
+    screen_key: str = field(default="", repr=False)  # the room screen's, likewise
 
 
 @dataclass(frozen=True)
@@ -337,24 +341,73 @@ class Store:
             settings=dict(row.settings or {}), created_at=row.created_at,
         )
 
-    def create_session(self, title: object, threshold: object = DEFAULT_THRESHOLD, settings: dict | None = None) -> NewSession:
+    def create_session(self, title: object, threshold: object = DEFAULT_THRESHOLD, settings: dict | None = None,
+                       modules: list[str] | None = None, *, start_open: bool = False) -> NewSession:
+        """A new session. With `modules` (ids, in the order the workshop takes them) it uses only
+        those, and they start closed with results held back unless `start_open`; without, every
+        module, open (the way sessions were before plans)."""
         title = clean_text(title, max_length=TITLE_MAX, field="The session title", multiline=False)
         if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
             raise InputError(f"The anonymity threshold is a whole number from 1 to {MAX_THRESHOLD}.")
-        key = new_secret()
+        settings = dict(settings or {})
+        if modules is not None:
+            modules = list(dict.fromkeys(modules))
+            if not modules:
+                raise InputError("Choose at least one module for the session.")
+            settings[PLAN] = modules
+        key, screen_key = new_secret(), new_secret()
         for _ in range(20):
             code = new_session_code()
+            now = _now()
             values = dict(
                 code=code, title=title, threshold=threshold, facilitator_key_hash=hash_secret(key),
-                settings=dict(settings or {}), created_at=_now(),
+                screen_key=screen_key, settings=settings, created_at=now,
             )
+
+            def run(c: Connection) -> int:
+                sid = c.execute(sessions_t.insert().values(**values)).inserted_primary_key[0]
+                if modules is not None:
+                    c.execute(module_states_t.insert(), [
+                        dict(session_id=sid, module=m, is_open=start_open, results_revealed=start_open, updated_at=now) for m in modules])
+                return sid
+
             try:
-                new_id = self.write(lambda c: c.execute(sessions_t.insert().values(**values)).inserted_primary_key[0])
+                new_id = self.write(run)
             except IntegrityError:
                 continue  # the code was taken; draw another
             return NewSession(id=new_id, code=code, title=title, threshold=threshold,
-                              settings=values["settings"], created_at=values["created_at"], key=key)
+                              settings=settings, created_at=now, key=key, screen_key=screen_key)
         raise StoreUnavailable("Could not find a free session code; please try again.")  # pragma: no cover
+
+    def screen_key(self, code: object) -> str:
+        """The key of the session's room-screen link (made on first use for older sessions)."""
+        session = self.get_session(code)
+        key = self.read(lambda c: c.execute(sa.select(sessions_t.c.screen_key).where(sessions_t.c.id == session.id)).scalar_one())
+        if not key:
+            key = new_secret()
+            self.write(lambda c: c.execute(sessions_t.update().where(sessions_t.c.id == session.id).values(screen_key=key)))
+        return key
+
+    def verify_screen(self, code: object, key: object) -> bool:
+        """True when `key` opens this session's room screen (it gives no control)."""
+        try:
+            code = normalize_code(code)
+        except InputError:
+            return False
+        stored = self.read(lambda c: c.execute(sa.select(sessions_t.c.screen_key).where(sessions_t.c.code == code)).scalar_one_or_none())
+        return isinstance(key, str) and bool(key) and bool(stored) and hmac.compare_digest(key.encode(), stored.encode())
+
+    def end_session(self, code: object, modules: list[str]) -> None:
+        """End a session: every module closed (answers kept), the countdown stopped."""
+        session = self.get_session(code)
+        for m in modules:
+            self.set_module_state(session.code, m, is_open=False)
+        self.update_session(session.code, settings={"ended_at": _now().isoformat(), "timer_end": None})
+
+    def delete_session(self, code: object) -> None:
+        """Delete a session with everything in it: participants, answers, boards, votes."""
+        session = self.get_session(code)
+        self.write(lambda c: c.execute(sessions_t.delete().where(sessions_t.c.id == session.id)))
 
     def get_session(self, code: object) -> SessionInfo:
         code = normalize_code(code)

@@ -95,4 +95,26 @@ KIT_CSS = """
 .slk-leave { margin-top: 1.5em; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
+/* The room screen: read from the back of the room, one thing at a time, no scrolling. */
+.slk-screen .slk { font-size: clamp(24px, 2.15vw, 40px); line-height: 1.3; }
+.slk-screen .slk p, .slk-screen .slk li, .slk-screen .slk td, .slk-screen .slk th { font-size: 1em; }
+.slk-screen .slk h1 { font-size: 1.7em; margin: 0.2em 0; } .slk-screen .slk h2 { font-size: 1.3em; } .slk-screen .slk h3 { font-size: 1.1em; }
+.slk-screen .slk table { width: 100%; font-size: 0.9em; } .slk-screen .slk td, .slk-screen .slk th { padding: 0.2em 0.5em; }
+.slk-screen .slk .muted { color: #3e4c59; }
+.slk-screen .screen-join { display: flex; gap: 4vw; align-items: center; justify-content: center; min-height: 86vh; }
+.slk-screen .screen-join .qr svg { width: min(76vh, 44vw); height: min(76vh, 44vw); display: block; }
+.slk-screen .screen-join h1 { font-size: 1.5em; }
+.slk-screen .slk .screen-code { font-size: 3.4em; font-weight: 800; color: #123c5a; letter-spacing: 0.08em; margin: 0; white-space: nowrap; }
+.slk-screen .link { font-weight: 700; overflow-wrap: anywhere; }
+.slk-screen .screen-countdown, .slk-screen .screen-pause { min-height: 84vh; display: flex; flex-direction: column; justify-content: center; align-items: center; text-align: center; }
+.slk-screen .screen-countdown .slk-timer { font-size: 20vh; background: none; padding: 0; }
+.slk-screen .slk .screen-sub { font-size: 1.3em; }
+.slk-screen .screen-title { margin-top: 0; }
+.slk-screen-ticker { display: none !important; }
+/* The console: the essentials within a laptop's first screen. */
+.slk .console-top { display: flex; gap: 16px; align-items: center; }
+.slk .console-top .qr svg { width: 112px; height: 112px; display: block; }
+.slk .console-top p { margin: 0.2em 0; }
+.slk .screen-now { font-size: 1.1rem; }
+.slk-tabs .lm-TabBar-tab, .slk-tabs .p-TabBar-tab { font-size: 0.95rem; min-width: 10em; }
 """

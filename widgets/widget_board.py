@@ -13,6 +13,7 @@ import logging
 import ipywidgets as W
 
 from slkit import KitError
+from slkit.content import load_frameworks
 from slkit.sessions import facilitator_link, join_link
 
 from . import page as P
@@ -57,6 +58,11 @@ class FacilitatorBoard(W.VBox):
     def show_start(self) -> None:
         self.title_input = W.Text(placeholder="e.g. Marketing team, spring workshop", layout=W.Layout(width="auto"))
         self.threshold_input = W.BoundedIntText(value=3, min=1, max=1000, layout=W.Layout(width="6em"))
+        frameworks = load_frameworks()
+        self.module_boxes = {m: W.Checkbox(value=True, description=f"{fw.order}. {fw.title}", indent=False, layout=W.Layout(width="auto"))
+                             for m, fw in frameworks.items()}
+        self.start_open = W.Checkbox(value=False, description="Open every module now, results shown (otherwise you open each when the room gets there)",
+                                     indent=False, layout=W.Layout(width="auto"))
         self.create_button = W.Button(description="Create session", button_style="primary")
         self.create_button.add_class("slk-button")
         self.result = W.HTML()
@@ -67,24 +73,34 @@ class FacilitatorBoard(W.VBox):
             self.title_input,
             P.block("<p>Team results show to participants once this many people have answered:</p>"),
             self.threshold_input,
+            P.block("<p>The modules of this session, in the order of the workshop "
+                    "(another order: <code>slkit session new --modules</code>):</p>"),
+            *self.module_boxes.values(),
+            self.start_open,
             self.create_button,
             self.result,
             self.sessions,
         ]
 
     def create(self):
+        """Create the session once: a second click (or a double click) while it is made does nothing."""
+        if getattr(self, "created", None) is not None and self.created[0] == self.title_input.value:
+            return self.created[1]
+        modules = [m for m, box in self.module_boxes.items() if box.value]
         try:
-            s = self._store_factory().create_session(self.title_input.value, int(self.threshold_input.value))
+            s = self._store_factory().create_session(self.title_input.value, int(self.threshold_input.value),
+                                                     modules=modules, start_open=self.start_open.value)
         except KitError as e:
             self.result.value = P.message("error", str(e))
             return None
+        self.created = (self.title_input.value, s)
         base = P.base_url()
         board = facilitator_link(base, s.key, s.code)
         self.result.value = (
             P.message("ok", f"Session {s.code} created.")
             + P.markup(
                 f"<p>Join link for participants: <a href='{P.esc(join_link(base, s.code))}'>{P.esc(join_link(base, s.code))}</a></p>"
-                f"<p>Your board for this session (keep it private): <a href='{P.esc(board)}'>open the board</a></p>"
+                f"<p>Your console for this session (keep it private, off the projector): <a href='{P.esc(board)}'>open the console</a></p>"
             )
         )
         self.sessions.value = P.markup(self._sessions_html())
@@ -97,7 +113,7 @@ class FacilitatorBoard(W.VBox):
             return "<h2>Sessions</h2><p class='muted'>No sessions yet.</p>"
         rows = "".join(
             f"<tr><td class='code'>{P.esc(s.code)}</td><td>{P.esc(s.title)}</td><td>{s.created_at:%Y-%m-%d}</td>"
-            f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>board</a></td></tr>"
+            f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>console</a></td></tr>"
             for s in sessions
         )
         return f"<h2>Sessions</h2><table><tr><th>Code</th><th>Title</th><th>Created</th><th></th></tr>{rows}</table>"

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 
@@ -54,8 +55,24 @@ class _Raw:
         return self.bundle
 
 
+def screen_spec(spec: dict) -> dict:
+    """A figure for the room screen: type the back row can read, as tall as its box (CSS)."""
+    spec = copy.deepcopy(spec)
+    layout = spec["layout"]
+    layout.pop("height", None)
+    layout["font"] = {**layout.get("font", {}), "size": 22}
+    layout.setdefault("title", {})["font"] = {"size": 28}
+    layout["margin"] = {**layout.get("margin", {}), "t": 70}
+    spec["config"] = {**spec.get("config", {}), "responsive": True}
+    for trace in spec["data"]:
+        if trace.get("type") == "heatmap":
+            trace["textfont"] = {"size": 20}
+    return spec
+
+
 class Chart(W.VBox):
-    def __init__(self, spec: dict | None = None, **kwargs):
+    def __init__(self, spec: dict | None = None, *, height_css: str | None = None, **kwargs):
+        self.height_css = height_css  # e.g. "56vh" on the room screen: the chart fills its box
         self.id = f"slk-chart-{uuid.uuid4().hex[:12]}"
         self.placeholder = W.HTML()
         self.output = W.Output()
@@ -73,8 +90,8 @@ class Chart(W.VBox):
             return
         from IPython.display import Javascript
 
-        height = spec["layout"].get("height", 400)
-        self.placeholder.value = f'<div id="{self.id}" class="slk-chart" style="width:100%;min-height:{height}px"></div>'
+        size = f"height:{self.height_css}" if self.height_css else f"min-height:{spec['layout'].get('height', 400)}px"
+        self.placeholder.value = f'<div id="{self.id}" class="slk-chart" style="width:100%;{size}"></div>'
         self.output.layout.display = "none"
         self.output.append_display_data(Javascript(_DRAW % {"spec": json.dumps(spec), "id": json.dumps(self.id), "url": json.dumps(PLOTLY_URL)}))
 
@@ -84,6 +101,9 @@ class Chart(W.VBox):
         self.output.outputs = ()
 
 
-def parts_view(parts: list) -> W.VBox:
-    """A summary (slkit.summaries) on a page: HTML parts as blocks, figure specs as charts."""
+def parts_view(parts: list, *, screen: bool = False) -> W.VBox:
+    """A summary (slkit.summaries) on a page: HTML parts as blocks, figure specs as charts
+    (on the room screen: large, a chart as tall as most of the screen)."""
+    if screen:
+        return W.VBox([Chart(screen_spec(p), height_css="58vh") if isinstance(p, dict) else P.block(p) for p in parts])
     return W.VBox([Chart(p) if isinstance(p, dict) else P.block(p) for p in parts])

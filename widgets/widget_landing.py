@@ -19,6 +19,7 @@ import ipywidgets as W
 from slkit import KitError
 from slkit.content import load_frameworks
 from slkit.paths import WORKSHOPS_DIR
+from slkit.sessions import planned
 from slkit.store import ModuleState, Participant
 
 from . import page as P
@@ -60,7 +61,9 @@ class SessionHome(W.VBox):
             self.modules.value = P.message("error", str(e))
             return
         cards = []
-        for m, fw in load_frameworks().items():
+        everything = load_frameworks()
+        for m in planned(self.join.session.settings, everything):
+            fw = everything[m]
             if not (WORKSHOPS_DIR / fw.notebook).exists():
                 continue
             state = states.get(m, ModuleState())

@@ -16,7 +16,7 @@ import ipywidgets as W
 from slkit import KitError
 from slkit.content import get_framework, load_frameworks
 from slkit.paths import WORKSHOPS_DIR
-from slkit.sessions import format_personal_code
+from slkit.sessions import format_personal_code, planned
 from slkit.store import Progress
 
 from . import page as P
@@ -113,8 +113,10 @@ class ModulePage(W.VBox):
         if p is None:
             text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”.</p>"
         else:
-            nxt = next((fw for fw in load_frameworks().values() if fw.order > self.framework.order
-                        and (WORKSHOPS_DIR / fw.notebook).exists()), None)
+            everything = load_frameworks()
+            plan = [m for m in planned(self.join.session.settings, everything) if (WORKSHOPS_DIR / everything[m].notebook).exists()]
+            later = plan[plan.index(self.framework.id) + 1:] if self.framework.id in plan else []
+            nxt = everything[later[0]] if later else None
             links = f"<a class='home-link' href='{P.esc(home_link(p.session_code))}'>Back to your modules</a>"
             if nxt is not None:
                 links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>Next module: {P.esc(nxt.title)}</a>"

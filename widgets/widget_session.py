@@ -1,6 +1,11 @@
-"""One session on the facilitator's board: join link and QR code, live counts, modules opened
-and closed, team results shown or held back, live results per module, a countdown, settings,
-SWOT moderation and the exports. Clear on a projector; updates itself every two seconds.
+"""The facilitator's console for one session (the key's page; never on the projector).
+
+What the room screen shows now, and buttons to change it; each module of the session's plan
+with its state and, separately, the action that changes it (open or close; show or hold back
+its results) and "open the next module"; a private preview of any module's results, hidden
+ones included and marked so; the countdown; settings, SWOT moderation and exports; ending
+and deleting the session. Laid out in tabs to fit a 1366x768 laptop; it updates itself every
+two seconds while it is used.
 
 Example::
 
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -21,7 +27,7 @@ from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
-from slkit.sessions import join_link
+from slkit.sessions import join_link, planned, screen_link
 from slkit.store import ModuleState
 
 from . import page as P
@@ -29,17 +35,20 @@ from .widget_chart import parts_view
 from .widget_download import DownloadLink
 from .widget_live import LiveTicker
 from .widget_moderation import BoardModeration
+from .widget_screen import SETTING as SCREEN, qr_svg, screen_state
 from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
 log = logging.getLogger("slkit.board")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SCREEN_VIEWS = [("Join view", "join"), ("Results", "results"), ("Countdown", "countdown"), ("Pause", "pause")]
+STATES = {  # what a module is now, and the button that changes it
+    "open": (("Open", "Close"), ("Closed", "Open")),
+    "reveal": (("Shown to participants", "Hold back"), ("Held back", "Show")),
+}
 
 
 def _qr_svg(link: str) -> str:
-    """The join link as a QR code, made here (no service), large enough to scan across a room."""
-    import segno
-
-    return segno.make(link, error="m").svg_inline(scale=7, border=2, dark="#123c5a")
+    return qr_svg(link, 4)
 
 
 class SessionView(W.VBox):
@@ -47,27 +56,40 @@ class SessionView(W.VBox):
         self.code, self._store_factory = code, store_factory
         store = store_factory()
         session = store.get_session(code)
-        self.frameworks = load_frameworks()
+        everything = load_frameworks()
+        self.plan = planned(session.settings, everything)
+        self.frameworks = {m: everything[m] for m in self.plan}
         link = join_link(P.base_url(), code)
+        self.screen_url = screen_link(P.base_url(), code, store.screen_key(code))
         self.stats = W.HTML()
         self.note = W.HTML()
         self.modules = W.VBox()
-        self._toggles: dict[tuple[str, str], W.ToggleButton] = {}
         self._rows: list | None = None
-        # Live results of the module chosen here.
-        self.results_module = W.ToggleButtons(options=[(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()], value=None)
+        self._controls: dict[tuple[str, str], tuple[W.HTML, W.Button]] = {}
+        self.next_button = W.Button(description="Open the next module", button_style="primary", layout=W.Layout(width="auto"))
+        self.next_button.on_click(lambda _b: self.open_next())
+        # The room screen: what it shows now, and the buttons that change it.
+        options = [(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()]
+        self.screen_now = W.HTML()
+        self.screen_view = W.ToggleButtons(options=SCREEN_VIEWS, value=None, style={"button_width": "8.5em"})
+        self.screen_module = W.Dropdown(options=options, description="Results of", style={"description_width": "6em"},
+                                        layout=W.Layout(width="auto"))
+        self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
+        self.screen_module.observe(lambda ch: self.show_on_screen("results", ch["new"]) if self.screen_view.value == "results" else None, "value")
+        # A private preview of any module's results.
+        self.results_module = W.ToggleButtons(options=options, value=None)
         self.results_module.add_class("slk-columns")
         self.results_module.observe(lambda _c: self.refresh_results(force=True), "value")
-        # The countdown is for the module on screen unless the facilitator picks another.
-        self.results_module.observe(lambda ch: setattr(self.timer_for, "value", ch["new"]) if ch["new"] else None, "value")
         self.results = W.VBox()
         self._results_key: tuple | None = None
         # Countdown.
         self.timer = TimerBanner(code, store_factory=store_factory)
         self.minutes = W.BoundedIntText(value=10, min=1, max=180, description="Minutes", style={"description_width": "5em"}, layout=W.Layout(width="11em"))
-        self.timer_for = W.Dropdown(options=[(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()],
-                                    description="For", style={"description_width": "3em"}, layout=W.Layout(width="auto"))
-        start, stop = W.Button(description="Start timer"), W.Button(description="Stop timer")
+        self.timer_for = W.Dropdown(options=options, description="For", style={"description_width": "3em"}, layout=W.Layout(width="auto"))
+        # The countdown is for the module on the screen (or in the preview) unless the facilitator picks another.
+        for chooser in (self.screen_module, self.results_module):
+            chooser.observe(lambda ch: setattr(self.timer_for, "value", ch["new"]) if ch["new"] else None, "value")
+        start, stop = W.Button(description="Start the countdown", layout=W.Layout(width="auto")), W.Button(description="Stop the countdown", layout=W.Layout(width="auto"))
         start.on_click(lambda _b: self.start_timer(int(self.minutes.value), self.timer_for.value))
         stop.on_click(lambda _b: self.stop_timer())
         # Settings.
@@ -85,40 +107,92 @@ class SessionView(W.VBox):
         make_xlsx = W.Button(description="All answers (Excel)", layout=W.Layout(width="auto"))
         make_report.on_click(lambda _b: self.prepare_export("html"))
         make_xlsx.on_click(lambda _b: self.prepare_export("xlsx"))
+        # Ending and deleting.
+        self.end_button = W.Button(description="End the session", layout=W.Layout(width="auto"))
+        self.end_button.on_click(lambda _b: self.end())
+        self.delete_button = W.Button(description="Delete the session…", button_style="danger", layout=W.Layout(width="auto"))
+        self.delete_button.on_click(lambda _b: self.ask_delete())
+        self.confirm = W.VBox()
         self.ticker = LiveTicker(self.refresh, minutes=180)
+        loopback = ("<p class='msg-error'>Only this computer can open this link: the server listens on this machine only. "
+                    "Restart it with <code>--host 0.0.0.0</code> (or <code>--public-url</code>) for the room's phones.</p>"
+                    if os.environ.get("SLKIT_LOOPBACK_ONLY") else "")
         header = P.block(
-            f"<h1>{P.esc(session.title)}</h1><div class='join'><div class='qr' role='img' aria-label='QR code of the join link'>{_qr_svg(link)}</div>"
-            f"<div><p>Join at <a href='{P.esc(link)}'>{P.esc(link)}</a> with the code</p>"
-            f"<p class='code bigcode'>{P.esc(code)}</p></div></div>"
+            f"<div class='console-top'><div class='qr' role='img' aria-label='QR code of the join link'>{_qr_svg(link)}</div><div>"
+            f"<h1>{P.esc(session.title)}</h1>"
+            f"<p>Session code <span class='code' translate='no'>{P.esc(code)}</span> · join link <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
+            f"{loopback}"
+            f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>Open the room screen</a> "
+            "in a new window and put that window on the projector; this console stays on your laptop.</p></div></div>"
         )
-        children = [
-            header, self.ticker, self.stats, self.modules,
-            P.block("<h2>Live results</h2>"), self.results_module, self.results,
+        run = W.VBox([
+            P.block("<h2>On the room screen</h2>"), self.screen_now,
+            W.HBox([self.screen_view, self.screen_module], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            P.block("<h2>Modules</h2>"), self.modules, self.next_button,
             P.block("<h2>Countdown</h2><p class='muted'>Participants in the chosen module see it from their next step or answer; "
-                    "\u201cTime is up\u201d shows for a minute, then goes.</p>"), self.timer,
+                    "\u201cTime is up\u201d shows for a minute, then goes. Put it on the room screen with Countdown above.</p>"), self.timer,
             W.HBox([self.minutes, self.timer_for, start, stop], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+        ])
+        preview = W.VBox([P.block("<p class='muted'>Only you see this preview: every module's team results once the threshold "
+                                  "is reached, also those held back from participants' pages and the room screen.</p>"),
+                          self.results_module, self.results])
+        settings = W.VBox([
             P.block("<h2>Settings</h2>"), self.threshold, self.budget, save, self.note,
-        ]
-        if self.moderation is not None:
-            children += [P.block("<h2>SWOT board: moderation</h2><p class='muted'>Hide an item to take it off every board and export "
-                                 "(its votes are kept); merge a duplicate into another item (its votes move over).</p>"), self.moderation]
-        children += [P.block("<h2>Exports</h2>"), W.HBox([make_report, make_xlsx]), self.exports]
-        super().__init__(children, **kwargs)
+            P.block("<h2>Exports</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
+            P.block("<h2>End or delete</h2><p class='muted'>Ending closes every module; answers are kept for the report. "
+                    "Deleting removes the session with every answer in it, for good.</p>"),
+            W.HBox([self.end_button, self.delete_button]), self.confirm,
+        ])
+        pages = [run, preview] + ([W.VBox([P.block("<p class='muted'>Hide an item to take it off every board and export "
+                                                   "(its votes are kept); merge a duplicate into another item (its votes move over).</p>"),
+                                           self.moderation])] if self.moderation is not None else []) + [settings]
+        self.tabs = W.Tab(children=pages, titles=["Run the room", "Preview results"]
+                          + (["SWOT moderation"] if self.moderation is not None else []) + ["Settings and exports"])
+        self.tabs.add_class("slk-tabs")
+        super().__init__([header, self.stats, self.tabs, self.ticker], **kwargs)
         self.refresh()
 
+    # ---- the room screen -------------------------------------------------------------------------
+    def show_on_screen(self, view: str, module: str | None = None) -> None:
+        """Put the join view, a module's results, the countdown or the pause on the room screen."""
+        state = {"view": view, "module": module if view == "results" else None}
+        try:
+            self._store_factory().update_session(self.code, settings={SCREEN: state})
+        except KitError as e:
+            self.screen_now.value = P.message("error", str(e))
+            return
+        self._screen_label()
+
+    def _screen_label(self, settings: dict | None = None) -> None:
+        if settings is None:
+            settings = self._store_factory().get_session(self.code).settings
+        view, module = screen_state(settings)
+        what = dict((v, k) for k, v in SCREEN_VIEWS)[view]
+        if view == "results" and module in self.frameworks:
+            fw = self.frameworks[module]
+            state = self._store_factory().module_state(self.code, module)
+            what = f"the results of {fw.order}. {P.esc(fw.title)}" + ("" if state.results_revealed else " (held back: the screen says so and shows none)")
+        value = P.markup(f"<p class='screen-now'>Now showing: <b>{what}</b></p>")
+        if self.screen_now.value != value:
+            self.screen_now.value = value
+
     # ---- modules: open or closed, results shown or held back ------------------------------------
-    def _toggle(self, module: str, what: str, on: bool) -> W.ToggleButton:
-        labels = {"open": ("Open", "Closed", "unlock", "lock"), "reveal": ("Results shown", "Results hidden", "eye", "eye-slash")}[what]
-        t = self._toggles.get((module, what))
-        if t is None:
-            t = self._toggles[(module, what)] = W.ToggleButton(value=on, layout=W.Layout(width="11em"))
-            t.observe(lambda ch, m=module, w=what: self.set_state(m, w, ch["new"]), "value")
-        elif t.value != on:
-            t.value = on
-        t.description = labels[0] if on else labels[1]
-        t.icon = labels[2] if on else labels[3]
-        t.button_style = "success" if on else ("danger" if what == "open" else "warning")
-        return t
+    def _control(self, module: str, what: str, on: bool) -> W.HBox:
+        (on_state, on_action), (off_state, off_action) = STATES[what]
+        pair = self._controls.get((module, what))
+        if pair is None:
+            label, button = W.HTML(layout=W.Layout(width="11em")), W.Button(layout=W.Layout(width="7.5em"))
+            button.on_click(lambda _b, m=module, w=what: self.set_state(m, w, not self._states[m].__getattribute__("is_open" if w == "open" else "results_revealed")))
+            pair = self._controls[(module, what)] = (label, button)
+        label, button = pair
+        title = self.frameworks[module].title
+        state = on_state if on else off_state
+        value = P.markup(f"<span class='state-{what} {'on' if on else 'off'}' data-module='{module}'>{state}</span>")
+        if label.value != value:
+            label.value = value
+        button.description = on_action if on else off_action
+        button.tooltip = f"{button.description}: {title}"
+        return W.HBox([label, button], layout=W.Layout(align_items="center"))
 
     def set_state(self, module: str, what: str, on: bool) -> None:
         store = self._store_factory()
@@ -129,6 +203,45 @@ class SessionView(W.VBox):
             log.info("session %s: module %s %s", self.code, module, {("open", True): "opened", ("open", False): "closed",
                                                                       ("reveal", True): "results shown", ("reveal", False): "results hidden"}[(what, on)])
         self.refresh()
+
+    def next_module(self) -> str | None:
+        """The module after the last open one in the plan (the first, when none is open)."""
+        states = getattr(self, "_states", {})
+        opened = [i for i, m in enumerate(self.plan) if states.get(m, ModuleState()).is_open]
+        after = (opened[-1] + 1) if opened else 0
+        return self.plan[after] if after < len(self.plan) else None
+
+    def open_next(self) -> None:
+        m = self.next_module()
+        if m is not None:
+            self.set_state(m, "open", True)
+
+    def end(self) -> None:
+        try:
+            self._store_factory().end_session(self.code, self.plan)
+        except KitError as e:
+            self.note.value = P.message("error", str(e))
+            return
+        self.confirm.children = [W.HTML(P.message("ok", "The session has ended: every module is closed; answers are kept."))]
+        self.refresh()
+
+    def ask_delete(self) -> None:
+        yes = W.Button(description="Yes, delete it and every answer", button_style="danger", layout=W.Layout(width="auto"))
+        no = W.Button(description="No, keep it", layout=W.Layout(width="auto"))
+        yes.on_click(lambda _b: self.delete())
+        no.on_click(lambda _b: setattr(self.confirm, "children", []))
+        self.confirm.children = [P.block(f"<p class='msg-error'>Delete session {P.esc(self.code)} with all its participants and answers? "
+                                         "This cannot be undone.</p>"), W.HBox([yes, no])]
+
+    def delete(self) -> None:
+        try:
+            self._store_factory().delete_session(self.code)
+        except KitError as e:
+            self.confirm.children = [W.HTML(P.message("error", str(e)))]
+            return
+        log.info("session %s deleted", self.code)
+        self.ticker.pause()
+        self.children = [P.block(f"<h1>Session deleted</h1><p>Session {P.esc(self.code)} and every answer in it are gone.</p>")]
 
     # ---- settings and the countdown ---------------------------------------------------------------
     def save_settings(self) -> None:
@@ -175,11 +288,12 @@ class SessionView(W.VBox):
             counts = B.respondent_counts(store, self.code)
             joined = store.participant_count(self.code)
             changed = store.module_states(self.code)
-            states = {m: changed.get(m, ModuleState()) for m in self.frameworks}
+            settings = store.get_session(self.code).settings
         except KitError as e:
             self.stats.value = P.message("error", str(e))
             return
-        stats = P.markup(f"<p class='joined'>{joined} participants joined.</p>")
+        self._states = states = {m: changed.get(m, ModuleState()) for m in self.frameworks}
+        stats = P.markup(f"<p class='joined'>{joined} {'participant' if joined == 1 else 'participants'} joined.</p>")
         if self.stats.value != stats:
             self.stats.value = stats
         rows = [
@@ -187,18 +301,18 @@ class SessionView(W.VBox):
              P.markup(f"<span class='answered' data-module='{m}'>{counts.get(m, 0)} took part</span>"))
             for m, fw in self.frameworks.items()
         ]
+        controls = {m: (self._control(m, "open", states[m].is_open), self._control(m, "reveal", states[m].results_revealed)) for m in self.frameworks}
         if self._rows != rows:
             self._rows = rows
             self.modules.children = [
-                W.HBox([W.HTML(lv, layout=W.Layout(flex="1 1 auto")), W.HTML(cv, layout=W.Layout(width="9em")),
-                        self._toggle(m, "open", states[m].is_open), self._toggle(m, "reveal", states[m].results_revealed)],
-                       layout=W.Layout(align_items="center", border_bottom="1px solid #e4e7eb"))
+                W.HBox([W.HTML(lv, layout=W.Layout(flex="1 1 14em")), W.HTML(cv, layout=W.Layout(width="8em")), *controls[m]],
+                       layout=W.Layout(align_items="center", flex_flow="row wrap", border_bottom="1px solid #e4e7eb"))
                 for m, lv, cv in rows
             ]
-        else:
-            for m in self.frameworks:
-                self._toggle(m, "open", states[m].is_open)
-                self._toggle(m, "reveal", states[m].results_revealed)
+        nxt = self.next_module()
+        self.next_button.description = f"Open the next module: {self.frameworks[nxt].order}. {self.frameworks[nxt].title}" if nxt else "Every module is open"
+        self.next_button.disabled = nxt is None
+        self._screen_label(settings)
         if self.results_module.value is None:
             busiest = max(self.frameworks, key=lambda m: counts.get(m, 0))
             if counts.get(busiest):
@@ -223,7 +337,8 @@ class SessionView(W.VBox):
         except KitError as e:
             self.results.children = [W.HTML(P.message("error", str(e)))]
             return
-        key = (module, n, session.threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
+        revealed = getattr(self, "_states", {}).get(module, ModuleState()).results_revealed
+        key = (module, n, session.threshold, revealed, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
                tuple((e.id, e.votes, e.merged_into, e.text) for e in entries))
         if key == self._results_key and not force:
             return
@@ -232,4 +347,6 @@ class SessionView(W.VBox):
             self.results.children = [P.block(
                 f"<p class='waiting'>{n} of {session.threshold} so far: results show once {session.threshold} people have taken part.</p>")]
             return
-        self.results.children = [P.block(f"<p class='muted'>{n} people took part.</p>"), parts_view(S.summary(fw, rows, entries))]
+        held = ("<p class='msg-error held-note'>Held back: participants' pages and the room screen do not show these results. "
+                "Show them under Run the room when the group is ready.</p>" if not revealed else "")
+        self.results.children = [P.block(f"{held}<p class='muted'>{n} people took part.</p>"), parts_view(S.summary(fw, rows, entries))]

@@ -36,6 +36,31 @@ def test_session_new_prints_code_links_and_key(db):
     assert [(s["code"], s["participants"]) for s in listed] == [(out["code"], 0)]
     human = slkit("session", "new", "--title", "Second", *db)
     assert human.returncode == 0 and "Facilitator key:" in human.stdout and "Join link:" in human.stdout
+    assert "Room screen:" in human.stdout and "closed until you open them" in human.stdout
+
+
+def test_a_session_plan_and_deleting_a_session(db, store_url):
+    from slkit.store import Store
+
+    r = slkit("session", "new", "--title", "Plan", "--modules", "five_practices,motivation_triad", "--json", *db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["modules"] == ["five_practices", "motivation_triad"]
+    assert "screen.ipynb?session=" in out["screen_link"] and out["facilitator_key"] not in out["screen_link"]
+    store = Store(store_url)
+    states = store.module_states(out["code"])
+    assert set(states) == {"five_practices", "motivation_triad"} and not any(s.is_open or s.results_revealed for s in states.values())
+    assert store.get_session(out["code"]).settings["modules"] == ["five_practices", "motivation_triad"]
+    bad = slkit("session", "new", "--title", "Plan", "--modules", "five_practices,nope", *db)
+    assert bad.returncode == 2 and "Unknown module nope" in bad.stderr
+    p = store.join(out["code"], "Ada")
+    store.set_module_state(out["code"], "five_practices", is_open=True)
+    store.save_answers(p, "five_practices", {"mw_voice_purpose": 4})
+    gone = slkit("session", "delete", out["code"].lower(), *db)
+    assert gone.returncode == 0 and "with 1 participant(s)" in gone.stdout
+    assert slkit("session", "delete", out["code"], *db).returncode == 2  # no such session any more
+    assert [s.code for s in store.list_sessions()] == []
+    store.dispose()
 
 
 def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
@@ -141,7 +166,7 @@ def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
     assert set(by_name) == {"Python", "Packages", "Store", "Module", "Network", "Memory"}, r.stdout + r.stderr
     for name in ("Python", "Packages", "Store", "Module", "Memory"):
         assert by_name[name].startswith("OK "), by_name[name]
-    assert "schema 0004" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
+    assert "schema 0005" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
     assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
     assert r.returncode == (0 if lines[-1] == "All set." else 1)
     bad = slkit("doctor", "--quick", "--database-url", "postgresql://nobody@127.0.0.1:9/none", timeout=120)
@@ -154,7 +179,7 @@ def test_room_addresses_come_from_the_interfaces_private_first(monkeypatch):
 
     import psutil
 
-    from slkit.doctor import room_addresses
+    from slkit.network import choose_base, room_addresses
 
     def addr(ip):
         return SimpleNamespace(family=socket.AF_INET, address=ip)
@@ -162,3 +187,8 @@ def test_room_addresses_come_from_the_interfaces_private_first(monkeypatch):
     monkeypatch.setattr(psutil, "net_if_addrs", lambda: {"lo": [addr("127.0.0.1")], "wlan0": [addr("192.168.1.20")],
                                                           "eth1": [addr("203.0.113.5")], "x": [addr("169.254.3.3")]})
     assert room_addresses() == ["192.168.1.20", "203.0.113.5"]
+    # Listening everywhere on a laptop whose host name maps to loopback: the LAN address, never 127.x.
+    assert choose_base("0.0.0.0", 8875) == ("http://192.168.1.20:8875", False)
+    assert choose_base("127.0.0.1", 8875) == ("http://127.0.0.1:8875", True)
+    monkeypatch.setattr(psutil, "net_if_addrs", lambda: {"lo": [addr("127.0.0.1")]})
+    assert choose_base("0.0.0.0", 8875) == ("http://127.0.0.1:8875", True)

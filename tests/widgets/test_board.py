@@ -2,6 +2,7 @@
 
 import logging
 
+import ipywidgets as W
 import pytest
 
 from slkit.widgets.widget_board import LOCKED, FacilitatorBoard
@@ -66,10 +67,12 @@ def test_a_session_board_opens_and_closes_modules_and_saves_settings(kit_store):
     p = kit_store.join(s.code)
     board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
     assert "<svg" in _text(board) and "index.ipynb?session=" + s.code in _text(board)  # the QR code and the link
-    toggle = board.session._toggles[("five_practices", "open")]
-    assert toggle.value and toggle.description == "Open"
-    toggle.value = False
-    assert not kit_store.module_state(s.code, "five_practices").is_open and toggle.description == "Closed"
+    label, button = board.session._controls[("five_practices", "open")]
+    assert ">Open<" in label.value and button.description == "Close"  # the state, and the action, apart
+    assert button.tooltip == "Close: The five practices of social leadership"
+    button.click()
+    assert not kit_store.module_state(s.code, "five_practices").is_open
+    assert ">Closed<" in label.value and button.description == "Open"
     with pytest.raises(ModuleClosed):
         kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
     board.session.threshold.value, board.session.budget.value = 5, 2
@@ -130,10 +133,13 @@ def test_the_board_shows_live_results_behind_the_threshold_and_can_hold_them_bac
     assert "<td class='mean'>6.0</td>" in _text(board.results)
     charts = [w for w in board.results.children[1].children if hasattr(w, "spec")]
     assert charts and charts[0].spec["data"][0]["x"] == [6.0, None, None, None, None]
-    reveal = board._toggles[("five_practices", "reveal")]
-    assert reveal.value and reveal.description == "Results shown"
-    reveal.value = False
-    assert not kit_store.module_state(s.code, "five_practices").results_revealed and reveal.description == "Results hidden"
+    label, button = board._controls[("five_practices", "reveal")]
+    assert "Shown to participants" in label.value and button.description == "Hold back"
+    button.click()
+    assert not kit_store.module_state(s.code, "five_practices").results_revealed
+    assert "Held back" in label.value and button.description == "Show"
+    # The private preview keeps showing them, marked as held back.
+    assert "<td class='mean'>6.0</td>" in _text(board.results) and "held-note" in _text(board.results)
 
 
 def test_the_board_starts_and_stops_a_countdown_and_prepares_exports(kit_store):
@@ -148,3 +154,76 @@ def test_the_board_starts_and_stops_a_countdown_and_prepares_exports(kit_store):
     assert "data:application/vnd.openxmlformats" in _text(board.exports) and f"{s.code}-answers.xlsx" in _text(board.exports)
     board.prepare_export("html")
     assert "data:text/html" in _text(board.exports)
+
+
+def test_a_planned_session_starts_closed_and_opens_module_by_module(kit_store):
+    s = kit_store.create_session("Planned", modules=["motivation_triad", "five_practices"])
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    assert list(board.frameworks) == ["motivation_triad", "five_practices"]
+    assert all(not st.is_open and not st.results_revealed for st in kit_store.module_states(s.code).values())
+    assert board.next_button.description == "Open the next module: 2. The motivation triad"
+    board.next_button.click()
+    assert kit_store.module_state(s.code, "motivation_triad").is_open and not kit_store.module_state(s.code, "five_practices").is_open
+    board.next_button.click()
+    assert kit_store.module_state(s.code, "five_practices").is_open and board.next_button.disabled
+
+
+def test_the_console_chooses_what_the_room_screen_shows(kit_store):
+    from slkit.widgets.widget_screen import RoomScreen
+
+    s = kit_store.create_session("Screen", threshold=1, modules=["five_practices"], start_open=True)
+    console = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    assert f"screen.ipynb?session={s.code}&amp;screen=" in _text(console) and s.key not in console.screen_url
+    screen = RoomScreen(s.code, s.screen_key, store_factory=lambda: kit_store)
+    assert "svg" in _text(screen) and s.code in _text(screen)  # the join view first
+    kit_store.save_answers(kit_store.join(s.code), "five_practices", {"mw_voice_purpose": 9, "commitment_1": "Secret <b>plan</b>"})
+    console.screen_module.value = "five_practices"
+    console.screen_view.value = "results"
+    screen.ticker.tick.click()
+    assert "Now showing: <b>the results of 4." in console.screen_now.value
+    assert "<td class='mean'>9.0</td>" in _text(screen) and "Secret &lt;b&gt;plan&lt;/b&gt;" in _text(screen)
+    console._controls[("five_practices", "reveal")][1].click()  # hold back
+    screen.ticker.tick.click()
+    assert "held back" in _text(screen) and "9.0" not in _text(screen) and "Secret" not in _text(screen)
+    assert "held back" in console.screen_now.value
+    console.screen_view.value = "countdown"
+    console.start_timer(3, "five_practices")
+    screen.ticker.tick.click()
+    assert "slk-timer" in _text(screen)
+    console.screen_view.value = "pause"
+    screen.ticker.tick.click()
+    assert "Look up" in _text(screen)
+    # The screen has nothing to press, and a wrong or the facilitator's own key opens nothing.
+    def buttons(w):
+        found, stack = [], [w]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, (W.Button, W.ToggleButton, W.ToggleButtons, W.Dropdown, W.Text)) and x not in screen.ticker.children and x is not screen.ticker.tick:
+                found.append(x)
+            stack.extend(getattr(x, "children", ()))
+        return [b for b in found if b is not screen.ticker.refresh_button]
+    assert buttons(screen) == []
+    for key in (None, "", s.key, "forged-screen-key-000000000000000"):
+        locked = RoomScreen(s.code, key, store_factory=lambda: kit_store)
+        assert "needs the room-screen link" in _text(locked) and "Screen" not in _text(locked).replace("Room screen", "")
+
+
+def test_ending_and_deleting_a_session(kit_store):
+    s = kit_store.create_session("Gone soon", modules=["five_practices"], start_open=True)
+    p = kit_store.join(s.code)
+    kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 3})
+    console = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    console.end_button.click()
+    assert not kit_store.module_state(s.code, "five_practices").is_open and kit_store.answers(s.code)
+    console.delete_button.click()
+    assert kit_store.get_session(s.code)  # asked first
+    yes = next(w for w in console.confirm.children[1].children if w.description.startswith("Yes"))
+    yes.click()
+    with pytest.raises(Exception, match="no session"):
+        kit_store.get_session(s.code)
+    import sqlalchemy as sa
+    from slkit.store import answers_t, participants_t
+
+    with kit_store.engine.connect() as c:
+        assert c.execute(sa.select(sa.func.count()).select_from(answers_t)).scalar_one() == 0
+        assert c.execute(sa.select(sa.func.count()).select_from(participants_t)).scalar_one() == 0

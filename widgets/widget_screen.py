@@ -1,0 +1,166 @@
+"""The room screen: what the projector shows, chosen on the facilitator's console.
+
+Its link carries the session's *screen key*, never the facilitator key, and the page has no
+control: the console decides what it shows (the session setting `screen`), and the screen
+follows within two seconds. One thing at a time: the join view (QR code, session code, link),
+one module's team results, the countdown, or a pause. Team results follow exactly the rules of
+participants' pages: nothing before the threshold, nothing while the facilitator holds them
+back, names only where their authors chose.
+
+Example (in a notebook)::
+
+    RoomScreen.from_page()      # ?session=CODE&screen=SCREEN_KEY
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from slkit import KitError
+from slkit import board as B
+from slkit import summaries as S
+from slkit.aggregate import rating_items, respondents, team_visible
+from slkit.content import load_frameworks
+from slkit.sessions import join_link
+
+from . import page as P
+from .widget_chart import parts_view
+from .widget_live import LiveTicker
+from .widget_timer import MODULE as TIMER_MODULE, timer_end, timer_markup
+
+SETTING = "screen"
+VIEWS = ("join", "results", "countdown", "pause")
+LOCKED = "This screen needs the room-screen link from the facilitator's console."
+
+
+def screen_state(settings: dict) -> tuple[str, str | None]:
+    """What the console put on the screen: (view, module); the join view until it chose."""
+    raw = settings.get(SETTING) or {}
+    view = raw.get("view") if raw.get("view") in VIEWS else "join"
+    return view, raw.get("module")
+
+
+def qr_svg(link: str, scale: int = 7) -> str:
+    """The join link as a QR code, made here (no service)."""
+    import segno
+
+    # A viewBox instead of a fixed size: the page's CSS decides how large it is.
+    return segno.make(link, error="m").svg_inline(scale=scale, border=2, dark="#123c5a", omitsize=True)
+
+
+def join_view(title: str, code: str, link: str) -> str:
+    return (
+        f"<div class='screen-join'><div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 10)}</div>"
+        f"<div class='screen-join-text'><h1>{P.esc(title)}</h1><p>Scan the code, or open</p><p class='link'>{P.esc(link)}</p>"
+        f"<p>Session code</p><p class='code screen-code' translate='no'>{P.esc(code)}</p></div></div>"
+    )
+
+
+def team_parts(store, code: str, framework, threshold: int) -> tuple[str, list | None]:
+    """A module's team results under the participants' rules: (a line to say, the parts or None).
+
+    As on participants' pages: a shared board (the SWOT) shows as it is made; other modules
+    count who answered (purpose first: any question; rated modules: a rating) against the
+    threshold. Held-back results stay off the screen in every module."""
+    if not store.module_state(code, framework.id).results_revealed:
+        return "held", None
+    rows = store.answers(code, framework.id)
+    entries = [e for e in B.board_entries(store, code, framework.id) if not e.hidden]
+    if any(i.kind == "board" for i in framework.items) or entries:
+        n = B.respondent_counts(store, code).get(framework.id, 0)
+        return f"{n}", S.summary(framework, rows, entries)
+    counted = [i.id for i in framework.items] if any(i.kind == "rank" for i in framework.items) else list(rating_items(framework))
+    n = respondents(rows, counted)
+    if not team_visible(n, threshold):
+        return f"{n} of {threshold}", None
+    return f"{n}", S.summary(framework, rows, entries)
+
+
+class RoomScreen(W.VBox):
+    def __init__(self, code: str | None, key: str | None, *, store_factory=P.store, **kwargs):
+        self._store_factory = store_factory
+        self.code = None
+        self.body = W.VBox()
+        self.body.add_class("slk-screen")
+        self._shown: tuple | None = None
+        self.ticker: LiveTicker | None = None
+        super().__init__([P.page(self.body, width="100%")], **kwargs)
+        try:
+            allowed = bool(code) and store_factory().verify_screen(code, key)
+        except KitError as e:
+            self.body.children = [W.HTML(P.message("error", str(e)))]
+            return
+        if not allowed:
+            self.body.children = [P.block(f"<h1>Room screen</h1><p>{LOCKED}</p>")]
+            return
+        self.code = store_factory().get_session(code).code
+        self.frameworks = load_frameworks()
+        self.content = W.VBox()
+        self.ticker = LiveTicker(self.refresh, minutes=600)  # a screen stays up for a whole day
+        self.ticker.add_class("slk-screen-ticker")
+        self.body.children = [self.content, self.ticker]
+        self.refresh()
+
+    @classmethod
+    def from_page(cls, **kwargs) -> "RoomScreen":
+        q = P.query()
+        return cls(q.get("session"), q.get("screen"), **kwargs)
+
+    def refresh(self) -> None:
+        """Follow the console: redraw only when what the screen should show changed."""
+        store = self._store_factory()
+        try:
+            session = store.get_session(self.code)
+            view, module = screen_state(session.settings)
+            fw = self.frameworks.get(module) if view == "results" else None
+            if view == "results" and fw is None:
+                view = "join"
+            if fw is not None:
+                said, parts = team_parts(store, self.code, fw, session.threshold)
+                rows = store.answers(self.code, fw.id)
+                key = (view, fw.id, said, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
+                       tuple((e.id, e.votes, e.merged_into, e.hidden) for e in B.board_entries(store, self.code, fw.id)))
+            elif view == "countdown":
+                end = timer_end(session.settings)
+                key = (view, str(end), session.settings.get(TIMER_MODULE))
+            else:
+                key = (view, session.title)
+        except KitError as e:
+            self.content.children = [W.HTML(P.message("error", str(e)))]
+            self._shown = None
+            return
+        if key == self._shown:
+            return
+        self._shown = key
+        if view == "join":
+            self.content.children = [P.block(join_view(session.title, session.code, join_link(P.base_url(), session.code)))]
+        elif view == "countdown":
+            end = timer_end(session.settings)
+            mod = self.frameworks.get(session.settings.get(TIMER_MODULE))
+            what = f"<p class='screen-sub'>{P.esc(mod.title)}</p>" if mod else ""
+            body = timer_markup(end) if end else "<p class='screen-sub'>No countdown is running.</p>"
+            self.content.children = [P.block(f"<div class='screen-countdown'>{what}{body}</div>")]
+            self._count_down()
+        elif view == "pause":
+            self.content.children = [P.block(f"<div class='screen-pause'><h1>{P.esc(session.title)}</h1><p class='screen-sub'>Look up: we talk together now.</p></div>")]
+        else:
+            title = f"<h1 class='screen-title'>{fw.order}. {P.esc(fw.title)}</h1>"
+            if parts is None and said == "held":
+                self.content.children = [P.block(title + "<p class='screen-sub held'>The results are held back for now.</p>")]
+            elif parts is None:
+                n, k = said.split(" of ")
+                self.content.children = [P.block(title + f"<p class='screen-sub waiting'>{n} of {k} answers so far: "
+                                                         f"the team's results show once {k} people have answered.</p>")]
+            else:
+                self.content.children = [P.block(title + f"<p class='muted'>{said} people answered.</p>"), parts_view(parts, screen=True)]
+
+    def _count_down(self) -> None:
+        from .widget_timer import _COUNTDOWN
+
+        P.run_js(self._script(), _COUNTDOWN)
+
+    def _script(self) -> W.Output:
+        if not hasattr(self, "_out"):
+            self._out = W.Output(layout=W.Layout(display="none"))
+            self.body.children = [*self.body.children, self._out]
+        return self._out
