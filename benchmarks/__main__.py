@@ -23,7 +23,7 @@ from pathlib import Path
 
 from slkit.content import get_framework
 from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
-from slkit.sessions import facilitator_link, join_link, participant_link
+from slkit.sessions import facilitator_link, join_link, participant_link, screen_link
 
 from .participant import Participant
 
@@ -59,6 +59,7 @@ class PageSpec:
 @dataclass
 class Results:
     journeys: list = field(default_factory=list)
+    screen: dict = field(default_factory=dict)
     machine: dict = field(default_factory=dict)
     loads: list = field(default_factory=list)
     bursts: list = field(default_factory=list)
@@ -229,6 +230,52 @@ def measure(browser, spec: PageSpec) -> Load:
 TYPED = "We share one lesson a week in our own channel, and ask what others learned. " * 3  # ~230 characters
 
 
+def screen_minute(browser, server, people: int = 30, seconds: float = 60.0) -> dict:
+    """What an open room screen costs while a room answers: the screen shows the five
+    practices' team results for `seconds`, while `people` protocol participants join and rate,
+    spread over that time. CPU-seconds of the screen's kernel, and of the server, in that time."""
+    import psutil
+
+    store = server.store()
+    s = store.create_session("Screen minute", threshold=3)
+    store.update_session(s.code, settings={"screen": {"view": "results", "module": FIVE.id}})
+    ctx = new_context(browser)
+    pg = ctx.new_page()
+    pg.set_viewport_size({"width": 1280, "height": 720})
+    before = {p.pid for p in kernel_processes(server)}
+    pg.goto(screen_link(server.base_url, s.code, s.screen_key))
+    pg.locator(".screen-title").wait_for()
+    screen = next(p for p in kernel_processes(server) if p.pid not in before)
+    url = participant_link(server.base_url, FIVE.notebook, s.code)
+    srv = psutil.Process(server.process.pid)
+
+    async def room():
+        async def one(delay):
+            await asyncio.sleep(delay)
+            try:
+                await Participant(server.base_url, url, []).join_and_rate()
+            except Exception:  # noqa: BLE001 - counted by the answers stored
+                pass
+        await asyncio.gather(*(one(i * seconds / people) for i in range(people)))
+
+    cpu0, srv0, t0 = sum(screen.cpu_times()[:2]), sum(srv.cpu_times()[:2]), time.monotonic()
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright's own loop runs in this thread
+        pool.submit(asyncio.run, room()).result()
+    rest = seconds - (time.monotonic() - t0)
+    if rest > 0:
+        time.sleep(rest)
+    elapsed = time.monotonic() - t0
+    out = dict(people=people, seconds=round(elapsed, 1), answers_stored=len(store.answers(s.code, FIVE.id)),
+               screen_kernel_cpu_per_minute=(sum(screen.cpu_times()[:2]) - cpu0) * 60 / elapsed,
+               server_cpu_per_minute=(sum(srv.cpu_times()[:2]) - srv0) * 60 / elapsed,
+               screen_shows_results=pg.locator(".team-table").count() > 0)
+    close_tab(pg)
+    ctx.close()
+    return out
+
+
 def journey(browser, server, code: str, module=FIVE) -> dict:
     """One person as a workshop goes: joins on the home page, then opens a module from it.
     Seconds from the click on the home page to the module's first widget; the kernels this
@@ -248,8 +295,9 @@ def journey(browser, server, code: str, module=FIVE) -> dict:
     mine = [p for p in kernel_processes(server) if p.pid not in before]
     pss = sum(p.memory_full_info().pss for p in mine) / 1e6
     # Typing, on the last step (commitments): key by key, as a person types.
-    for _ in range(len(module.steps) + 2):
+    for _ in range(len(module.steps) + 1):  # the practices, the own profile, the team: then the commitments
         pg.get_by_role("button", name="Next", exact=True).click()
+    pg.get_by_role("heading", name=module.steps[-1].title, level=2).wait_for()
     field_ = pg.locator(".slk-text input").first
     field_.wait_for()
     kernel = mine[-1] if mine else None
@@ -513,6 +561,11 @@ def print_table(rows: list[dict], res: Results) -> None:
         print(f"a person's journey (medians of {len(res.journeys)}): home to the module's first widget {j['seconds_home_to_module']:.2f} s, "
               f"kernels held with the module open {j['kernels_held']:.0f} ({j['kernels_pss_mb']:.0f} MB PSS), "
               f"kernel CPU of typing 200 characters {j['kernel_cpu_typing_200_chars']:.2f} s")
+    if res.screen:
+        sc = res.screen
+        print(f"an open room screen with {sc['people']} people answering over {sc['seconds']} s ({sc['answers_stored']} answers stored): "
+              f"its kernel {sc['screen_kernel_cpu_per_minute']:.2f} CPU-s a minute, the server {sc['server_cpu_per_minute']:.2f} "
+              f"(the participants' pages included); results shown: {sc['screen_shows_results']}")
     h = res.pool_hits
     if h:
         print(f"module page on a pool hit, to widget: {h['new_browser_median']:.2f} s in a new browser, {h['after_landing_median']:.2f} s "
@@ -567,7 +620,8 @@ def main(argv: list[str] | None = None) -> int:
             PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Join the session')", kit, motivation_triad_visit),
             PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Join the session')", kit, swot_visit),
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Join the session')", kit, five_practices_visit),
-            PageSpec("board", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Refresh')", kit),
+            PageSpec("console", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Open the next module'), button:has-text('Every module is open')", kit),
+            PageSpec("screen", screen_link(kit.base_url, session.code, session.screen_key), ".screen-code", kit),
         ]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -578,6 +632,9 @@ def main(argv: list[str] | None = None) -> int:
                 res.journeys.append(journey(browser, kit, session.code))
                 print(f"  journey {i + 1}/{args.loads}: home to module {res.journeys[-1]['seconds_home_to_module']:.2f} s, "
                       f"{res.journeys[-1]['kernels_held']} kernel(s) held", flush=True)
+            closed_tabs(kit, 30)
+            res.screen = screen_minute(browser, kit, people=3 if args.quick else 30, seconds=20 if args.quick else 60)
+            print(f"  an open room screen: {res.screen['screen_kernel_cpu_per_minute']:.2f} kernel CPU-s a minute", flush=True)
             browser.close()
         closed_tabs(kit, 30)  # start the bursts with no kernels left from the loads
         (tmp / "pool-hits").mkdir()

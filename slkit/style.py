@@ -116,5 +116,6 @@ KIT_CSS = """
 .slk .console-top .qr svg { width: 112px; height: 112px; display: block; }
 .slk .console-top p { margin: 0.2em 0; }
 .slk .screen-now { font-size: 1.1rem; }
-.slk-tabs .lm-TabBar-tab, .slk-tabs .p-TabBar-tab { font-size: 0.95rem; min-width: 10em; }
+.slk-tabs .lm-TabBar-tab { font-size: 0.95rem; flex: 0 0 auto !important; max-width: none !important; min-width: 9em; padding: 0 1em; }
+body:has(.slk-screen) #slk-float-timer { display: none; }
 """
