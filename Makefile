@@ -21,8 +21,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+# axe-core (npm) for the accessibility checks in the browser tests; they skip without it.
+AXE_VERSION ?= 4.14
+
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION) \
+		|| echo "axe-core could not be installed: the accessibility checks will skip"; \
+	else echo "npm not found: the accessibility checks will skip"; fi
 	@touch $@ $(VENV)/.installed
 
 serve: $(VENV)/.installed

@@ -276,6 +276,18 @@ def screen_minute(browser, server, people: int = 30, seconds: float = 60.0) -> d
     return out
 
 
+def home_then_module(pg, base_url: str, code: str, module) -> float:
+    """Join through the join link, then open `module` from the home page: seconds from that
+    click to the module's first rating scale."""
+    pg.goto(join_link(base_url, code))
+    pg.get_by_role("button", name="Join the session").click()
+    pg.locator(".module-card").first.wait_for()
+    t0 = time.perf_counter()
+    pg.locator(f".module-card[data-module='{module.id}']").click()
+    pg.locator(".slk-rating").first.wait_for(state="visible")
+    return time.perf_counter() - t0
+
+
 def journey(browser, server, code: str, module=FIVE) -> dict:
     """One person as a workshop goes: joins on the home page, then opens a module from it.
     Seconds from the click on the home page to the module's first widget; the kernels this
@@ -284,13 +296,7 @@ def journey(browser, server, code: str, module=FIVE) -> dict:
     ctx = new_context(browser)
     pg = ctx.new_page()
     before = {p.pid for p in kernel_processes(server)}
-    pg.goto(join_link(server.base_url, code))
-    pg.get_by_role("button", name="Join the session").click()
-    pg.locator(".module-card").first.wait_for()
-    t0 = time.perf_counter()
-    pg.locator(f".module-card[data-module='{module.id}']").click()
-    pg.locator(".slk-rating").first.wait_for(state="visible")
-    seconds = time.perf_counter() - t0
+    seconds = home_then_module(pg, server.base_url, code, module)
     pg.wait_for_timeout(2000)  # the home page's shutdown beacon has been handled
     mine = [p for p in kernel_processes(server) if p.pid not in before]
     pss = sum(p.memory_full_info().pss for p in mine) / 1e6
@@ -420,17 +426,12 @@ def pool_hits(tmp: Path, loads: int) -> dict:
                         pg.locator(".slk").first.wait_for()
                         pg.wait_for_load_state("networkidle")
                     if kind == "from_home":  # joined on the home page, then into the module as the same person
-                        pg.goto(join_link(server.base_url, code))
-                        pg.get_by_role("button", name="Join the session").click()
-                        pg.locator(".module-card").first.wait_for()
-                        t0 = time.perf_counter()
-                        pg.locator(f".module-card[data-module='{FIVE.id}']").click()
-                        pg.locator(".slk-rating").first.wait_for(state="visible")
+                        seconds.append(home_then_module(pg, server.base_url, code, FIVE))
                     else:
                         t0 = time.perf_counter()
                         pg.goto(url, wait_until="commit")
                         pg.get_by_role("button", name="Join the session").wait_for()
-                    seconds.append(time.perf_counter() - t0)
+                        seconds.append(time.perf_counter() - t0)
                     close_tab(pg)
                     ctx.close()
             browser.close()

@@ -36,6 +36,13 @@ from .store import Participant, Store, check_open, metadata, participants_t
 
 DEFAULT_BUDGET = 3
 BOARD_KEPT = "the board is kept, new items and votes cannot be added"
+# Whole sentences, not built from column names (plurals differ; they will be translated).
+TOWS_RULES = {
+    "so": "An SO strategy combines at least one strength and one opportunity, and nothing else.",
+    "st": "An ST strategy combines at least one strength and one threat, and nothing else.",
+    "wo": "A WO strategy combines at least one weakness and one opportunity, and nothing else.",
+    "wt": "A WT strategy combines at least one weakness and one threat, and nothing else.",
+}
 TOWS_PAIRS = {
     "so": ("strengths", "opportunities"),
     "st": ("strengths", "threats"),
@@ -122,8 +129,7 @@ def check_links(column: str, links: Iterable[int], entries: dict[int, Entry]) ->
         raise InputError("A linked item is no longer on the board; choose again.")
     columns = {e.column for e in chosen}
     if not columns <= set(pair) or not set(pair) <= columns:
-        a, b = (p.rstrip("s") for p in pair)
-        raise InputError(f"A {column.upper()} strategy combines at least one {a} and one {b}, and nothing else.")
+        raise InputError(TOWS_RULES[column])
     return links
 
 

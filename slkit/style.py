@@ -116,6 +116,12 @@ KIT_CSS = """
 .slk .console-top .qr svg { width: 112px; height: 112px; display: block; }
 .slk .console-top p { margin: 0.2em 0; }
 .slk .screen-now { font-size: 1.1rem; }
+.slk-tabs .lm-TabBar-tab:not(.lm-mod-current) { background: #e4e7eb !important; }
+.slk-tabs .lm-TabBar-tab .lm-TabBar-tabLabel { color: #1f2933 !important; }
+.slk-date.widget-datepicker { flex-wrap: wrap; height: auto; width: 100%; max-width: 36em; }
+.slk-date .widget-label { width: 100% !important; max-width: none !important; white-space: normal !important; overflow: visible !important;
+                          text-overflow: clip !important; text-align: left !important; font-size: 1.05rem; line-height: 1.4; height: auto;
+                          margin: 0.9em 0 0.3em; color: #1f2933; }
 .slk-tabs .lm-TabBar-tab { font-size: 0.95rem; flex: 0 0 auto !important; max-width: none !important; min-width: 9em; padding: 0 1em; }
 body:has(.slk-screen) #slk-float-timer { display: none; }
 """

@@ -81,7 +81,7 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     return [
         "<h3>Objectives, ranked by the team</h3><p class='muted'>A first place earns "
         f"{top} points, a second {top - 1}, and so on.</p>"
-        "<div class='scroll'><table class='rank-table'><tr><th></th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
+        "<div class='scroll'><table class='rank-table'><tr><th>Rank</th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
         f"{rank_rows}</table></div>" + (f"<p>Also named:</p>{written_list(others)}" if others else ""),
         "<h3>Culture fit: how the team rated each statement</h3>"
         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
@@ -154,10 +154,10 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     changes = "".join(f"<h3>{esc(t)}</h3>" + written_list(A.written(rows, f"{p}_change"), f"texts changes-{p}") for p, t in ps)
     return [
         figure,
-        "<div class='scroll'><table class='triad-table'><tr><th></th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
+        "<div class='scroll'><table class='triad-table'><tr><th>Part</th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
         f"{triad_rows}</table></div>{SPREAD_NOTE}"
         f"<h3>Gaps, largest first</h3><ol class='gaps'>{gap_list}</ol>"
-        "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th></th>"
+        "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th>Reason</th>"
         + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>All</th></tr>{blocker_rows}</table></div>"
         f"<h3>Changes the team proposes</h3>{changes}",
     ]

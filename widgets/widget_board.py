@@ -116,7 +116,7 @@ class FacilitatorBoard(W.VBox):
             f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>console</a></td></tr>"
             for s in sessions
         )
-        return f"<h2>Sessions</h2><table><tr><th>Code</th><th>Title</th><th>Created</th><th></th></tr>{rows}</table>"
+        return f"<h2>Sessions</h2><table><tr><th>Code</th><th>Title</th><th>Created</th><th>Console</th></tr>{rows}</table>"
 
     # ---- one session ------------------------------------------------------------------------
     def show_session(self, code: str) -> None:

@@ -71,11 +71,14 @@ class SessionHome(W.VBox):
             where = ("<span class='state done'>✓ Done</span>" if mine and mine.done
                      else f"<span class='state started'>In progress: step {mine.step + 1} of {mine.steps}</span>"
                      if mine else "<span class='state new'>Not started</span>")
+            body = f"<b>{fw.order}. {P.esc(fw.title)}</b><br><span class='muted'>{P.esc(fw.summary)}</span><br>"
+            if not state.is_open and mine is None:
+                # Not open yet: nothing to do there until the facilitator opens it (this page follows).
+                cards.append(f'<div class="card module-card waiting-module" data-module="{m}">{body}'
+                             "<span class='state closed'>Not open yet: your facilitator opens it when the room gets there</span></div>")
+                continue
             opened = "" if state.is_open else " <span class='state closed'>· Closed by the facilitator</span>"
-            cards.append(
-                f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">'
-                f"<b>{fw.order}. {P.esc(fw.title)}</b><br><span class='muted'>{P.esc(fw.summary)}</span><br>{where}{opened}</a>"
-            )
+            cards.append(f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">{body}{where}{opened}</a>')
         value = P.markup("<h2>Modules</h2>" + "".join(cards))
         if self.modules.value != value:
             self.modules.value = value

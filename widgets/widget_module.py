@@ -74,6 +74,12 @@ class ModulePage(W.VBox):
                 + (f" <span class='muted'>· personal code <span class='code personal-code' translate='no'>{format_personal_code(participant.personal_code)}</span></span>"
                    if just_joined else "") + "</nav>"
             )
+            try:
+                if not self._store_factory().module_state(participant.session_code, self.framework.id).is_open:
+                    self.nav.value += P.message("error", "This module is closed: your facilitator has not opened it yet, or has closed it. "
+                                                         "You can look at it; answers cannot be saved until it opens.")
+            except KitError:
+                pass
             # The facilitator's countdown, looked up again at each step and answer.
             self.timer.code = participant.session_code
             self.timer.refresh()

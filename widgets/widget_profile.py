@@ -59,9 +59,14 @@ class OwnProfile(W.VBox):
         def lst(pairs):
             return "".join(f"<li>{P.esc(fw.item(i).text)} <b>{v}</b></li>" for i, v in pairs)
 
-        self.ranked.value = P.markup(
-            f"<h3>Your five highest</h3><ol>{lst(ranked[:5])}</ol><h3>Your five lowest</h3><ol>{lst(ranked[-5:][::-1])}</ol>"
-        )
+        # Highest and lowest never share an item: with few ratings, fewer of each.
+        k = min(5, len(ranked) // 2)
+        if k == 0:
+            self.ranked.value = ""
+        else:
+            self.ranked.value = P.markup(
+                f"<h3>Your {k} highest</h3><ol>{lst(ranked[:k])}</ol><h3>Your {k} lowest</h3><ol>{lst(ranked[-k:][::-1])}</ol>"
+            )
         self.download.refresh()
 
 

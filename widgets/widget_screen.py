@@ -99,6 +99,9 @@ class RoomScreen(W.VBox):
         self.ticker = LiveTicker(self.refresh, minutes=600)  # a screen stays up for a whole day
         self.ticker.add_class("slk-screen-ticker")
         self.body.children = [self.content, self.ticker]
+        # Nothing on the screen takes the focus; the page itself can, so it can be scrolled by keyboard.
+        P.run_js(self._script(), "var m=document.getElementById('rendered_cells');if(m){m.setAttribute('tabindex','0');"
+                                 "m.setAttribute('aria-label','Room screen');}")
         self.refresh()
 
     @classmethod
@@ -152,6 +155,8 @@ class RoomScreen(W.VBox):
                 self.content.children = [P.block(title + f"<p class='screen-sub waiting'>{n} of {k} answers so far: "
                                                          f"the team's results show once {k} people have answered.</p>")]
             else:
+                # One level below the module's title: the summaries' sections become h2 here.
+                parts = [p.replace("<h3>", "<h2>").replace("</h3>", "</h2>") if isinstance(p, str) else p for p in parts]
                 self.content.children = [P.block(title + f"<p class='muted'>{said} people answered.</p>"), parts_view(parts, screen=True)]
 
     def _count_down(self) -> None:

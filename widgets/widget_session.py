@@ -133,7 +133,7 @@ class SessionView(W.VBox):
                     "\u201cTime is up\u201d shows for a minute, then goes. Put it on the room screen with Countdown above.</p>"), self.timer,
             W.HBox([self.minutes, self.timer_for, start, stop], layout=W.Layout(flex_flow="row wrap", align_items="center")),
         ])
-        preview = W.VBox([P.block("<p class='muted'>Only you see this preview: every module's team results once the threshold "
+        preview = W.VBox([P.block("<h2>Preview</h2><p class='muted'>Only you see this preview: every module's team results once the threshold "
                                   "is reached, also those held back from participants' pages and the room screen.</p>"),
                           self.results_module, self.results])
         settings = W.VBox([

@@ -27,6 +27,7 @@ from slkit.content import Framework
 from . import page as P
 from .sheet import AnswerSheet
 from .widget_live import LiveTicker
+from .widget_team import TeamPanel
 
 
 class BoardState(T.HasTraits):
@@ -290,3 +291,15 @@ class StrategyForm(W.VBox):
                 box.value = False
         self.note.value = _message(self.state)
         return ok
+
+
+class TeamGoals(TeamPanel):
+    """The team's mission and goals and everyone's own goals, side by side (no names unless
+    their authors chose), once the threshold of people wrote one."""
+
+    GOALS = ("team_mission", "team_goal", "personal_goal")
+
+    def __init__(self, framework: Framework, code: str | None, **kwargs):
+        ids = [i.id for i in framework.items if i.id in self.GOALS]
+        super().__init__(framework, code, render=lambda rows: P.block("<h3>Goals</h3>" + S.swot_team(framework, rows, [])[2]),
+                         items=ids, **kwargs)

@@ -116,9 +116,11 @@ class TextEntry(W.VBox):
 class DateEntry(W.VBox):
     def __init__(self, item: Item, sheet: AnswerSheet, *, label: str | None = None, **kwargs):
         self.item, self.sheet = item, sheet
-        self.input = W.DatePicker(value=self._stored())
+        # The question is the picker's own label, so the date field has an accessible name.
+        self.input = W.DatePicker(value=self._stored(), description=label or item.text, style={"description_width": "initial"})
+        self.input.add_class("slk-date")
         self.input.observe(self._changed, "value")
-        super().__init__([P.block(f'<p class="item-text">{P.esc(label or item.text)}</p>'), self.input], **kwargs)
+        super().__init__([self.input], **kwargs)
         sheet.observe(lambda _c: self._sync(), "answers")
 
     def _stored(self):

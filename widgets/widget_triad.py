@@ -63,7 +63,7 @@ class TriadResult(W.VBox):
             f"<td class='wanted'>{fmt(scores.get((p, WANTED)))}</td><td class='gap'>{fmt(A.gaps(scores).get((p,)), True)}</td></tr>"
             for p, t in ps
         )
-        self.table.value = P.markup(f"<table class='triad-table'><tr><th></th><th>Today</th><th>Wanted</th><th>Gap</th></tr>{rows}</table>")
+        self.table.value = P.markup(f"<table class='triad-table'><tr><th>Part</th><th>Today</th><th>Wanted</th><th>Gap</th></tr>{rows}</table>")
 
 
 class TriadTeam(TeamPanel):

@@ -8,6 +8,7 @@ Without Chromium or Playwright these tests skip with the reason, except under CI
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -172,3 +173,36 @@ class Kit:
 @pytest.fixture
 def kit(kit_server, context):
     return Kit(kit_server, context)
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_path() -> Path | None:
+    for candidate in (os.environ.get("SLKIT_AXE"), KIT_ROOT / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js",
+                      KIT_ROOT / "node_modules" / "axe-core" / "axe.min.js"):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    path = axe_path()
+    if path is None:
+        missing("axe-core is not installed (make test installs it with npm: npm install --prefix .venv/axe axe-core)")
+    return path.read_text()
+
+
+@pytest.fixture
+def audit(axe_source):
+    """audit(page, name): axe-core's violations on the page as it is now; the test fails on any."""
+
+    def run(pg, name: str) -> None:
+        if not pg.evaluate("typeof window.axe !== 'undefined'"):
+            pg.add_script_tag(content=axe_source)
+        result = pg.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+        found = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}" for v in result["violations"]]
+        assert not found, f"axe-core on {name}:\n" + "\n".join(found)
+
+    return run

@@ -134,7 +134,9 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
 
         # SWOT: opened next; one item each, then the facilitator closes the module.
         row_action(board, SW.id, "open").click()
+        board.locator(f".state-open.on[data-module='{SW.id}']").wait_for()
         row_action(board, SW.id, "reveal").click()
+        board.locator(f".state-reveal.on[data-module='{SW.id}']").wait_for()
         for k, pg in enumerate(people):
             pg.goto(join)  # the QR code again: the same person, straight to their home
             pg.locator(".module-card[data-module='social_team_swot']").click()

@@ -138,13 +138,13 @@ def _page_kernel(pg, server):
 
 
 def _lost(pg):
-    banner = pg.locator("#slk-offline[role='alert']")
+    banner = pg.locator("#slk-offline [role='alert']")
     banner.wait_for(timeout=30_000)
     assert "lost its connection" in banner.inner_text()
     assert not pg.locator(".savebar").first.is_visible()  # nothing is shown as saved any more
 
 
-def test_a_killed_kernel_is_said_at_once_and_a_reload_brings_everything_back(kit):
+def test_a_killed_kernel_is_said_at_once_and_a_reload_brings_everything_back(kit, audit):
     store = kit.server.store()
     s = store.create_session("Kernel loss")
     pg = kit.join_and_open(s.code, "five_practices")
@@ -159,6 +159,7 @@ def test_a_killed_kernel_is_said_at_once_and_a_reload_brings_everything_back(kit
     rows.nth(2).get_by_role("button", name="6", exact=True).click(force=True)  # a click after the loss
     expect(rows.nth(2).locator("button.mod-active")).to_have_count(0)  # not shown as given
     kit.screenshot(pg, "journey_kernel_lost_laptop", full=False)
+    audit(pg, "a page that lost its kernel")
     pg.get_by_role("button", name="Reload the page").click()
     pg.get_by_role("heading", name=PRACTICES[0].title, level=2).wait_for()
     expect(pg.locator(".slk-rating").nth(0).locator("button.mod-active")).to_have_text("4")

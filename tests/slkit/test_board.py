@@ -224,3 +224,10 @@ def test_the_demo_session_has_a_voted_swot_board_and_strategies(store):
     assert sum(e.votes for e in items) == 4 * 4 * B.DEFAULT_BUDGET  # every person, every quadrant, the full budget
     assert {e.column for e in entries if e.item == "tows_strategy"} == {"so", "wt"}
     assert all(r["item"] != "swot_item" for r in store.answers(session.code))
+
+
+def test_strategy_rules_are_whole_sentences():
+    from slkit.board import TOWS_PAIRS, TOWS_RULES
+
+    assert set(TOWS_RULES) == set(TOWS_PAIRS)
+    assert "one weakness and one threat" in TOWS_RULES["wt"] and "weaknesse " not in " ".join(TOWS_RULES.values())

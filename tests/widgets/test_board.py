@@ -6,17 +6,10 @@ import ipywidgets as W
 import pytest
 
 from slkit.widgets.widget_board import LOCKED, FacilitatorBoard
+from tests.widgets.util import text_of
 
 
-def _text(board):
-    out = []
-    stack = [board]
-    while stack:
-        w = stack.pop()
-        if hasattr(w, "value") and isinstance(w.value, str):
-            out.append(w.value)
-        stack.extend(getattr(w, "children", ()))
-    return "\n".join(out)
+_text = text_of
 
 
 def test_without_the_key_it_shows_nothing_but_the_lock(kit_store, caplog):

@@ -425,3 +425,14 @@ def test_module_page_shows_the_facilitators_countdown_from_a_resume_link(kit_sto
     kit_store.update_session(s.code, settings={"timer_end": None})
     page.sheet.set("mw_voice_purpose", 5)  # the next answer picks up the stopped timer
     assert page.timer.html.value == ""
+
+
+def test_own_profile_never_lists_an_item_as_both_highest_and_lowest(live):
+    s, p, sheet = live
+    for j, item in enumerate(FIRST.items):  # six ratings only
+        sheet.set(item.id, 1 + j)
+    profile = OwnProfile(FP, sheet)
+    html = profile.ranked.value
+    assert "Your 3 highest" in html and "Your 3 lowest" in html
+    high, low = html.split("lowest")
+    assert not any(i.text in high and i.text in low for i in FIRST.items)

@@ -4,16 +4,10 @@ import re
 
 from slkit.content import get_framework, load_frameworks
 from slkit.widgets.widget_landing import Landing
+from tests.widgets.util import text_of
 
 
-def _text(w) -> str:
-    out, stack = [], [w]
-    while stack:
-        x = stack.pop()
-        if hasattr(x, "value") and isinstance(x.value, str):
-            out.append(x.value)
-        stack.extend(getattr(x, "children", ()))
-    return "\n".join(out)
+_text = text_of
 
 
 def test_without_a_code_it_asks_for_one_and_offers_self_study(kit_store):
@@ -52,12 +46,17 @@ def test_home_shows_open_closed_and_how_far_the_person_got(kit_store):
     kit_store.set_progress(p, "purpose_first", 5, 6, done=True)
     kit_store.set_progress(p, "motivation_triad", 2, 6)
     kit_store.set_module_state(s.code, "five_practices", is_open=False)
+    kit_store.set_module_state(s.code, "motivation_triad", is_open=False)
     page = Landing(code=s.code, token=p.token, store_factory=lambda: kit_store)
-    cards = dict(re.findall(r'data-module="(\w+)".*?</b>(.*?)</a>', page.home.modules.value, re.S))
+    cards = dict(re.findall(r'data-module="(\w+)".*?</b>(.*?)</(?:a|div)>\s*(?=<a|<div class="card|$)', page.home.modules.value, re.S))
     assert "✓ Done" in cards["purpose_first"]
-    assert "In progress: step 3 of 6" in cards["motivation_triad"]
+    assert "In progress: step 3 of 6" in cards["motivation_triad"] and "Closed by the facilitator" in cards["motivation_triad"]
     assert "Not started" in cards["social_team_swot"]
-    assert "Closed by the facilitator" in cards["five_practices"]
+    assert "Not open yet" in cards["five_practices"]
+    assert '<div class="card module-card waiting-module" data-module="five_practices">' in page.home.modules.value  # no link yet
+    kit_store.set_module_state(s.code, "five_practices", is_open=True)
+    page.home.ticker.tick.click()  # the home page follows the facilitator
+    assert '<a class="card module-card" data-module="five_practices"' in page.home.modules.value
     # Going back to an earlier step keeps "done".
     kit_store.set_progress(p, "purpose_first", 1, 6)
     assert kit_store.progress_of(p)["purpose_first"].done

@@ -119,3 +119,20 @@ def test_ticks_reload_and_the_clock_runs_out_until_the_person_acts():
     assert calls == [1, 1, 1] and not t.live and "slk-live" not in t.tick._dom_classes and "paused" in t.status.value
     t.refresh_button.click()
     assert t.live and t.ticks == 0 and len(calls) == 4
+
+
+def test_the_teams_goals_show_on_the_participants_board_once_enough_wrote_one(store):
+    from slkit.widgets.widget_shared_board import TeamGoals
+
+    s = store.create_session("Goals", threshold=3)
+    sw = get_framework("social_team_swot")
+    goal = next(i.id for i in sw.items if i.id == "team_goal")
+    for k, name in enumerate(["Kari", "Ola"]):
+        store.save_answers(store.join(s.code, name), sw.id, {goal: f"Goal <b>{k}</b>"}, show_name=(k == 0))
+    view = TeamGoals(sw, s.code, store_factory=lambda: store)
+    view.refresh()
+    assert "2 of 3 answers so far" in view.status.value and view.body.children == ()
+    store.save_answers(store.join(s.code), sw.id, {goal: "Third"})
+    view.refresh()
+    html = view.body.children[0].value
+    assert "Goal &lt;b&gt;0&lt;/b&gt; — Kari" in html and "Goal &lt;b&gt;1&lt;/b&gt;</li>" in html and "Third" in html
