@@ -139,6 +139,7 @@ def make_app_class():
     from voila.app import Voila
     from voila.tornado.contentshandler import VoilaContentsHandler
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
     from .server_cache import CachedGzip, HashedFiles, share_compiled_templates
@@ -152,6 +153,27 @@ def make_app_class():
         async def prepare(self):
             await super().prepare()
             self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    class TemplateFiles(TemplateStaticFileHandler):
+        """Voila's template files, with a plain error page: its 404 for a path such as
+        /voila/templates/..%2f.. failed to render and answered 500 with a traceback in the log."""
+
+        def parse_url_path(self, path):
+            try:
+                return super().parse_url_path(path)
+            except (ValueError, AssertionError):  # not <template>/static/<file>
+                raise web.HTTPError(404) from None
+
+        @classmethod
+        def get_absolute_path(cls, root, path):
+            try:
+                return super().get_absolute_path(root, path)
+            except (ValueError, AssertionError):  # a path that climbs out of <template>/static
+                raise web.HTTPError(404) from None
+
+        def write_error(self, status_code, **kwargs):
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"{status_code} {self._reason}\n")
 
     class LandingRedirect(web.RequestHandler):
         def get(self, *args):
@@ -170,7 +192,7 @@ def make_app_class():
             self.log.addFilter(_QuietFilter())
 
         def init_handlers(self):
-            swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles}
+            swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles, TemplateStaticFileHandler: TemplateFiles}
             handlers = [
                 (h[0], swap.get(h[1], h[1]), *h[2:])
                 for h in super().init_handlers()
@@ -180,6 +202,11 @@ def make_app_class():
             # there has no effect; the transform itself does. Pages and bundles shrink ~4x,
             # and each version of a bundle is compressed once (slkit/server_cache.py).
             self.app.add_transform(CachedGzip)
+            # jupyter_server's error pages link its favicon; without a static path a 404 of any
+            # of its handlers failed to render and logged a traceback instead.
+            from jupyter_server import DEFAULT_STATIC_FILES_PATH
+
+            self.app.settings.setdefault("static_path", DEFAULT_STATIC_FILES_PATH)
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),

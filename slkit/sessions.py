@@ -16,6 +16,7 @@ import secrets
 from urllib.parse import urlencode
 
 from . import InputError
+from .text import echo
 
 # No look-alikes: no 0/O, no 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -44,7 +45,7 @@ def _normalize(value: object, length: int, what: str) -> str:
         raise InputError(f"Please enter the {what}.")
     if len(code) != length or any(c not in CODE_ALPHABET for c in code):
         raise InputError(
-            f"A {what} has {length} letters and digits (no 0, O, 1, I or L); '{value.strip()[:20]}' is not one."
+            f"A {what} has {length} letters and digits (no 0, O, 1, I or L); '{echo(value)}' is not one."
         )
     return code
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import os
 import random
 import time
 from contextlib import contextmanager
@@ -206,6 +207,18 @@ def _retryable(exc: BaseException) -> bool:
     return any(s in text for s in signals)
 
 
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (and a folder made for it likewise):
+    it holds everyone's answers. SQLite gives its -wal and -shm files the same permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError:
+            pass  # SQLite reports what is wrong when it opens the file
+
+
 def _describe(url: sa.URL) -> str:
     if url.get_backend_name() == "sqlite":
         return f"SQLite file {url.database}"
@@ -234,7 +247,7 @@ class Store:
         if url.get_backend_name() == "sqlite":
             memory = url.database in (None, "", ":memory:")
             if not memory:
-                Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(url.database).expanduser())
             engine = sa.create_engine(
                 url,
                 connect_args={"timeout": 5, "check_same_thread": False},

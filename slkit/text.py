@@ -44,11 +44,27 @@ def clean_text(
             continue
         if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS:
             raise InputError(f"{field} contains an invisible control character; please remove it.")
-    if not text and not allow_empty:
+    if not visible(text) and not allow_empty:
+        # Nothing but spaces, zero-width characters or direction marks reads as empty.
         raise InputError(f"{field} is empty; please write something first.")
+    if not visible(text):
+        text = ""
     if len(text) > max_length:
         raise InputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
     return text
+
+
+def visible(text: str) -> bool:
+    """True when `text` holds something a reader can see (not only format characters such as
+    zero-width spaces, joiners and direction marks, or white space)."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
+def echo(value: object, limit: int = 20) -> str:
+    """Typed text to repeat in a message: shortened, without control or format characters
+    (a right-to-left override in a code would show the message reversed)."""
+    text = str(value) if isinstance(value, str) else ""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")).strip()[:limit]
 
 
 def esc(text: object) -> str:

@@ -130,3 +130,18 @@ def test_a_module_opened_from_the_landing_page_asks_for_no_script_again(kit, con
     unhashed = hashed.split("/static/")[0] + "/package.json"
     with urllib.request.urlopen(unhashed, timeout=30) as r:
         assert r.headers["Cache-Control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path", [
+    "/voila/templates/..%2f..%2fetc%2fpasswd", "/voila/templates/slkit/..%2f..%2f..%2fpyproject.toml",
+    "/voila/templates/lab/static/..%2f..%2f..%2f..%2fpyproject.toml", "/voila/static/..%2f..%2fpyproject.toml",
+    "/voila/files/..%2fpyproject.toml", "/slkit/static/..%2f..%2f__init__.py", "/voila/labextensions/..%2f..%2fetc",
+    "/voila/render/..%2fpyproject.toml",
+])
+def test_a_path_that_climbs_out_of_a_static_route_is_refused_without_a_traceback(kit, path):
+    before = len(kit.server.log())
+    status, location = _status(kit.server.base_url + path)
+    if status == 302:  # Voila sends a file it does not render to its file route, which refuses it
+        status, _ = _status(kit.server.base_url + location)
+    assert status in (403, 404)
+    assert "Traceback" not in kit.server.log()[before:]

@@ -217,3 +217,16 @@ def test_an_unreachable_postgresql_is_reported_in_one_sentence():
 def test_a_bad_database_url_is_a_clear_error(url):
     with pytest.raises(KitError, match="database URL|SQLite or PostgreSQL"):
         Store(url)
+
+
+def test_a_new_sqlite_store_is_private_to_its_owner(tmp_path):
+    import stat
+
+    path = tmp_path / "new-folder" / "kit.sqlite3"
+    s = Store(f"sqlite:///{path}")
+    s.migrate()
+    s.create_session("Private")
+    s.dispose()
+    for p in [path, *path.parent.glob("kit.sqlite3-*")]:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -53,3 +53,18 @@ def test_empty_allowed_when_optional():
 def test_limit_counts_characters_not_bytes():
     assert clean_text("ø" * 200, max_length=200) == "ø" * 200
     assert clean_text("👍" * 200, max_length=200) == "👍" * 200
+
+
+@pytest.mark.parametrize("value", ["\u200b\u200b", "\u200e \u200f", "\ufeff", " \u2060 "])
+def test_invisible_only_text_is_refused_like_empty_text(value):
+    with pytest.raises(InputError, match="empty"):
+        clean_text(value, max_length=50)
+    assert clean_text(value, max_length=50, allow_empty=True) == ""
+
+
+def test_a_code_with_a_direction_override_is_not_echoed_reversed():
+    from slkit.sessions import normalize_code
+
+    with pytest.raises(InputError) as e:
+        normalize_code("AB\u202eCD12")
+    assert "\u202e" not in str(e.value) and "'ABCD12'" in str(e.value)
