@@ -118,7 +118,8 @@ KIT_CSS = """
 .slk .screen-now { font-size: 1.1rem; }
 .slk-tabs .lm-TabBar-tab:not(.lm-mod-current) { background: #e4e7eb !important; }
 .slk-tabs .lm-TabBar-tab .lm-TabBar-tabLabel { color: #1f2933 !important; }
-.slk-date.widget-datepicker { flex-wrap: wrap; height: auto; width: 100%; max-width: 36em; }
+.slk-date.widget-datepicker { flex-wrap: wrap; height: auto; width: 100%; max-width: 36em; box-sizing: border-box; }
+.slk-date input { flex: 1 1 auto; min-width: 0; max-width: 100%; box-sizing: border-box; margin: 0 !important; }
 .slk-date .widget-label { width: 100% !important; max-width: none !important; white-space: normal !important; overflow: visible !important;
                           text-overflow: clip !important; text-align: left !important; font-size: 1.05rem; line-height: 1.4; height: auto;
                           margin: 0.9em 0 0.3em; color: #1f2933; }
