@@ -87,7 +87,7 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|svg)",
         # A page learns who is taking part from the browser's cookie for its session
         # (widgets/widget_join.py): Voila hands the Cookie header to the kernel as HTTP_COOKIE.
-        "--VoilaConfiguration.http_header_envs=['Cookie']",
+        "--VoilaConfiguration.http_header_envs=Cookie",
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",

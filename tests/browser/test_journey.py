@@ -117,7 +117,7 @@ def test_one_person_joins_once_and_keeps_every_word(kit, browser):
     assert store.participant_count(s.code) == 1
     # The facilitator's terminal stays quiet: no warning per kernel or per page.
     log = kit.server.log()
-    assert "without encryption" not in log and "is not trusted" not in log, log[-2000:]
+    assert "without encryption" not in log and "is not trusted" not in log and "DeprecationWarning" not in log, log[-2000:]
 
 
 def expect_eventually(check, seconds: float = 15):
