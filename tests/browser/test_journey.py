@@ -191,3 +191,44 @@ def test_a_restarted_server_is_said_and_a_reload_carries_on(tmp_path, browser, c
         assert server.store().participant_count(s.code) == 1
     finally:
         stop_server(server.process)
+
+
+def test_joining_home_and_a_module_work_with_the_keyboard_alone(kit):
+    """The new parts of the journey with keys only: the join form, the home page's module
+    links, a module's Next (the new step's heading takes the focus), and the way back home."""
+    import sqlalchemy as sa
+
+    from slkit.store import participants_t
+
+    store = kit.server.store()
+    s = store.create_session("Keys only", modules=["purpose_first", "motivation_triad"], start_open=True)
+    mt = get_framework("motivation_triad")
+    pg = kit.landing(s.code, width=390)
+    pg.get_by_placeholder("Your name (optional)").wait_for()
+
+    def press_until(key, locator, limit=60):
+        for _ in range(limit):
+            pg.keyboard.press(key)
+            if locator.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"):
+                return
+        raise AssertionError(f"{key} never reached {locator}")
+
+    press_until("Tab", pg.get_by_placeholder("Your name (optional)"))
+    pg.keyboard.type("Keyboard Kim")
+    press_until("Tab", pg.get_by_role("button", name="Join the session"))
+    pg.keyboard.press("Enter")
+    pg.locator(".module-card").first.wait_for()
+    press_until("Tab", pg.locator(".module-card[data-module='motivation_triad']"))
+    pg.keyboard.press("Enter")
+    pg.get_by_role("heading", level=2, name=mt.steps[0].title).wait_for()
+    press_until("Tab", pg.get_by_role("button", name="Next", exact=True), limit=150)
+    pg.keyboard.press("Enter")
+    pg.locator(".slk-step-title h2", has_text=mt.steps[1].title).wait_for()
+    pg.wait_for_function("document.activeElement && document.activeElement.matches('.slk-step-title h2')")
+    press_until("Shift+Tab", pg.get_by_role("link", name="← Your modules"))
+    pg.keyboard.press("Enter")
+    pg.locator(".module-card[data-module='motivation_triad'] .state", has_text="step 2 of").wait_for()
+    assert store.participant_count(s.code) == 1
+    with store.engine.connect() as c:
+        name = c.execute(sa.select(participants_t.c.display_name).where(participants_t.c.session_id == s.id)).scalar_one()
+    assert name == "Keyboard Kim"
