@@ -57,6 +57,14 @@ def respondents(rows: Iterable[dict], items: Iterable[str] | None = None) -> int
     return len({r["participant"] for r in rows if wanted is None or r["item"] in wanted})
 
 
+def counted_items(fw: Framework) -> list[str]:
+    """Who counts as having answered a module's team view: in a module with a ranking (purpose
+    first), anyone who answered any of its questions; elsewhere, anyone who gave a rating."""
+    if any(i.kind == "rank" for i in fw.items):
+        return [i.id for i in fw.items]
+    return list(rating_items(fw))
+
+
 def team_visible(n_respondents: int, threshold: int) -> bool:
     """The anonymity rule: a team figure shows only once `threshold` people answered."""
     return n_respondents >= max(1, threshold)

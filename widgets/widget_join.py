@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import urlencode
 from typing import Callable
@@ -22,17 +23,26 @@ from typing import Callable
 import ipywidgets as W
 
 from slkit import KitError
-from slkit.sessions import format_personal_code
+from slkit.content import load_frameworks
+from slkit.paths import WORKSHOPS_DIR
+from slkit.sessions import format_personal_code, planned
 from slkit.store import Participant, SessionInfo
 
 from . import page as P
 
 COOKIE_DAYS = 30
+JOIN_DELAY = 0.3  # seconds between the click on Join and joining (see _start_soon)
 JOIN_NOTE = (
     "Your ratings and choices are only ever shown as team totals, once enough people have answered. "
     "What you write (purposes, reasons, proposals, commitments) is shown to the team word for word: "
     "without your name, unless you tick the box below."
 )
+
+
+def session_modules(settings: dict | None = None) -> list:
+    """The modules a session uses, in its order (every module without a session), that have a page."""
+    everything = load_frameworks()
+    return [everything[m] for m in planned(settings or {}, everything) if (WORKSHOPS_DIR / everything[m].notebook).exists()]
 
 
 def cookie_name(code: str) -> str:
@@ -125,12 +135,16 @@ class JoinPanel(W.VBox):
         return self.session.code if self.session else None
 
     def show_form(self) -> None:
-        self.name_input = W.Text(placeholder="Your name (optional)", layout=W.Layout(width="auto", max_width="24em"))
+        # Sent when the person leaves the field, not per keystroke: ipywidgets holds back a state
+        # update while an earlier one is unanswered, but sends a click at once, so a fast
+        # "type, Tab, Enter" could join with half a name.
+        self.name_input = W.Text(placeholder="Your name (optional)", continuous_update=False,
+                                 layout=W.Layout(width="auto", max_width="24em"))
         self.name_input.add_class("slk-input")
         self.show_name = W.Checkbox(value=False, description="Show my name with what I write", indent=False, layout=W.Layout(width="auto"))
         self.start_button = W.Button(description="Join the session", button_style="primary")
         self.start_button.add_class("slk-button")
-        self.start_button.on_click(lambda _b: self.start())
+        self.start_button.on_click(lambda _b: self._start_soon())
         self.code_input = W.Text(placeholder="ABCD-EFGH", layout=W.Layout(width="10em"))
         self.code_input.add_class("slk-input")
         self.resume_button = W.Button(description="Continue")
@@ -145,6 +159,19 @@ class JoinPanel(W.VBox):
             P.block("<h3>Joined already, on this or another device?</h3><p class='muted'>Enter your personal code to continue where you left off.</p>"),
             W.HBox([self.code_input, self.resume_button], layout=W.Layout(align_items="center", flex_flow="row wrap")),
         ]
+
+    def _start_soon(self) -> None:
+        """A click joins a moment later, once the page's held-back updates (the name, the
+        show-name box) have arrived; a second click in the meantime does nothing more."""
+        if self.participant is not None or self.start_button.disabled:
+            return
+        self.start_button.disabled = True
+        from IPython import get_ipython
+
+        if getattr(get_ipython(), "kernel", None) is None:  # components driven from Python, no kernel: at once
+            self.start()
+            return
+        asyncio.get_running_loop().call_later(JOIN_DELAY, self.start)
 
     def start(self) -> bool:
         """Join as a new participant; a second click (or a double click) does nothing more."""

@@ -17,13 +17,10 @@ from __future__ import annotations
 import ipywidgets as W
 
 from slkit import KitError
-from slkit.content import load_frameworks
-from slkit.paths import WORKSHOPS_DIR
-from slkit.sessions import planned
 from slkit.store import ModuleState, Participant
 
 from . import page as P
-from .widget_join import JoinPanel, code_box, module_link
+from .widget_join import JoinPanel, code_box, module_link, session_modules
 from .widget_live import LiveTicker
 
 TITLE = "<h1>Social Leadership Workshop</h1><p class='muted'>Leading with social media: short, hands-on modules for a team.</p>"
@@ -61,11 +58,8 @@ class SessionHome(W.VBox):
             self.modules.value = P.message("error", str(e))
             return
         cards = []
-        everything = load_frameworks()
-        for m in planned(self.join.session.settings, everything):
-            fw = everything[m]
-            if not (WORKSHOPS_DIR / fw.notebook).exists():
-                continue
+        for fw in session_modules(self.join.session.settings):
+            m = fw.id
             state = states.get(m, ModuleState())
             mine = progress.get(m)
             where = ("<span class='state done'>✓ Done</span>" if mine and mine.done
@@ -115,7 +109,7 @@ class Landing(W.VBox):
         cards = "".join(
             f'<a class="card" href="{P.esc(fw.notebook)}"><b>{fw.order}. {P.esc(fw.title)}</b><br>'
             f"<span class='muted'>{P.esc(fw.summary)}</span></a>"
-            for fw in load_frameworks().values() if (WORKSHOPS_DIR / fw.notebook).exists()
+            for fw in session_modules()
         )
         self.body.children = [
             P.block(TITLE + "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"),

@@ -14,15 +14,14 @@ from typing import Sequence
 import ipywidgets as W
 
 from slkit import KitError
-from slkit.content import get_framework, load_frameworks
-from slkit.paths import WORKSHOPS_DIR
-from slkit.sessions import format_personal_code, planned
+from slkit.content import get_framework
+from slkit.sessions import format_personal_code
 from slkit.store import Progress
 
 from . import page as P
 from .sheet import AnswerSheet
 from .widget_flow import StepBody, StepFlow
-from .widget_join import JoinPanel, home_link, module_link
+from .widget_join import JoinPanel, home_link, module_link, session_modules
 from .widget_save import SaveBar
 from .widget_timer import TimerBanner
 
@@ -119,10 +118,9 @@ class ModulePage(W.VBox):
         if p is None:
             text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”.</p>"
         else:
-            everything = load_frameworks()
-            plan = [m for m in planned(self.join.session.settings, everything) if (WORKSHOPS_DIR / everything[m].notebook).exists()]
+            plan = [fw.id for fw in session_modules(self.join.session.settings)]
             later = plan[plan.index(self.framework.id) + 1:] if self.framework.id in plan else []
-            nxt = everything[later[0]] if later else None
+            nxt = get_framework(later[0]) if later else None
             links = f"<a class='home-link' href='{P.esc(home_link(p.session_code))}'>Back to your modules</a>"
             if nxt is not None:
                 links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>Next module: {P.esc(nxt.title)}</a>"

@@ -149,6 +149,5 @@ class PurposeTeam(TeamPanel):
     """The objectives ranked across the team, the spread of culture fit, the purposes and the decisions."""
 
     def __init__(self, framework: Framework, code: str | None, **kwargs):
-        super().__init__(framework, code, render=lambda rows: parts_view(S.purpose_team(framework, rows)),
-                         items=[i.id for i in framework.items], **kwargs)
+        super().__init__(framework, code, render=lambda rows: parts_view(S.purpose_team(framework, rows)), **kwargs)
         self.refresh()

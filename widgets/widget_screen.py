@@ -19,7 +19,7 @@ import ipywidgets as W
 from slkit import KitError
 from slkit import board as B
 from slkit import summaries as S
-from slkit.aggregate import rating_items, respondents, team_visible
+from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import load_frameworks
 from slkit.sessions import join_link
 
@@ -56,24 +56,16 @@ def join_view(title: str, code: str, link: str) -> str:
     )
 
 
-def team_parts(store, code: str, framework, threshold: int) -> tuple[str, list | None]:
-    """A module's team results under the participants' rules: (a line to say, the parts or None).
+def team_parts(store, code: str, framework, threshold: int, rows: list[dict], entries: list) -> tuple[int | None, list | None]:
+    """A module's team results under the participants' rules, from its answers and its board's
+    visible entries: (how many took part, the summary's parts), parts None below the threshold.
 
     As on participants' pages: a shared board (the SWOT) shows as it is made; other modules
-    count who answered (purpose first: any question; rated modules: a rating) against the
-    threshold. Held-back results stay off the screen in every module."""
-    if not store.module_state(code, framework.id).results_revealed:
-        return "held", None
-    rows = store.answers(code, framework.id)
-    entries = [e for e in B.board_entries(store, code, framework.id) if not e.hidden]
+    count who answered (`aggregate.counted_items`) against the threshold."""
     if any(i.kind == "board" for i in framework.items) or entries:
-        n = B.respondent_counts(store, code).get(framework.id, 0)
-        return f"{n}", S.summary(framework, rows, entries)
-    counted = [i.id for i in framework.items] if any(i.kind == "rank" for i in framework.items) else list(rating_items(framework))
-    n = respondents(rows, counted)
-    if not team_visible(n, threshold):
-        return f"{n} of {threshold}", None
-    return f"{n}", S.summary(framework, rows, entries)
+        return B.respondent_counts(store, code).get(framework.id, 0), S.summary(framework, rows, entries)
+    n = respondents(rows, counted_items(framework))
+    return n, S.summary(framework, rows, entries) if team_visible(n, threshold) else None
 
 
 class RoomScreen(W.VBox):
@@ -119,10 +111,11 @@ class RoomScreen(W.VBox):
             if view == "results" and fw is None:
                 view = "join"
             if fw is not None:
-                said, parts = team_parts(store, self.code, fw, session.threshold)
-                rows = store.answers(self.code, fw.id)
-                key = (view, fw.id, said, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
-                       tuple((e.id, e.votes, e.merged_into, e.hidden) for e in B.board_entries(store, self.code, fw.id)))
+                revealed = store.module_state(self.code, fw.id).results_revealed
+                rows = store.answers(self.code, fw.id) if revealed else []
+                entries = [e for e in B.board_entries(store, self.code, fw.id) if not e.hidden] if revealed else []
+                key = (view, fw.id, revealed, session.threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
+                       tuple((e.id, e.votes, e.merged_into) for e in entries))
             elif view == "countdown":
                 end = timer_end(session.settings)
                 key = (view, str(end), session.settings.get(TIMER_MODULE))
@@ -148,16 +141,22 @@ class RoomScreen(W.VBox):
             self.content.children = [P.block(f"<div class='screen-pause'><h1>{P.esc(session.title)}</h1><p class='screen-sub'>Look up: we talk together now.</p></div>")]
         else:
             title = f"<h1 class='screen-title'>{fw.order}. {P.esc(fw.title)}</h1>"
-            if parts is None and said == "held":
+            try:
+                n, parts = team_parts(store, self.code, fw, session.threshold, rows, entries) if revealed else (None, None)
+            except KitError as e:
+                self.content.children = [W.HTML(P.message("error", str(e)))]
+                self._shown = None
+                return
+            if not revealed:
                 self.content.children = [P.block(title + "<p class='screen-sub held'>The results are held back for now.</p>")]
             elif parts is None:
-                n, k = said.split(" of ")
+                k = session.threshold
                 self.content.children = [P.block(title + f"<p class='screen-sub waiting'>{n} of {k} answers so far: "
                                                          f"the team's results show once {k} people have answered.</p>")]
             else:
                 # One level below the module's title: the summaries' sections become h2 here.
                 parts = [p.replace("<h3>", "<h2>").replace("</h3>", "</h2>") if isinstance(p, str) else p for p in parts]
-                self.content.children = [P.block(title + f"<p class='muted'>{said} people answered.</p>"), parts_view(parts, screen=True)]
+                self.content.children = [P.block(title + f"<p class='muted'>{n} people answered.</p>"), parts_view(parts, screen=True)]
 
     def _count_down(self) -> None:
         from .widget_timer import _COUNTDOWN

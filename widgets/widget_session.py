@@ -47,10 +47,6 @@ STATES = {  # what a module is now, and the button that changes it
 }
 
 
-def _qr_svg(link: str) -> str:
-    return qr_svg(link, 4)
-
-
 class SessionView(W.VBox):
     def __init__(self, code: str, *, store_factory=P.store, **kwargs):
         self.code, self._store_factory = code, store_factory
@@ -66,6 +62,7 @@ class SessionView(W.VBox):
         self.modules = W.VBox()
         self._rows: list | None = None
         self._controls: dict[tuple[str, str], tuple[W.HTML, W.Button]] = {}
+        self._states: dict[str, ModuleState] = {}
         self.next_button = W.Button(description="Open the next module", button_style="primary", layout=W.Layout(width="auto"))
         self.next_button.on_click(lambda _b: self.open_next())
         # The room screen: what it shows now, and the buttons that change it.
@@ -118,7 +115,7 @@ class SessionView(W.VBox):
                     "Restart it with <code>--host 0.0.0.0</code> (or <code>--public-url</code>) for the room's phones.</p>"
                     if os.environ.get("SLKIT_LOOPBACK_ONLY") else "")
         header = P.block(
-            f"<div class='console-top'><div class='qr' role='img' aria-label='QR code of the join link'>{_qr_svg(link)}</div><div>"
+            f"<div class='console-top'><div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 4)}</div><div>"
             f"<h1>{P.esc(session.title)}</h1>"
             f"<p>Session code <span class='code' translate='no'>{P.esc(code)}</span> · join link <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
             f"{loopback}"
@@ -166,12 +163,13 @@ class SessionView(W.VBox):
     def _screen_label(self, settings: dict | None = None) -> None:
         if settings is None:
             settings = self._store_factory().get_session(self.code).settings
+            self._states = self._store_factory().module_states(self.code)
         view, module = screen_state(settings)
         what = dict((v, k) for k, v in SCREEN_VIEWS)[view]
         if view == "results" and module in self.frameworks:
             fw = self.frameworks[module]
-            state = self._store_factory().module_state(self.code, module)
-            what = f"the results of {fw.order}. {P.esc(fw.title)}" + ("" if state.results_revealed else " (held back: the screen says so and shows none)")
+            revealed = self._is_on(module, "reveal")  # the states this refresh has just read
+            what = f"the results of {fw.order}. {P.esc(fw.title)}" + ("" if revealed else " (held back: the screen says so and shows none)")
         value = P.markup(f"<p class='screen-now'>Now showing: <b>{what}</b></p>")
         if self.screen_now.value != value:
             self.screen_now.value = value
@@ -182,7 +180,7 @@ class SessionView(W.VBox):
         pair = self._controls.get((module, what))
         if pair is None:
             label, button = W.HTML(layout=W.Layout(width="11em")), W.Button(layout=W.Layout(width="7.5em"))
-            button.on_click(lambda _b, m=module, w=what: self.set_state(m, w, not self._states[m].__getattribute__("is_open" if w == "open" else "results_revealed")))
+            button.on_click(lambda _b, m=module, w=what: self.set_state(m, w, not self._is_on(m, w)))
             pair = self._controls[(module, what)] = (label, button)
         label, button = pair
         title = self.frameworks[module].title
@@ -193,6 +191,10 @@ class SessionView(W.VBox):
         button.description = on_action if on else off_action
         button.tooltip = f"{button.description}: {title}"
         return W.HBox([label, button], layout=W.Layout(align_items="center"))
+
+    def _is_on(self, module: str, what: str) -> bool:
+        state = self._states.get(module, ModuleState())
+        return state.is_open if what == "open" else state.results_revealed
 
     def set_state(self, module: str, what: str, on: bool) -> None:
         store = self._store_factory()
@@ -206,8 +208,7 @@ class SessionView(W.VBox):
 
     def next_module(self) -> str | None:
         """The module after the last open one in the plan (the first, when none is open)."""
-        states = getattr(self, "_states", {})
-        opened = [i for i, m in enumerate(self.plan) if states.get(m, ModuleState()).is_open]
+        opened = [i for i, m in enumerate(self.plan) if self._is_on(m, "open")]
         after = (opened[-1] + 1) if opened else 0
         return self.plan[after] if after < len(self.plan) else None
 
@@ -337,7 +338,7 @@ class SessionView(W.VBox):
         except KitError as e:
             self.results.children = [W.HTML(P.message("error", str(e)))]
             return
-        revealed = getattr(self, "_states", {}).get(module, ModuleState()).results_revealed
+        revealed = self._is_on(module, "reveal")
         key = (module, n, session.threshold, revealed, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
                tuple((e.id, e.votes, e.merged_into, e.text) for e in entries))
         if key == self._results_key and not force:

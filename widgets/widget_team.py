@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 import ipywidgets as W
 
 from slkit import KitError
-from slkit.aggregate import rating_items, respondents, team_visible
+from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import Framework
 
 from . import page as P
@@ -33,7 +33,7 @@ class TeamPanel(W.VBox):
                  items: Iterable[str] | None = None, store_factory=P.store, **kwargs):
         self.framework, self.code, self._render = framework, code, render
         # Who counts as having answered: by default, anyone who gave a rating.
-        self.items = list(items) if items is not None else list(rating_items(framework))
+        self.items = list(items) if items is not None else counted_items(framework)
         self._store_factory = store_factory
         self.status = W.HTML()
         self.body = W.VBox()

@@ -2,11 +2,9 @@
 the modules and home, reload mid-typing, scan the QR code again, leave the last step; then a
 second device with the personal code. And a page whose kernel or server goes away says so."""
 
-import os
 import re
 import signal
 
-import pytest
 from playwright.sync_api import expect
 
 from slkit.content import get_framework

@@ -2,7 +2,6 @@
 
 import base64
 import re
-import statistics
 
 from slkit.content import get_framework
 from slkit.widgets.sheet import AnswerSheet
