@@ -23,11 +23,12 @@ CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 def _spec(data: list[dict], height: int, scale: tuple[int, int], title: str | None) -> dict:
     layout = {
-        "height": height, "margin": {"l": 10, "r": 10, "t": 56, "b": 30}, "font": FONT, "plot_bgcolor": "#ffffff",
+        "height": height + 30, "margin": {"l": 10, "r": 10, "t": 40, "b": 70}, "font": FONT, "plot_bgcolor": "#ffffff",
         "title": {"text": title or "", "x": 0, "xanchor": "left"},
-        "xaxis": {"range": [scale[0] - 0.5, scale[1] + 0.5], "dtick": 1, "gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True},
+        "xaxis": {"range": [scale[0] - 0.5, scale[1] + 0.5], "dtick": 1, "tickangle": 0, "gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
-        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        # The legend under the chart: above, it crowds the title on a phone.
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "traceorder": "normal"},
     }
     return {"data": data, "layout": layout, "config": dict(CONFIG)}
 
@@ -90,9 +91,7 @@ def compare_figure(
             trace["error_x"] = {"type": "data", "array": [s or 0 for s in spreads], "color": "#1f2933", "thickness": 1.5, "width": 5}
         data.append(trace)
     spec = _spec(data, 150 + 30 * len(series) * len(labels), scale, title)
-    # The legend under the chart: above, it crowds the title on a phone.
-    spec["layout"].update(barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 70})
-    spec["layout"]["legend"] = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "traceorder": "normal"}
+    spec["layout"].update(barmode="group")
     return spec
 
 

@@ -97,6 +97,7 @@ class Framework(_Model):
     order: int = Field(ge=1)
     language: Literal["en", "nb"] = "en"
     title: Prose
+    short_title: Prose | None = None  # where the title is too long (a sheet name, a tab)
     summary: Prose
     notebook: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.ipynb$")]
     sources: list[Prose] = Field(min_length=1)

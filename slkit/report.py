@@ -11,114 +11,31 @@ from pathlib import Path
 
 from . import InputError
 from .content import load_frameworks
-from .store import SessionInfo, Store
+from .store import Store
 from .text import esc
 
 FORMATS = ("csv", "xlsx", "html")
-BOARD = "social_team_swot_board"  # the name of the SWOT board's sheet and file
-
-
-def tidy_answers(store: Store, code: str):
-    """One row per answer: module, step, item, question, value, participant (P1, P2, ... per session)."""
-    import pandas as pd
-
-    frameworks = load_frameworks()
-    rows = store.answers(code)
-    order: dict[int, str] = {}
-    records = []
-    for r in rows:
-        alias = order.setdefault(r["participant"], f"P{len(order) + 1}")
-        fw = frameworks.get(r["module"])
-        question = step = kind = ""
-        if fw is not None:
-            try:
-                item = fw.item(r["item"])
-                question, kind, step = item.text, item.kind, fw.step_of(item.id).id
-            except (InputError, KeyError):
-                pass
-        value = r["value"]
-        records.append(dict(
-            module=r["module"], step=step, item=r["item"], kind=kind, question=question,
-            participant=alias, name=r["name"] or "",
-            value=value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False),
-            updated_at=r["updated_at"],
-        ))
-    columns = ["module", "step", "item", "kind", "question", "participant", "name", "value", "updated_at"]
-    return pd.DataFrame.from_records(records, columns=columns)
-
-
-def session_frame(session: SessionInfo, participants: int):
-    import pandas as pd
-
-    return pd.DataFrame(
-        [("code", session.code), ("title", session.title), ("created", session.created_at.isoformat()),
-         ("anonymity threshold", session.threshold), ("participants", participants),
-         *((f"setting: {k}", json.dumps(v)) for k, v in sorted(session.settings.items()))],
-        columns=["field", "value"],
-    )
 
 
 def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
     """Write the export; returns the files written. CSV: one file per module in the folder `out`."""
+    from .exports import write_csv, write_workbook
+
     if fmt not in FORMATS:
         raise InputError(f"Unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}.")
     session = store.get_session(code)
-    frame = tidy_answers(store, session.code)
-    frame["updated_at"] = frame["updated_at"].astype(str)
     out = Path(out)
-    written: list[Path] = []
     if fmt == "html":
         if out.suffix.lower() not in (".html", ".htm"):
             out = out / f"{session.code}-report.html" if out.is_dir() or not out.suffix else out.with_suffix(".html")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(session_report_html(store, session.code), encoding="utf-8")
         return [out]
-    board = board_frame(store, session.code)
     if fmt == "csv":
         if out.suffix.lower() == ".csv":
             raise InputError("A CSV export writes one file per module; give --out a folder, not a .csv file.")
-        out.mkdir(parents=True, exist_ok=True)
-        for module in load_frameworks():
-            path = out / f"{session.code}_{module}.csv"
-            frame[frame["module"] == module].to_csv(path, index=False)
-            written.append(path)
-        path = out / f"{session.code}_{BOARD}.csv"
-        board.to_csv(path, index=False)
-        written.append(path)
-        return written
-    import pandas as pd
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(out, engine="openpyxl") as xl:
-        session_frame(session, store.participant_count(session.code)).to_excel(xl, sheet_name="session", index=False)
-        for module in load_frameworks():
-            frame[frame["module"] == module].to_excel(xl, sheet_name=module[:31], index=False)
-        board.to_excel(xl, sheet_name=BOARD[:31], index=False)
-    return [out]
-
-
-def board_frame(store: Store, code: str):
-    """One row per item on a board: board, column, text, votes, and what became of it (hidden, merged)."""
-    import pandas as pd
-
-    from .board import board_entries
-
-    frameworks = load_frameworks()
-    records = []
-    for module, fw in frameworks.items():
-        if not any(i.kind == "board" for i in fw.items):
-            continue
-        entries = board_entries(store, code, module)
-        by_id = {e.id: e for e in entries}
-        for e in entries:
-            records.append(dict(
-                module=module, board=e.item, column=e.column, column_label=fw.item(e.item).option_label(e.column),
-                id=e.id, text=e.text, votes=e.votes, name=e.name or "", hidden=e.hidden,
-                merged_into=e.merged_into if e.merged_into is not None else "",
-                builds_on=" + ".join(by_id[i].text for i in e.links if i in by_id),
-            ))
-    columns = ["module", "board", "column", "column_label", "id", "text", "votes", "name", "hidden", "merged_into", "builds_on"]
-    return pd.DataFrame.from_records(records, columns=columns)
+        return write_csv(store, session, out)
+    return [write_workbook(store, session, out)]
 
 
 def _figure_html(spec: dict, n: int) -> str:
@@ -172,39 +89,19 @@ def session_report_html(store: Store, code: str) -> str:
                 parts.append(part)
         parts.append("</section>")
     script = f"<script>{get_plotlyjs()}</script>" if figures else ""
-    style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}"
+    style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
     return html_page(f"{session.title}: workshop report", f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
 
 
-def personal_report_html(fw, answers: dict, *, title: str | None = None) -> str:
-    """One person's results as a small self-contained HTML page (no scripts, works offline)."""
-    import datetime as dt
-
-    from .aggregate import own_scores, ranked_items, strongest_weakest
-
-    steps = {s.id: s for s in fw.steps}
-    scores = own_scores(fw, answers)
-    parts = [f"<h1>{esc(title or fw.title)}</h1><p>Your results, {dt.date.today():%d %B %Y}.</p>"]
-    if scores:
-        top = max(s.max for s in fw.scales.values())
-        rows = "".join(
-            f"<tr><td>{esc(steps[s].title)}</td><td>{v:.1f}</td><td><div class='bar' style='width:{100 * v / top:.0f}%'></div></td></tr>"
-            for s, v in scores.items()
-        )
-        parts.append(f"<h2>Score per part</h2><table>{rows}</table>")
-        sw = strongest_weakest(scores)
-        if sw:
-            parts.append(f"<p>Strongest: <b>{esc(steps[sw[0]].title)}</b>. Most room to grow: <b>{esc(steps[sw[1]].title)}</b>.</p>")
-        ranked = ranked_items(fw, answers)
-        for heading, chosen in (("Highest rated", ranked[:5]), ("Lowest rated", ranked[-5:][::-1])):
-            items = "".join(f"<li>{esc(fw.item(i).text)} <b>({v})</b></li>" for i, v in chosen)
-            parts.append(f"<h2>{heading}</h2><ol>{items}</ol>")
-    texts = [(fw.item(i), v) for i, v in answers.items() if fw.item(i).kind in ("text", "date") and v]
-    if texts:
-        items = "".join(f"<li>{esc(item.text)}: <b>{esc(str(v))}</b></li>" for item, v in texts)
-        parts.append(f"<h2>Your notes and commitments</h2><ul>{items}</ul>")
-    return html_page(fw.title, "".join(parts), fw.language, "td:last-child{width:50%}")
-
+# A4 on paper: each module on a new page, charts no wider than the printable width (about
+# 690 CSS pixels between 14 mm margins), nothing cut in half, the text black on white.
+PRINT_CSS = (
+    "@page{size:A4;margin:14mm}.chart{max-width:680px}"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:11pt;color:#000}"
+    ".slk section.module{break-before:page;border-top:none;margin-top:0}"
+    ".chart,tr,li,.expectation{break-inside:avoid}h1,h2,h3,h4{break-after:avoid}"
+    ".scroll{overflow:visible!important}a{color:#000}.no-print{display:none}}"
+)
 
 PAGE_STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:760px;margin:2em auto;padding:0 1em;color:#1f2933;line-height:1.45}"
@@ -219,5 +116,5 @@ def html_page(title: str, body: str, language: str = "en", style: str = "") -> s
     return (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{esc(title)}</title>"
-        f"<style>{PAGE_STYLE}{style}</style></head><body>{body}</body></html>"
+        f"<style>{PAGE_STYLE}{style}</style></head><body><main>{body}</main></body></html>"
     )

@@ -75,6 +75,8 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
         + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
         for i in culture.items if i.id in means
     )
+    value_parts = expectations_html(fw, rows, [r.option for r in ranked_objectives])
+    tools_part = choices_html(fw, rows, [i.id for i in fw.items if i.kind == "choice" and fw.step_of(i.id).id == "tools"])
     decisions = A.choice_counts(fw, rows, "decision")
     decision_item = fw.item("decision")
     top = objectives.max_choices or len(objectives.options)
@@ -89,10 +91,45 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
         "<table class='culture-table'><tr><th>Statement</th>" + "".join(f"<th>{v}</th>" for v in values)
         + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>{SPREAD_NOTE}"
         "<h3>Our purpose, in each person's words</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
+        + value_parts + tools_part
         + "<h3>Decisions</h3><table class='decision-table'>"
         + "".join(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
         + "</table><p>The reasons given:</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons"),
     ]
+
+
+def expectations_html(fw: Framework, rows: list[dict], objectives: list[str]) -> str:
+    """Per objective (the team's ranking first): the value people expect and how the team would notice it."""
+    asked = [i for i in fw.items if i.kind == "text" and "objective" in i.tags and "asks" in i.tags]
+    order = list(dict.fromkeys([*objectives, *(i.tags["objective"] for i in asked)]))
+    rank = fw.item("objectives")
+    out = []
+    for objective in order:
+        mine = [i for i in asked if i.tags["objective"] == objective]
+        values = [t for i in mine if i.tags["asks"] == "value" for t in A.written(rows, i.id)]
+        signals = [t for i in mine if i.tags["asks"] == "signal" for t in A.written(rows, i.id)]
+        if not values and not signals:
+            continue
+        out.append(f"<section class='expectation' data-objective='{esc(objective)}'><h4>{esc(rank.option_label(objective))}</h4>"
+                   + (f"<p>The value we expect:</p>{written_list(values, 'texts values')}" if values else "")
+                   + (f"<p>How we would notice it:</p>{written_list(signals, 'texts signals')}" if signals else "")
+                   + "</section>")
+    return "<h3>What we expect, per objective</h3>" + ("".join(out) or "<p class='muted'>Nothing written yet.</p>")
+
+
+def choices_html(fw: Framework, rows: list[dict], items: list[str]) -> str:
+    """How many people chose each option of some questions (the channels, the rhythm, who takes part)."""
+    if not items:
+        return ""
+    out = []
+    for item_id in items:
+        item = fw.item(item_id)
+        counts = A.choice_counts(fw, rows, item_id)
+        ordered = sorted(item.options, key=lambda o: -counts.get(o.id, 0))
+        body = "".join(f"<tr data-option='{o.id}'><td>{esc(o.label)}</td><td class='count'>{counts.get(o.id, 0)}</td></tr>"
+                       for o in ordered)
+        out.append(f"<h4>{esc(item.text)}</h4><table class='choice-table' data-item='{item_id}'><tr><th>Option</th><th>People</th></tr>{body}</table>")
+    return f"<h3>{esc(fw.step_of(items[0]).title)}: what the team chose</h3>" + "".join(out)
 
 
 # ---- the motivation triad -----------------------------------------------------------------------
@@ -179,7 +216,7 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
         labels, None if own is None else [own.get(s.id) for s in steps], [team[s.id] for s in steps], scale_range(fw),
         title="You and the team" if own is not None else "The team: mean and spread",
     )
-    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title="How the team rated (number of ratings)")
+    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title="How the team rated")
     own_head = "<th>You</th>" if own is not None else ""
     table_rows = "".join(
         f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
@@ -195,9 +232,56 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
         note = f"<p>The team disagrees most on <b>{esc(next(s.title for s in answered if s.id == widest))}</b>: worth a conversation.</p>"
     table = (f"<div class='scroll'><table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th></tr>"
              f"{table_rows}</table></div>{SPREAD_NOTE}{note}")
-    commitments = [i.id for i in fw.items if i.kind == "text" and i.id.startswith("commitment_") and i.id.count("_") == 1]
-    texts = sorted((t for i in commitments for t in A.written(rows, i)), key=str.casefold)
-    return [profile, table, spread, "<h3>Commitments</h3>" + written_list(texts, "texts commitments")] if own is None else [profile, table, spread]
+    return [profile, table, spread, "<h3>Commitments</h3>" + commitments_html(fw, rows)] if own is None else [profile, table, spread]
+
+
+def commitment_items(fw: Framework) -> list[tuple[str, str | None, str | None]]:
+    """(commitment, its first step, its date) item ids, in the content's order."""
+    ids = {i.id for i in fw.items}
+    return [(i.id, f"{i.id}_first_step" if f"{i.id}_first_step" in ids else None, f"{i.id}_date" if f"{i.id}_date" in ids else None)
+            for i in fw.items if i.kind == "text" and i.id.startswith("commitment_") and i.id.count("_") == 1]
+
+
+def commitments(fw: Framework, rows: list[dict]) -> list[dict]:
+    """Every commitment with its first step and date, soonest first (name only where its author chose)."""
+    answers: dict[Any, dict[str, Any]] = {}
+    names: dict[Any, str | None] = {}
+    for r in rows:
+        answers.setdefault(r["participant"], {})[r["item"]] = r["value"]
+        if r.get("name"):
+            names[r["participant"]] = r["name"]
+    out = []
+    for p, mine in answers.items():
+        for text, step, date in commitment_items(fw):
+            if str(mine.get(text) or "").strip():
+                out.append(dict(text=mine[text], first_step=mine.get(step) or "", date=mine.get(date) or "", name=names.get(p)))
+    return sorted(out, key=lambda c: (c["date"] or "9999", c["text"].casefold()))
+
+
+def written_date(value: Any) -> str:
+    """An answer's date as people write it ("12 January 2027"); anything else as it is."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).strftime("%d %B %Y").lstrip("0")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def commitment_html(c: dict) -> str:
+    """One commitment: what, the first step, by when."""
+    when = written_date(c["date"])
+    who = f" <span class='who muted'>— {esc(c['name'])}</span>" if c.get("name") else ""
+    return (f"<li class='commitment'><span class='text'>{esc(c['text'])}</span>{who}"
+            + (f"<br><span class='first-step'>First step: {esc(c['first_step'])}</span>" if c["first_step"] else "")
+            + (f"<br><span class='date'>By {esc(when)}</span>" if when else "") + "</li>")
+
+
+def commitments_html(fw: Framework, rows: list[dict]) -> str:
+    found = commitments(fw, rows)
+    if not found:
+        return "<p class='muted'>Nothing written yet.</p>"
+    return "<ul class='texts commitments'>" + "".join(commitment_html(c) for c in found) + "</ul>"
 
 
 # ---- a shared board ---------------------------------------------------------------------------------

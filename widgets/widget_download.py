@@ -15,6 +15,8 @@ from typing import Callable
 
 import ipywidgets as W
 
+from slkit import KitError
+
 from . import page as P
 
 
@@ -26,9 +28,21 @@ class DownloadLink(W.HTML):
         self.refresh()
 
     def refresh(self) -> None:
-        content = self._make()
+        try:
+            content = self._make()
+        except KitError as e:  # the store failed: say so where the link would be
+            self.value = P.message("error", f"“{self.label}” could not be prepared. {e}")
+            return
         payload = base64.b64encode(content.encode("utf-8") if isinstance(content, str) else content).decode("ascii")
         self.value = (
             f'<div class="slk"><a class="download" download="{P.esc(self.filename)}" '
             f'href="data:{self.mime};base64,{payload}">⬇ {P.esc(self.label)}</a></div>'
         )
+
+
+def handout_link(store_factory: Callable, participant) -> DownloadLink:
+    """A person's own workshop as one HTML file (slkit.handout): answers, profile, commitments."""
+    from slkit.handout import handout_html
+
+    return DownloadLink(f"my-workshop-{participant.session_code}.html", lambda: handout_html(store_factory(), participant),
+                        "Download my workshop (a page to keep or print)")

@@ -14,12 +14,10 @@ from slkit import aggregate as A
 from slkit import charts
 from slkit.content import Framework
 from slkit import summaries as S
-from slkit.report import personal_report_html
 
 from . import page as P
 from .sheet import AnswerSheet
 from .widget_chart import Chart, parts_view
-from .widget_download import DownloadLink
 from .widget_team import TeamPanel
 
 
@@ -31,8 +29,7 @@ class OwnProfile(W.VBox):
         self.summary = W.HTML()
         self.chart = Chart()
         self.ranked = W.HTML()
-        self.download = DownloadLink(f"{framework.id}-my-results.html", lambda: personal_report_html(framework, sheet.answers))
-        super().__init__([self.summary, self.chart, self.ranked, self.download], **kwargs)
+        super().__init__([self.summary, self.chart, self.ranked], **kwargs)
         self.refresh()
 
     def refresh(self) -> None:
@@ -67,7 +64,6 @@ class OwnProfile(W.VBox):
             self.ranked.value = P.markup(
                 f"<h3>Your {k} highest</h3><ol>{lst(ranked[:k])}</ol><h3>Your {k} lowest</h3><ol>{lst(ranked[-k:][::-1])}</ol>"
             )
-        self.download.refresh()
 
 
 class TeamProfile(TeamPanel):

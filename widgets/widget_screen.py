@@ -21,7 +21,7 @@ from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import load_frameworks
-from slkit.sessions import join_link
+from slkit.sessions import join_link, qr_svg
 
 from . import page as P
 from .widget_chart import parts_view
@@ -38,14 +38,6 @@ def screen_state(settings: dict) -> tuple[str, str | None]:
     raw = settings.get(SETTING) or {}
     view = raw.get("view") if raw.get("view") in VIEWS else "join"
     return view, raw.get("module")
-
-
-def qr_svg(link: str, scale: int = 7) -> str:
-    """The join link as a QR code, made here (no service)."""
-    import segno
-
-    # A viewBox instead of a fixed size: the page's CSS decides how large it is.
-    return segno.make(link, error="m").svg_inline(scale=scale, border=2, dark="#123c5a", omitsize=True)
 
 
 def join_view(title: str, code: str, link: str) -> str:

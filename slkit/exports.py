@@ -1,0 +1,234 @@
+"""A session's answers for people to read and for analysis: an Excel workbook and CSV files.
+
+What the exports promise:
+
+- labels, not ids: a choice reads "Weekly", a ranking "1. Share knowledge; 2. Listen";
+- questions in the order people answered them, each person as P1, P2, … (a name only where
+  its author chose to show it);
+- a board item the facilitator hid leaves every export; a merged duplicate says what it joined;
+- typed text stays text: in the workbook every typed cell is stored as a string (with Excel's
+  quote prefix), and in a CSV a cell that a spreadsheet would read as a formula (it starts with
+  `=`, `+`, `-`, `@`, a tab or a carriage return) starts with an apostrophe.
+
+>>> csv_safe("=1+1"), csv_safe("-5 days"), csv_safe("fine"), csv_safe(7)
+("'=1+1", "'-5 days", 'fine', 7)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from . import InputError
+from .content import Framework, Item, load_frameworks
+from .store import SessionInfo, Store
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+BOARD = "social_team_swot_board"  # the name of the SWOT board's file
+
+ANSWER_COLUMNS = [("step", "Step", 24), ("question", "Question", 46), ("person", "Person", 9), ("name", "Name", 14),
+                  ("answer", "Answer", 70)]
+DATA_COLUMNS = ["module", "step_id", "step", "item", "kind", "question", "person", "name", "value", "answer", "updated_at"]
+BOARD_COLUMNS = [("board", "Board", 18), ("column", "Column", 16), ("text", "Item", 60), ("votes", "Votes", 8),
+                 ("name", "Name", 14), ("merged_into", "Merged into", 36), ("builds_on", "Builds on", 60)]
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell a spreadsheet opening the CSV shows as the text typed, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def answer_label(item: Item, value: Any) -> Any:
+    """An answer as a person reads it: option labels instead of ids, a ranking numbered."""
+    def label(option: Any) -> str:
+        try:
+            return item.option_label(option)
+        except KeyError:
+            return str(option)
+
+    if item.kind == "rank" and isinstance(value, list):
+        return "; ".join(f"{n}. {label(o)}" for n, o in enumerate(value, 1))
+    if item.kind == "choice":
+        return "; ".join(label(o) for o in (value if isinstance(value, list) else [value]))
+    if isinstance(value, (int, float, str)):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def question_text(fw: Framework, item: Item) -> str:
+    """A question as it reads on its own: one asked per objective names the objective."""
+    objective = item.tags.get("objective")
+    if objective and item.kind != "rating":
+        try:
+            return f"{fw.item('objectives').option_label(objective)}: {item.text}"
+        except (KeyError, InputError):
+            return item.text
+    return item.text
+
+
+def sheet_title(fw: Framework) -> str:
+    """A module's sheet name: its number and short title (Excel allows 31 characters)."""
+    return f"{fw.order} {fw.short_title or fw.title}"[:31]
+
+
+def answer_records(store: Store, code: str) -> list[dict[str, Any]]:
+    """One record per answer, module by module in the workshop's order, questions in the order
+    of the module, then person by person."""
+    frameworks = load_frameworks()
+    rows = store.answers(code)
+    people = {p: f"P{n}" for n, p in enumerate(sorted({r["participant"] for r in rows}), 1)}
+    records = []
+    for module, fw in frameworks.items():
+        order = {item.id: n for n, item in enumerate(fw.items)}
+        mine = sorted((r for r in rows if r["module"] == module and r["item"] in order),
+                      key=lambda r: (order[r["item"]], r["participant"]))
+        for r in mine:
+            item, step = fw.item(r["item"]), fw.step_of(r["item"])
+            value = r["value"]
+            records.append(dict(
+                module=module, step_id=step.id, step=step.title, item=item.id, kind=item.kind, question=question_text(fw, item),
+                person=people[r["participant"]], name=r["name"] or "", answer=answer_label(item, value),
+                value=value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False),
+                updated_at=str(r["updated_at"]),
+            ))
+    return records
+
+
+def board_records(store: Store, code: str) -> list[dict[str, Any]]:
+    """The items of every board the team may see: hidden ones left out, each column most voted first."""
+    from .board import board_entries
+
+    records = []
+    for module, fw in load_frameworks().items():
+        boards = [i for i in fw.items if i.kind == "board"]
+        if not boards:
+            continue
+        entries = [e for e in board_entries(store, code, module) if not e.hidden]
+        by_id = {e.id: e for e in entries}
+        for board in boards:
+            for option in board.options:
+                column = sorted((e for e in entries if e.item == board.id and e.column == option.id),
+                                key=lambda e: (e.merged_into is not None, -e.votes, e.order))
+                for e in column:
+                    target = by_id.get(e.merged_into) if e.merged_into is not None else None
+                    records.append(dict(
+                        module=module, board=board.text, board_id=board.id, column=option.label, column_id=option.id,
+                        id=e.id, text=e.text, votes=e.votes, name=e.name or "",
+                        merged_into=target.text if target is not None else "",
+                        builds_on=" + ".join(by_id[i].text for i in e.links if i in by_id),
+                    ))
+    return records
+
+
+def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
+    """The workbook's first sheet: the session, and each module's turnout."""
+    from .board import respondent_counts
+
+    counts = respondent_counts(store, session.code)
+    rows: list[tuple[str, Any]] = [
+        ("Session", session.title), ("Code", session.code), ("Held", session.created_at.strftime("%Y-%m-%d")),
+        ("Participants who joined", store.participant_count(session.code)),
+        ("Anonymity threshold", session.threshold), ("", ""), ("Module", "People who took part"),
+    ]
+    for module, fw in load_frameworks().items():
+        n = counts.get(module, 0)
+        note = "" if n >= session.threshold or n == 0 else f" (fewer than {session.threshold}: results stayed hidden in the workshop)"
+        rows.append((fw.title, f"{n}{note}"))
+    rows += [("", ""), ("About this workbook", "One sheet per module for reading, the SWOT board, and a Data sheet "
+             "(one row per answer, ids and labels) for analysis. People are P1, P2, …; a name shows only where its "
+             "author chose so. Items the facilitator hid are left out.")]
+    return rows
+
+
+# ---- writing ----------------------------------------------------------------------------------------
+
+def write_csv(store: Store, session: SessionInfo, folder: Path) -> list[Path]:
+    """One CSV per module (labels and ids, questions in order) and one for the SWOT board."""
+    folder.mkdir(parents=True, exist_ok=True)
+    answers = answer_records(store, session.code)
+    written = []
+    for module in load_frameworks():
+        path = folder / f"{session.code}_{module}.csv"
+        _csv(path, DATA_COLUMNS, [r for r in answers if r["module"] == module])
+        written.append(path)
+    path = folder / f"{session.code}_{BOARD}.csv"
+    _csv(path, ["board", "board_id", "column", "column_id", "text", "votes", "name", "merged_into", "builds_on"], board_records(store, session.code))
+    written.append(path)
+    return written
+
+
+def _csv(path: Path, columns: list[str], records: list[dict]) -> None:
+    # utf-8-sig: Excel opens the file as UTF-8 (æ, ø, å intact), other tools ignore the mark.
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        for r in records:
+            w.writerow([csv_safe(r[c]) for c in columns])
+
+
+def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
+    """Summary, one sheet per module, the SWOT board, and the Data sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    for row in summary_rows(store, session):
+        summary.append([_cell(summary, v) for v in row])
+    _layout(summary, [("", "", 30), ("", "", 90)], header=False)
+    summary["A1"].font = summary["A7"].font = _bold()
+    answers = answer_records(store, session.code)
+    for module, fw in load_frameworks().items():
+        _table(wb.create_sheet(sheet_title(fw)), ANSWER_COLUMNS, [r for r in answers if r["module"] == module])
+    _table(wb.create_sheet("SWOT board"), BOARD_COLUMNS, board_records(store, session.code))
+    _table(wb.create_sheet("Data"), [(c, c, 16) for c in DATA_COLUMNS], answers, wrap=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _bold():
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def _cell(ws, value: Any):
+    """A cell holding `value`; a string is always text, however it starts."""
+    from openpyxl.cell.cell import Cell
+
+    cell = Cell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would read "=…" as a formula
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
+def _table(ws, columns: list[tuple[str, str, int]], records: list[dict], *, wrap: bool = True) -> None:
+    ws.append([_cell(ws, title) for _key, title, _w in columns])
+    for r in records:
+        ws.append([_cell(ws, r[key]) for key, _t, _w in columns])
+    _layout(ws, columns, wrap=wrap)
+
+
+def _layout(ws, columns, *, header: bool = True, wrap: bool = True) -> None:
+    """Column widths, wrapped text aligned to the top; a bold frozen header with filters."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    for n, (_key, _title, width) in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    align = Alignment(wrap_text=wrap, vertical="top")
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.alignment = align
+    if header:
+        for cell in ws[1]:
+            cell.font = _bold()
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions

@@ -1,0 +1,136 @@
+"""One person's own workshop as a single HTML file to keep: their commitments with first steps
+and dates, their answers module by module, and their own profile beside the team's where the
+team's results were shown to them (the threshold reached, the facilitator showing them).
+
+No scripts, nothing fetched: it opens offline and prints to A4 (a module per page). Working
+alone (self-study) it is the same file without the team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import aggregate as A
+from .content import Framework, load_frameworks
+from .exports import answer_label, question_text
+from .report import PRINT_CSS, html_page
+from .selfstudy import is_self_study
+from .sessions import planned
+from .store import ModuleState, Participant, Store
+from .summaries import commitment_html, commitment_items, written_date
+from .text import esc
+
+STYLE = (
+    "table{border-collapse:collapse;width:100%}.bar{display:inline-block;height:.8em;border-radius:2px;"
+    "vertical-align:middle;-webkit-print-color-adjust:exact;print-color-adjust:exact}.bar.you{background:#1a6fa3}"
+    ".bar.team{background:#b35c00}dt{font-weight:600;margin-top:.6em}dd{margin:0 0 0 1em}"
+    ".commitments li{margin:.5em 0}.box{border:2px solid #123c5a;border-radius:6px;padding:.2em 1em 1em}"
+    "section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
+    + "@media print{section.module{border-top:none}section.module~section.module{break-before:page}}"
+)
+
+
+def handout_html(store: Store, participant: Participant) -> str:
+    """The handout of `participant` (in a session, or working alone)."""
+    session = store.get_session(participant.session_code)
+    alone = is_self_study(session.settings)
+    frameworks = load_frameworks()
+    modules = [frameworks[m] for m in planned(session.settings, frameworks)]
+    states = store.module_states(session.code)
+    all_rows = [] if alone else store.answers(session.code)
+    mine = {fw.id: store.answers_of(participant, fw.id) for fw in modules}
+    name = f"{esc(participant.display_name)}, " if participant.display_name else ""
+    where = "working on my own" if alone else f"{esc(session.title)} (session {esc(session.code)}, {session.created_at:%d %B %Y})"
+    parts = [f"<h1>My workshop</h1><p class='muted'>{name}{where}. Made {dt.date.today():%d %B %Y}.</p>"]
+    promised = [c for fw in modules for c in own_commitments(fw, mine[fw.id])]
+    if promised:
+        parts.append("<div class='box'><h2>My commitments</h2><ul class='commitments'>"
+                     + "".join(commitment_html(c) for c in promised) + "</ul></div>")
+    for fw in modules:
+        rows = [r for r in all_rows if r["module"] == fw.id]
+        state = states.get(fw.id, ModuleState())
+        n = A.respondents(rows, A.counted_items(fw))
+        team = rows if (not alone and state.results_revealed and A.team_visible(n, session.threshold)) else None
+        parts.append(module_html(fw, mine[fw.id], team, store, participant))
+    title = f"My workshop: {session.title}" if not alone else "My workshop"
+    return html_page(title, "".join(parts), frameworks[modules[0].id].language if modules else "en", STYLE)
+
+
+def own_commitments(fw: Framework, answers: dict[str, Any]) -> list[dict]:
+    return [dict(text=answers[t], first_step=answers.get(s) or "", date=answers.get(d) or "", name=None)
+            for t, s, d in commitment_items(fw) if str(answers.get(t) or "").strip()]
+
+
+def module_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None, store: Store, participant: Participant) -> str:
+    head = f"<section class='module' data-module='{fw.id}'><h2>{fw.order}. {esc(fw.title)}</h2>"
+    board = own_board_items(fw, store, participant)
+    if not answers and not board:
+        return head + "<p class='muted'>Not answered.</p></section>"
+    out = [head]
+    profile = profile_html(fw, answers, team)
+    if profile:
+        out.append(profile)
+    if board:
+        out.append("<h3>My items on the board</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in board) + "</ul>")
+    skip = {i for c in commitment_items(fw) for i in c if i}
+    written = [(fw.step_of(i.id).title, i, answers[i.id]) for i in fw.items
+               if i.kind not in ("rating", "board") and i.id in answers and i.id not in skip and answers[i.id] not in ("", [], None)]
+    if written:
+        out.append("<h3>My answers</h3><dl>" + "".join(
+            f"<dt>{esc(step)}: {esc(question_text(fw, item))}</dt><dd>{esc(shown(item, value))}</dd>" for step, item, value in written) + "</dl>")
+    if team is None and any(i.kind == "rating" for i in fw.items):
+        out.append("<p class='muted'>The team's results were not shown for this module, so only yours are here.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def shown(item, value) -> str:
+    """An answer as the person reads it (a date written out)."""
+    return written_date(value) if item.kind == "date" else str(answer_label(item, value))
+
+
+def profile_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None) -> str:
+    """My score per part (the triad: today and wanted) beside the team's mean, as bars."""
+    ratings = [i for i in fw.items if i.kind == "rating"]
+    if not ratings:
+        return ""
+    scale = fw.scales[ratings[0].scale]
+    if any("when" in i.tags for i in ratings):  # the triad: per part, today and wanted
+        from .summaries import triad_parts
+
+        mine = A.tag_scores(fw, answers, "part", "when")
+        theirs = A.team_tag_stats(fw, team, "part", "when") if team else {}
+        rows = [(f"{title}, {'today' if when == 'today' else 'wanted'}", mine.get((part, when)),
+                 theirs[(part, when)].mean if (part, when) in theirs else None)
+                for part, title in triad_parts(fw) for when in ("today", "wanted")]
+    else:
+        mine = A.own_scores(fw, answers)
+        theirs = A.team_profile(fw, team) if team else {}
+        steps = {s.id: s.title for s in fw.steps}
+        rows = [(steps[s], mine.get(s), theirs[s].mean if s in theirs else None) for s in dict.fromkeys(A.rating_items(fw).values())]
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return ""
+    team_head = "<th>Team</th>" if team else ""
+
+    def bar(v, cls):
+        return "" if v is None else f"<span class='bar {cls}' style='width:{80 * (v - scale.min) / (scale.max - scale.min) + 2:.0f}%'></span>"
+
+    body = "".join(
+        f"<tr><td>{esc(label)}</td><td>{me:.1f}</td>" + (f"<td>{'' if t is None else f'{t:.1f}'}</td>" if team else "")
+        + f"<td style='width:40%'>{bar(me, 'you')}<br>{bar(t, 'team') if team else ''}</td></tr>"
+        for label, me, t in rows
+    )
+    legend = (f"<p class='muted'>Scale {scale.min} ({esc(scale.low_label)}) to {scale.max} ({esc(scale.high_label)}). "
+              + ("Blue: me; orange: the team's mean.</p>" if team else "</p>"))
+    return f"<h3>My scores</h3><table><tr><th>Part</th><th>Me</th>{team_head}<th>As bars</th></tr>{body}</table>{legend}"
+
+
+def own_board_items(fw: Framework, store: Store, participant: Participant) -> list[str]:
+    if not any(i.kind == "board" for i in fw.items):
+        return []
+    from .board import board_entries
+
+    return [f"{fw.item(e.item).option_label(e.column)}: {e.text}"
+            for e in board_entries(store, participant.session_code, fw.id) if e.author == participant.id and not e.hidden]

@@ -1,0 +1,42 @@
+"""The join card: a printable A4 page for a wall or a table (the QR code, the session code and
+the link, large), and a page of small cards on which each person can write their personal
+code to take home. One self-contained HTML file, no scripts, nothing fetched."""
+
+from __future__ import annotations
+
+from .report import html_page
+from .sessions import qr_svg
+from .text import esc
+
+CARDS = 8  # small cards on the second page (2 across, 4 down)
+
+STYLE = (
+    "@page{size:A4;margin:12mm}body{max-width:186mm;margin:0 auto;padding:0;color:#000}"
+    ".poster{text-align:center;padding-top:6mm}.poster h1{font-size:26pt;margin:0 0 4mm;color:#123c5a}"
+    ".poster .scan{font-size:18pt;margin:2mm 0}.poster .qr svg{width:120mm;height:120mm}"
+    ".poster .code{font:700 40pt/1.1 ui-monospace,Menlo,Consolas,monospace;letter-spacing:.12em;margin:2mm 0 4mm}"
+    ".poster .link{font-size:15pt;word-break:break-all;margin:1mm 0}.poster .small{font-size:12pt;color:#333}"
+    ".cards{display:grid;grid-template-columns:1fr 1fr;gap:0;break-before:page;padding-top:2mm}"
+    ".card{border:1px dashed #555;padding:4mm 5mm;height:60mm;box-sizing:border-box;break-inside:avoid;font-size:10.5pt;"
+    "display:flex;flex-direction:column;gap:1.5mm}.card .title{font-weight:700;color:#123c5a;font-size:12pt}"
+    ".card .write{margin-top:auto;border-bottom:1.5px solid #000;height:9mm}.card .hint{color:#333;font-size:9pt}"
+    ".cards-intro{grid-column:1/3;font-size:10pt;color:#333;margin:0 0 2mm}"
+    "@media screen{body{padding:1em}.cards{margin-top:2em}}"
+)
+
+
+def join_card_html(title: str, code: str, link: str) -> str:
+    poster = (
+        f"<section class='poster'><h1>{esc(title)}</h1><p class='scan'>Scan the code with your phone's camera to join</p>"
+        f"<div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 8)}</div>"
+        f"<p class='small'>or open</p><p class='link'>{esc(link)}</p><p class='small'>Session code</p>"
+        f"<p class='code' translate='no'>{esc(code)}</p></section>"
+    )
+    card = (
+        f"<div class='card'><span class='title'>{esc(title)}</span><span>Session code <b translate='no'>{esc(code)}</b></span>"
+        f"<span class='hint'>{esc(link)}</span><span>My personal code:</span><span class='write'></span>"
+        "<span class='hint'>With this code you continue as yourself on another phone or computer.</span></div>"
+    )
+    cards = ("<section class='cards'><p class='cards-intro'>Cut along the dashed lines: one card per person, "
+             "to write their personal code on.</p>" + card * CARDS + "</section>")
+    return html_page(f"Join card: {title}", poster + cards, style=STYLE)
