@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+:
 #   make serve   set up .venv, install the kit, start the workshop server (SQLite store)
 #   make test    set up .venv with the test extra and run the whole suite
+#   make lab     JupyterLab for working through the modules alone (answers kept on this computer)
 PYTHON ?= python3
 VENV   ?= .venv
 HOST   ?= 127.0.0.1
@@ -9,7 +10,7 @@ PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
 
-.PHONY: serve test demo bench clean-venv
+.PHONY: serve test demo lab bench clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 serve")'
@@ -36,6 +37,9 @@ serve: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/slkit demo
+
+lab: $(VENV)/.installed
+	$(BIN)/slkit lab
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

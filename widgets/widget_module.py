@@ -20,6 +20,7 @@ from slkit.store import Progress
 
 from . import page as P
 from .sheet import AnswerSheet
+from .widget_download import handout_link
 from .widget_flow import StepBody, StepFlow
 from .widget_join import JoinPanel, home_link, module_link, session_modules
 from .widget_save import SaveBar
@@ -35,6 +36,7 @@ class ModulePage(W.VBox):
         self._steps: Sequence[tuple[str, StepBody]] | None = None
         self._ready = False
         self._start = 0
+        self.alone = False  # working on one's own (self-study), in one's own store
         self.flow: StepFlow | None = None
         self.body = W.VBox()
         self.savebar = SaveBar(self.sheet)
@@ -59,13 +61,16 @@ class ModulePage(W.VBox):
     def code(self) -> str | None:
         return self.join.code
 
-    def _on_ready(self, participant, just_joined: bool = False) -> None:
+    def _on_ready(self, participant, just_joined: bool = False, own_store=None) -> None:
+        if own_store is not None:  # working alone, in the person's own store
+            self._store_factory, self.alone = own_store, True
+            self.sheet.saved_text = "Saved on this computer."
+            if self._load(participant):
+                self._ready = True
+                self._build()
+            return
         if participant is not None:
-            try:
-                self.sheet.bind(participant, self._store_factory)
-                self._start = self._store_factory().progress_of(participant).get(self.framework.id, Progress()).step
-            except KitError as e:  # the store went away between joining and loading answers
-                self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
+            if not self._load(participant):
                 return
             self.sheet.show_name = participant.show_name
             self.nav.value = P.markup(
@@ -86,6 +91,30 @@ class ModulePage(W.VBox):
         self._ready = True
         self._build()
 
+    def _load(self, participant) -> bool:
+        """Bind the answers and find the step the person was on (False, said on the page, if the store failed)."""
+        try:
+            self.sheet.bind(participant, self._store_factory)
+            self._start = self._store_factory().progress_of(participant).get(self.framework.id, Progress()).step
+        except KitError as e:  # the store went away between joining and loading answers
+            self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
+            return False
+        return True
+
+    def start_over(self) -> None:
+        """Working alone: clear this module's answers and go back to its first step."""
+        from slkit.selfstudy import start_over
+
+        try:
+            start_over(self._store_factory(), self.sheet.participant, self.framework.id)
+        except KitError as e:
+            self.body.children = [W.HTML(P.message("error", f"Could not start over: {e}"))]
+            return
+        self.sheet.answers, self.sheet.unsaved, self.sheet.pending = {}, {}, {}
+        self.sheet.status, self.sheet.message = "idle", ""
+        self.flow, self._start = None, 0
+        self._build()
+
     def run(self, steps: Sequence[tuple[str, StepBody]]) -> "ModulePage":
         """Set the module's steps; they appear once the person has joined (or at once, alone)."""
         self._steps = steps
@@ -95,7 +124,7 @@ class ModulePage(W.VBox):
     def _build(self) -> None:
         if self._ready and self._steps is not None and self.flow is None:
             self.flow = StepFlow(self._steps, on_show=self._shown, on_finish=self._finished, start=self._start)
-            self.body.children = [self.flow]
+            self.body.children = [self.flow] + ([StartOver(self.start_over)] if self.alone else [])
 
     def _shown(self, i: int) -> None:
         self.timer.refresh()
@@ -115,8 +144,12 @@ class ModulePage(W.VBox):
         """The end of the module: say so, and offer the way home and to the next module."""
         p = self.sheet.participant
         title = P.esc(self.framework.title)
+        keep: list[W.Widget] = [] if p is None else [handout_link(self._store_factory, p)]
         if p is None:
             text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”.</p>"
+        elif self.alone:
+            text = (f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”. Your answers are saved on this computer.</p>"
+                    "<p>Keep your results: the page below holds your answers and commitments from every module you worked on.</p>")
         else:
             plan = [fw.id for fw in session_modules(self.join.session.settings)]
             later = plan[plan.index(self.framework.id) + 1:] if self.framework.id in plan else []
@@ -125,4 +158,30 @@ class ModulePage(W.VBox):
             if nxt is not None:
                 links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>Next module: {P.esc(nxt.title)}</a>"
             text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”. Your answers are saved.</p><p>{links}</p>"
-        self.flow.finished.children = [P.block(text)]
+        self.flow.finished.children = [P.block(text), *keep]
+
+
+class StartOver(W.VBox):
+    """Working alone: "Start this module over", asked twice, since it clears the answers."""
+
+    def __init__(self, on_confirm, **kwargs):
+        self._on_confirm = on_confirm
+        self.ask = W.Button(description="Start this module over", layout=W.Layout(width="auto"))
+        self.ask.add_class("slk-leave")
+        self.ask.on_click(lambda _b: self.confirm())
+        self.yes = W.Button(description="Yes, clear my answers", button_style="danger", layout=W.Layout(width="auto"))
+        self.yes.on_click(lambda _b: self._on_confirm())
+        self.no = W.Button(description="Keep them", layout=W.Layout(width="auto", margin="0 0 0 8px"))
+        self.no.on_click(lambda _b: self.cancel())
+        self.question = W.HTML()
+        self.buttons = W.HBox([], layout=W.Layout(flex_flow="row wrap"))
+        super().__init__([self.question, self.buttons], layout=W.Layout(margin="2em 0 0"), **kwargs)
+        self.cancel()
+
+    def confirm(self) -> None:
+        self.question.value = P.markup("<p role='alert'>This clears every answer you gave in this module, on this computer. Start over?</p>")
+        self.buttons.children = [self.yes, self.no]
+
+    def cancel(self) -> None:
+        self.question.value = ""
+        self.buttons.children = [self.ask]
