@@ -1,4 +1,9 @@
-"""A session filled with sample answers, so a facilitator can try everything before a workshop."""
+"""A session filled with sample answers, so a facilitator can try everything before a workshop.
+
+Eight people (slkit.demo_people) answer every module in their own words; ratings are drawn
+around each person's leanings, so team figures have a real spread. With more than eight
+participants, the people repeat with fresh ratings; with fewer, the first ones take part.
+"""
 
 from __future__ import annotations
 
@@ -6,45 +11,51 @@ import datetime as dt
 import random
 from typing import Any
 
-from .content import Framework, Item, load_frameworks
-from .store import NewSession, Store
-
-SAMPLE_TEXTS = [
-    "Share what we learn from customer questions every Friday",
-    "Answer every post in our internal channel within a day",
-    "Ask the team before changing the posting plan",
-    "Show the results of our pilot openly, including what failed",
-    "Give each colleague one piece of feedback a week",
-    "Start a closed group for the regional offices",
-]
-SAMPLE_NAMES = [None, None, "Kari", None, "Ola", None, None, "Aroha"]
-SAMPLE_SWOT = {
-    "strengths": ["We answer customers within the hour", "Good photos and short videos", "Colleagues trust our posts"],
-    "weaknesses": ["Only two of us post regularly", "No plan for what to post when", "Slow sign-off from legal"],
-    "opportunities": ["The new internal platform launches in spring", "Customers ask questions on LinkedIn", "Trade fair in autumn"],
-    "threats": ["A complaint can spread in hours", "Budget cuts next year", "Competitors post more often"],
-}
-SAMPLE_TOWS = {
-    "so": "Let our best writers lead the new internal platform",
-    "wt": "Agree a posting plan with legal before the busy season",
-}
+from .content import Framework, load_frameworks
+from .demo_people import PEOPLE, STRATEGIES
+from .store import NewSession, Participant, Store
 
 
-def sample_value(fw: Framework, item: Item, rng: random.Random, person: int) -> Any:
-    if item.kind == "rating":
-        scale = fw.scales[item.scale]
-        centre = scale.min + (scale.max - scale.min) * (0.35 + 0.3 * ((hash(item.id) % 7) / 6))
-        return max(scale.min, min(scale.max, round(rng.gauss(centre, (scale.max - scale.min) / 6))))
-    if item.kind in ("choice", "rank"):
-        k = min(item.max_choices or 2, len(item.options), rng.randint(1, 3))
-        return rng.sample(item.option_ids(), k)
-    if item.kind == "text":
-        return SAMPLE_TEXTS[(person + len(item.id)) % len(SAMPLE_TEXTS)][: item.max_length]
-    if item.kind == "date":
-        return (dt.date.today() + dt.timedelta(days=rng.randint(7, 60))).isoformat()
-    if item.kind == "board":
-        return {"column": rng.choice(item.option_ids()), "text": SAMPLE_TEXTS[person % len(SAMPLE_TEXTS)]}
-    raise AssertionError(item.kind)
+def rating(fw: Framework, scale_id: str, rng: random.Random, lean: float, centre: float = 0.55) -> int:
+    scale = fw.scales[scale_id]
+    span = scale.max - scale.min
+    value = scale.min + span * (centre + 0.15 * lean) + rng.gauss(0, span / 7)
+    return max(scale.min, min(scale.max, round(value)))
+
+
+def _day(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def answers_of(person: dict, fw: Framework, rng: random.Random) -> dict[str, Any]:
+    """What one sample person answers in one module (validated by the caller)."""
+    lean = person["lean"]
+    out: dict[str, Any] = {}
+    for item in fw.items:
+        if item.kind == "rating":
+            # The triad: today lower than what people want; elsewhere, around each person's leaning.
+            centre = {"today": 0.42, "wanted": 0.75}.get(item.tags.get("when", ""), 0.58)
+            out[item.id] = rating(fw, item.scale, rng, lean, centre)
+    if fw.id == "purpose_first":
+        out.update(objectives=person["objectives"], purpose_sentence=person["purpose"], channels=person["channels"],
+                   cadence=[person["cadence"]], who_uses=[person["who"]], decision=[person["decision"]],
+                   decision_reason=person["reason"])
+        for objective, (value, signal) in person["values"].items():
+            out[f"value_{objective}"], out[f"signal_{objective}"] = value, signal
+    elif fw.id == "motivation_triad":
+        for part, blockers in person["blockers"].items():
+            out[f"{part}_blocker"] = blockers
+        for part, text in person["changes"].items():
+            out[f"{part}_change"] = text
+    elif fw.id == "social_team_swot":
+        goal, first, days = person["goal"]
+        out.update(team_mission=person["mission"], team_goal=person["team_goal"], personal_goal=goal,
+                   personal_first_step=first, personal_date=_day(days))
+    elif fw.id == "five_practices":
+        for n, (text, first, days) in enumerate(person["commitments"], 1):
+            out.update({f"commitment_{n}": text, f"commitment_{n}_first_step": first, f"commitment_{n}_date": _day(days)})
+    known = {i.id for i in fw.items}
+    return {k: v for k, v in out.items() if k in known}
 
 
 def make_demo(store: Store, *, participants: int = 8, seed: int = 7, title: str = "Demo workshop") -> NewSession:
@@ -52,41 +63,40 @@ def make_demo(store: Store, *, participants: int = 8, seed: int = 7, title: str 
     rng = random.Random(seed)
     session = store.create_session(title)
     frameworks = load_frameworks()
-    people = []
-    for person in range(participants):
-        name = SAMPLE_NAMES[person % len(SAMPLE_NAMES)]
-        p = store.join(session.code, name)
+    people: list[tuple[Participant, dict]] = []
+    for k in range(participants):
+        person = PEOPLE[k % len(PEOPLE)]
+        p = store.join(session.code, person["name"], show_name=person["name"] is not None)
         for fw in frameworks.values():
-            answers = {}
-            for item in fw.items:
-                if item.kind == "board":
-                    continue  # boards hold items and votes, filled below
-                if item.optional and rng.random() < 0.5:
-                    continue
-                answers[item.id] = fw.validate_value(item.id, sample_value(fw, item, rng, person))
-            store.save_answers(p, fw.id, answers, show_name=name is not None)
-        people.append((p, name))
+            answers = {i: fw.validate_value(i, v) for i, v in answers_of(person, fw, rng).items()}
+            store.save_answers(p, fw.id, answers, show_name=person["name"] is not None)
+        people.append((p, person))
     _demo_board(store, people, rng)
     return session
 
 
-def _demo_board(store: Store, people: list, rng: random.Random) -> None:
-    """Sample SWOT items from everyone, votes within the budget, and two strategies."""
-    from .board import StoreBoard, TOWS_PAIRS, ranked
+def _demo_board(store: Store, people: list[tuple[Participant, dict]], rng: random.Random) -> None:
+    """Everyone's SWOT items, votes within the budget (the items people care about most get
+    more), and the strategies that build on them."""
+    from .board import StoreBoard
     from .content import get_framework
 
     fw = get_framework("social_team_swot")
-    boards = [StoreBoard(fw, store, p, show_name=name is not None) for p, name in people]
-    for k, board in enumerate(boards):
-        for column, texts in SAMPLE_SWOT.items():
-            board.add("swot_item", column, texts[(k + len(column)) % len(texts)])
+    boards = [StoreBoard(fw, store, p, show_name=person["name"] is not None) for p, person in people]
+    for board, (_p, person) in zip(boards, people):
+        for column, text in person["swot"]:
+            board.add("swot_item", column, text)
     entries = boards[0].entries("swot_item")
+    weight = {e.id: 1 + sum(e.text in t for *_x, t in STRATEGIES) * 2 for e in entries}
     for board in boards:
-        for column in SAMPLE_SWOT:
+        for column in ("strengths", "weaknesses", "opportunities", "threats"):
             options = [e for e in entries if e.column == column]
-            for e in rng.sample(options, min(len(options), board.budget)):
-                board.vote(e.id)
-    entries = boards[0].entries("swot_item")
-    for cell, text in SAMPLE_TOWS.items():
-        a, b = (ranked(entries, c)[0].id for c in TOWS_PAIRS[cell])
-        boards[0].add("tows_strategy", cell, text, links=[a, b])
+            chosen: set[int] = set()
+            while options and len(chosen) < min(len(options), board.budget - rng.randint(0, 1)):
+                chosen.add(rng.choices(options, weights=[weight[e.id] for e in options])[0].id)
+            for entry_id in chosen:
+                board.vote(entry_id)
+    by_text = {e.text: e.id for e in boards[0].entries("swot_item")}
+    for person, cell, text, links in STRATEGIES:
+        if person < len(boards) and all(t in by_text for t in links):
+            boards[person].add("tows_strategy", cell, text, links=[by_text[t] for t in links])
