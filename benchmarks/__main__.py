@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -67,6 +68,7 @@ class Results:
     assets: dict = field(default_factory=dict)  # page -> the static files Chromium fetched for it
     pool_hits: dict = field(default_factory=dict)
     store: dict = field(default_factory=dict)
+    anonymous: dict = field(default_factory=dict)
 
 
 def start_stock_voila(tmp: Path) -> KitServer:
@@ -508,6 +510,69 @@ async def _sample_cpu(server, totals: dict) -> None:
         await asyncio.sleep(0.5)
 
 
+def anonymous_loop(tmp: Path, requests: int, workers: int = 4, *extra: str) -> dict:
+    """`requests` anonymous GETs of a module page (no browser, no JavaScript: their kernels are
+    never connected), `workers` at a time, on a server with the default kernel budget: kernels
+    and their memory sampled every second, and what is left once the connect timeout passed."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    server = start_server(tmp, *extra)
+    url = urlsplit(f"{server.base_url}/voila/render/{FIVE.notebook}")
+    statuses: list[int] = []
+    samples: list[tuple[int, float]] = []
+    todo = list(range(requests))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                todo.pop()
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+            try:
+                conn.request("GET", url.path)
+                statuses.append(conn.getresponse().status)  # and leave: the page's kernel is never connected
+            except OSError:
+                statuses.append(0)
+            finally:
+                conn.close()
+
+    def sample():
+        kernels = kernel_processes(server)
+        mb = 0.0
+        for k in kernels:
+            try:
+                mb += k.memory_full_info().pss / 1e6
+            except Exception:  # noqa: BLE001 - a kernel that just stopped
+                pass
+        samples.append((len(kernels), mb))
+
+    try:
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            sample()
+            time.sleep(1)
+        seconds = time.monotonic() - t0
+        for _ in range(45):  # the connect timeout (30 s) and a sweep
+            sample()
+            if samples[-1][0] == 0:
+                break
+            time.sleep(1)
+        cap = re.search(r"At most (\d+) pages open", server.log())
+    finally:
+        stop_server(server.process)
+    return dict(requests=requests, workers=workers, seconds=round(seconds, 1), cap=int(cap.group(1)) if cap else None,
+                served=statuses.count(200), refused=statuses.count(503), failed=len(statuses) - statuses.count(200) - statuses.count(503),
+                max_kernels=max(k for k, _ in samples), max_kernels_mb=round(max(m for _, m in samples)),
+                kernels_left=samples[-1][0])
+
+
 def closed_tabs(server, wait: float = 60.0) -> dict:
     """Kernels still running `wait` seconds after the last tabs closed (polling, stops at zero)."""
     t0 = time.monotonic()
@@ -660,6 +725,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  burst of {n} ({clients} clients): last answered after {burst['seconds_until_last_answered']}", flush=True)
                 closed_tabs(kit, 30)
         res.closed_tabs = closed_tabs(kit, 60)
+        (tmp / "anonymous").mkdir()
+        res.anonymous = anonymous_loop(tmp / "anonymous", 20 if args.quick else 200)
+        a = res.anonymous
+        print(f"  {a['requests']} anonymous page requests in {a['seconds']} s: at most {a['max_kernels']} kernels "
+              f"({a['max_kernels_mb']} MB), {a['refused']} refused, {a['kernels_left']} left after the connect timeout", flush=True)
         res.store = concurrent_writers(f"sqlite:///{tmp / 'writers.sqlite3'}", args.writers)
         res.store["errors"] = res.store["errors"][:5]
     finally:

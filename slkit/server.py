@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import socket
+from pathlib import Path
 from dataclasses import dataclass
 
 from . import KitError
@@ -40,6 +41,17 @@ class ServeOptions:
     # "landing" and module ids; empty: the landing page and every module (never the board).
     preheat_pages: tuple[str, ...] = ()
     public_url: str | None = None
+    # The kernel budget (slkit/kernel_budget.py): None = what the free memory holds.
+    max_kernels: int | None = None
+    max_pending_per_address: int = 10
+    connect_timeout: int = 30
+
+    def budget(self):
+        from .kernel_budget import KernelBudget, default_max_kernels
+
+        pooled = self.preheat * len(preheat_notebooks(self.preheat_pages)) if self.preheat > 0 else 0
+        total = self.max_kernels if self.max_kernels else default_max_kernels(pooled)
+        return KernelBudget(total=total, per_address=self.max_pending_per_address, connect_timeout=self.connect_timeout)
 
     def base_url(self) -> str:
         """The address in every link and QR code: --public-url, else one the room can reach."""
@@ -132,8 +144,32 @@ def plotly_dir() -> str:
     return os.path.join(os.path.dirname(spec.origin), "package_data")
 
 
-def make_app_class():
-    """Voila with the file listing replaced by the landing page, and closed tabs' kernels stopped."""
+class _Recording:
+    """The kernel manager as a page's handler sees it: each kernel it starts (or takes from a
+    pool) is reported, so the kernel budget knows which client address it is for."""
+
+    def __init__(self, km, started):
+        self._km, self._started = km, started
+
+    def __getattr__(self, name):
+        return getattr(self._km, name)
+
+    async def start_kernel(self, *args, **kwargs):
+        from jupyter_core.utils import ensure_async
+
+        kernel_id = await ensure_async(self._km.start_kernel(*args, **kwargs))
+        self._started(kernel_id)
+        return kernel_id
+
+    async def get_rendered_notebook(self, *args, **kwargs):
+        result = await self._km.get_rendered_notebook(*args, **kwargs)
+        self._started(result[2])
+        return result
+
+
+def make_app_class(budget=None):
+    """Voila with the file listing replaced by the landing page, closed tabs' kernels stopped,
+    and new pages held to the kernel budget (`slkit.kernel_budget`)."""
     from jupyter_server.base.handlers import FileFindHandler
     from tornado import web
     from voila.app import Voila
@@ -153,6 +189,26 @@ def make_app_class():
         async def prepare(self):
             await super().prepare()
             self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+        @property
+        def kernel_manager(self):
+            km = super().kernel_manager
+            guard = self.settings.get("slkit_guard")
+            return km if guard is None else _Recording(km, lambda kernel_id: guard.started(kernel_id, self.request.remote_ip))
+
+        async def get(self, path=None):
+            guard = self.settings.get("slkit_guard")
+            reason = guard.refusal(self.request.remote_ip, self.request.path) if guard is not None else None
+            if reason:
+                from .kernel_budget import RETRY_SECONDS, full_page
+
+                self.set_status(503)
+                self.set_header("Retry-After", str(RETRY_SECONDS))
+                self.set_header("Cache-Control", "no-store")
+                self.set_header("Content-Type", "text/html; charset=utf-8")
+                self.finish(full_page(reason))
+                return
+            await super().get(path)
 
     class TemplateFiles(TemplateStaticFileHandler):
         """Voila's template files, with a plain error page: its 404 for a path such as
@@ -207,6 +263,14 @@ def make_app_class():
             from jupyter_server import DEFAULT_STATIC_FILES_PATH
 
             self.app.settings.setdefault("static_path", DEFAULT_STATIC_FILES_PATH)
+            if budget is not None:
+                from tornado.ioloop import PeriodicCallback
+
+                from .kernel_budget import KernelGuard
+
+                guard = self.app.settings["slkit_guard"] = KernelGuard(self.kernel_manager, budget)
+                self._slkit_sweep = PeriodicCallback(guard.sweep, 5000)
+                self._slkit_sweep.start()
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
@@ -241,6 +305,43 @@ def use_kit_template() -> None:
 STATE_FILE = "server.json"
 
 
+def _key_file(store) -> Path:
+    """The server key's private copy for this store (a facilitator may use more than one)."""
+    import hashlib
+
+    return DATA_DIR / f"server-key-{hashlib.sha256(str(store.url).encode()).hexdigest()[:12]}"
+
+
+def server_key(store) -> str:
+    """The server's key (in the facilitator link `slkit serve` prints): the same at every start,
+    so links printed before a restart keep working. The store keeps only its hash; the key
+    itself is kept for printing in a file readable by its owner only, next to the SQLite file."""
+    try:
+        key = _key_file(store).read_text().strip()
+    except OSError:
+        key = ""
+    if key and store.verify_server_key(key):
+        return key
+    return rotate_server_key(store)
+
+
+def rotate_server_key(store) -> str:
+    """A new server key: every facilitator link made with the old one stops working."""
+    from .sessions import new_secret
+
+    key = new_secret()
+    store.set_server_key(key)
+    from .store import _private_file
+
+    path = _key_file(store)
+    try:
+        _private_file(path)  # made readable by its owner only, as the SQLite file
+        path.write_text(key)
+    except OSError:
+        pass  # the key still works for this run; the next start makes another
+    return key
+
+
 def write_state(opts: ServeOptions) -> None:
     """Where the running server is, for commands that print links (`slkit session new`, `demo`)."""
     try:
@@ -270,6 +371,6 @@ def serve(opts: ServeOptions) -> None:
     os.environ["SLKIT_PUBLIC_URL"] = opts.base_url()
     os.environ["SLKIT_LOOPBACK_ONLY"] = "1" if opts.loopback_only() else ""
     write_state(opts)
-    app = make_app_class()()
+    app = make_app_class(opts.budget())()
     app.initialize(voila_argv(opts))
     app.start()

@@ -1,17 +1,8 @@
 """A closed tab's kernel stops; an open tab's kernel stays."""
 
-import time
-
 from slkit.devtools import kernel_processes
 
-
-def _wait_for(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return predicate()
+from .conftest import wait_until
 
 
 def test_closing_a_tab_stops_its_kernel(kit):
@@ -21,10 +12,10 @@ def test_closing_a_tab_stops_its_kernel(kit):
     mine = [p for p in kernel_processes(kit.server) if p.pid not in before]
     assert len(mine) == 2
     close.close(run_before_unload=True)
-    assert _wait_for(lambda: len([p for p in kernel_processes(kit.server) if p.pid not in before]) == 1), "the closed tab's kernel is still running"
+    assert wait_until(lambda: len([p for p in kernel_processes(kit.server) if p.pid not in before]) == 1), "the closed tab's kernel is still running"
     assert keep.locator(".slk").first.is_visible()
     keep.close(run_before_unload=True)
-    assert _wait_for(lambda: not [p for p in kernel_processes(kit.server) if p.pid not in before])
+    assert wait_until(lambda: not [p for p in kernel_processes(kit.server) if p.pid not in before])
 
 
 def test_a_page_that_fails_tells_the_participant_what_to_do_not_how_to_debug(tmp_path, context):
@@ -57,7 +48,7 @@ def test_a_preheated_page_knows_its_session_and_its_participant(tmp_path, contex
     server = start_server(tmp_path, "--preheat", "1", "--preheat-pages", "five_practices")
     try:
         assert "Keeping 1 kernel(s) ready for each of: 04_five_practices.ipynb" in server.log()
-        assert _wait_for(lambda: "Kernel pool of 04_five_practices.ipynb is filled" in server.log(), 90), server.log()
+        assert wait_until(lambda: "Kernel pool of 04_five_practices.ipynb is filled" in server.log(), 90), server.log()
         store = server.store()
         session = store.create_session("Pooled <i>day</i>")
         ann = store.join(session.code, "Ann")
@@ -72,3 +63,51 @@ def test_a_preheated_page_knows_its_session_and_its_participant(tmp_path, contex
         assert [(a["participant"], a["value"]) for a in store.answers(session.code, "five_practices")] == [(ann.id, 4)]
     finally:
         stop_server(server.process)
+
+
+def test_code_sent_to_a_pages_kernel_is_ignored(kit, tmp_path):
+    """Anyone can open a page and talk to its kernel over the websocket. Voila lets through only
+    the widget messages a page needs: an execute_request runs nothing (a kernel_info_request,
+    allowed, is answered: the channel itself works)."""
+    import asyncio
+    import json
+    import re
+    import urllib.request
+    import uuid
+
+    from tornado.websocket import websocket_connect
+
+    with urllib.request.urlopen(f"{kit.server.base_url}/voila/render/04_five_practices.ipynb", timeout=60) as r:
+        page = r.read().decode()
+    kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page).group(1)
+    marker = tmp_path / "ran.txt"
+
+    def message(kind: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": kind, "username": "x", "session": "x", "version": "5.3", "date": ""}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content, "channel": "shell", "buffers": []})
+
+    async def talk() -> list[str]:
+        ws = await websocket_connect(f"{kit.server.base_url.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels")
+        await ws.write_message(message("execute_request", {"code": f"open({str(marker)!r}, 'w').write('ran')", "silent": False,
+                                                          "store_history": False, "user_expressions": {}, "allow_stdin": False}))
+        await ws.write_message(message("kernel_info_request", {}))
+        seen: list[str] = []
+        deadline = asyncio.get_running_loop().time() + 8
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                raw = await asyncio.wait_for(ws.read_message(), 1)
+            except asyncio.TimeoutError:
+                continue
+            if raw is None:
+                break
+            seen.append(json.loads(raw)["header"]["msg_type"])
+        ws.close()
+        return seen
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
+        seen = pool.submit(lambda: asyncio.run(talk())).result()
+    assert "kernel_info_reply" in seen
+    assert "execute_reply" not in seen and "execute_input" not in seen
+    assert not marker.exists()

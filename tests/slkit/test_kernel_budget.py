@@ -1,0 +1,78 @@
+"""The kernel budget's rules, on a stand-in kernel manager (the server test is tests/browser/test_budget.py)."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from slkit.kernel_budget import KernelBudget, KernelGuard, full_page
+
+
+class Kernels:
+    def __init__(self):
+        self.ids: list[str] = []
+        self._kernel_connections: dict[str, int] = {}
+        self.stopped: list[str] = []
+
+    def list_kernel_ids(self):
+        return list(self.ids)
+
+    def __contains__(self, kernel_id):
+        return kernel_id in self.ids
+
+    def start(self, guard, address):
+        kid = f"k{len(self.ids) + len(self.stopped)}"
+        self.ids.append(kid)
+        self._kernel_connections[kid] = 0
+        guard.started(kid, address)
+        return kid
+
+    async def shutdown_kernel(self, kernel_id, now=False):
+        self.ids.remove(kernel_id)
+        self.stopped.append(kernel_id)
+
+
+def sweep(guard):
+    """Run one sweep on its own loop in a thread: in the full suite a browser test's
+    Playwright holds this thread's running loop, and asyncio.run refuses to nest."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard.sweep()).result()
+
+
+def test_the_cap_the_address_rule_and_the_reserve(tmp_path, monkeypatch):
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=4, per_address=2, connect_timeout=30))
+    for _ in range(2):
+        assert guard.refusal("192.0.2.9", "/voila/render/04_five_practices.ipynb") is None
+        km.start(guard, "192.0.2.9")
+    assert guard.refusal("192.0.2.9") == "address"  # two pages still opening from there
+    assert guard.refusal("192.0.2.10") is None and guard.refusal("127.0.0.1") is None  # others, and loopback
+    km._kernel_connections["k0"] = 1  # the first page connected: it no longer counts as opening
+    sweep(guard)
+    assert guard.refusal("192.0.2.9") is None
+    km.start(guard, "192.0.2.10")
+    km.start(guard, "127.0.0.1")
+    assert guard.refusal("192.0.2.11") == "full"  # four kernels: the cap
+    assert guard.refusal("192.0.2.11", "/voila/render/facilitator.ipynb") is None  # the console's reserve
+    assert (tmp_path / "kernels.json").exists()
+
+
+def test_pages_that_never_connect_are_stopped_after_the_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    clock = [1000.0]
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0])
+    a, b = km.start(guard, "192.0.2.9"), km.start(guard, "192.0.2.9")
+    km._kernel_connections[a] = 1
+    clock[0] += 29
+    sweep(guard)
+    assert km.stopped == []
+    clock[0] += 2
+    sweep(guard)
+    assert km.stopped == [b] and km.ids == [a]  # the connected page keeps its kernel
+
+
+def test_the_full_page_says_what_to_do_and_does_not_reload_itself():
+    page = full_page("full")
+    assert "The workshop is full right now" in page and "Answers you already gave are saved." in page
+    assert "http-equiv" not in page and "<main>" in page and "lang='en'" in page
+    assert "still opening on this device" in full_page("address")
