@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 
 from . import InputError
@@ -331,7 +332,12 @@ class StoreBoard:
                 author_id=p.id, show_name=self.show_name, hidden=False, merged_into=None, links=list(checked), created_at=_now(),
             )).inserted_primary_key[0]
 
-        new_id = self.store.write(run)
+        try:
+            new_id = self.store.write(run)
+        except IntegrityError:
+            # The same person adding the same item at the same moment (two tabs, a double
+            # click): the other write won the unique key, and that item is the one added.
+            new_id = self.store.write(run)
         return next(e for e in self.entries() if e.id == new_id)
 
     def vote(self, entry_id: int) -> Entry:

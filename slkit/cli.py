@@ -38,20 +38,21 @@ def _base_url(args) -> str:
 
 def cmd_serve(args) -> int:
     from .content import load_frameworks
-    from .server import ServeOptions, check_port_free, preheat_notebooks, serve
-    from .sessions import facilitator_link, new_secret
+    from .server import ServeOptions, check_port_free, preheat_notebooks, serve, server_key
+    from .sessions import facilitator_link
 
     opts = ServeOptions(
         host=args.host, port=args.port, database_url=args.database_url, cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat, preheat_pages=tuple(p.strip() for p in args.preheat_pages.split(",") if p.strip()),
-        public_url=args.public_url,
+        public_url=args.public_url, max_kernels=args.max_kernels, max_pending_per_address=args.max_pending_per_address,
+        connect_timeout=args.connect_timeout,
     )
     load_frameworks()  # a broken content file stops here, with its name and field
     ready = preheat_notebooks(opts.preheat_pages) if opts.preheat > 0 else []  # an unknown page stops here
     check_port_free(opts.host, opts.port)
+    budget = opts.budget()
     store = _store(args)
-    key = new_secret()
-    store.set_server_key(key)
+    key = server_key(store)
     base = opts.base_url()
     from .network import room_addresses
 
@@ -65,6 +66,7 @@ def cmd_serve(args) -> int:
         + where
         + f"  Facilitator (keep this link to yourself, off the projector): {facilitator_link(base, key)}\n"
         + (f"  Keeping {opts.preheat} kernel(s) ready for each of: {', '.join(ready)}\n" if ready else "")
+        + f"  At most {budget.total} pages open at once (--max-kernels).\n"
         + f"  Stop with Ctrl+C.\n",
         flush=True,
     )
@@ -170,6 +172,28 @@ def cmd_doctor(args) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
+def cmd_key_rotate(args) -> int:
+    from .server import rotate_server_key
+    from .sessions import facilitator_link
+
+    store = _store(args)
+    key = rotate_server_key(store)
+    print("A new server key: facilitator links with the old one no longer open the console.\n"
+          f"  Facilitator (keep this link to yourself, off the projector): {facilitator_link(_base_url(args), key)}")
+    return 0
+
+
+def cmd_lab(args) -> int:
+    """Self-study: JupyterLab on the kit's notebooks, saved without outputs (slkit.jupyter_hooks)."""
+    import subprocess
+
+    from . import selfstudy
+    from .jupyter_hooks import lab_arguments
+
+    print(f"Your answers are saved in {selfstudy.store_path()}", flush=True)
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", *lab_arguments(), *args.lab_args])
+
+
 def _threshold(value: str) -> int:
     try:
         n = int(value)
@@ -199,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep N kernels started for each participant page, so N people can open it at once without waiting for kernels to start")
     s.add_argument("--preheat-pages", default="", metavar="PAGES",
                    help="which pages --preheat is for, comma-separated: landing and module ids (default: all of them)")
+    s.add_argument("--max-kernels", type=_threshold, default=None, metavar="N",
+                   help="kernels (open pages) on this server at most; beyond, a page says the workshop is full and tries again "
+                        "(default: what the free memory holds, about 100 MB each)")
+    s.add_argument("--max-pending-per-address", type=_threshold, default=10, metavar="N",
+                   help="pages still opening (not yet connected) per client address at most (default 10; loopback exempt)")
+    s.add_argument("--connect-timeout", type=int, default=30, metavar="SECONDS",
+                   help="stop a page's kernel when the page has not connected to it in this time (default 30)")
     s.set_defaults(func=cmd_serve)
 
     sess = sub.add_parser("session", help="create, list or delete sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")
@@ -233,6 +264,14 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--port", type=int, default=8866, help="the port the server will use, for the addresses shown")
     doc.add_argument("--quick", action="store_true", help="skip running a module page in a kernel")
     doc.set_defaults(func=cmd_doctor)
+
+    key = sub.add_parser("key", help="the server key in the facilitator link").add_subparsers(dest="key_command", required=True, metavar="ACTION")
+    rot = key.add_parser("rotate", parents=[common, links], help="make a new server key; links with the old one stop working")
+    rot.set_defaults(func=cmd_key_rotate)
+
+    lab = sub.add_parser("lab", help="work through the modules on your own in JupyterLab (answers kept on this computer)")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab, e.g. --no-browser")
+    lab.set_defaults(func=cmd_lab)
     return p
 
 
@@ -242,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KitError as e:
         print(f"slkit: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a file or folder the command needs (an export's --out, the data folder)
+        where = f": {e.filename}" if e.filename else ""
+        print(f"slkit: {e.strerror or e}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

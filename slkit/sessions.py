@@ -59,6 +59,17 @@ def normalize_personal_code(value: object) -> str:
     return _normalize(value, PERSONAL_CODE_LENGTH, "personal code")
 
 
+PERSONAL_CODE_ROUNDS = 20_000
+
+
+def hash_personal_code(session_code: str, personal_code: str) -> str:
+    """How the store keeps a personal code. It is short (8 characters, about 40 bits), so unlike
+    tokens it gets a salt (the session) and a slow hash: a copy of the store does not hand out
+    the codes that let anyone continue as someone else."""
+    digest = hashlib.pbkdf2_hmac("sha256", personal_code.encode(), f"slkit:{session_code}".encode(), PERSONAL_CODE_ROUNDS)
+    return digest.hex()
+
+
 def format_personal_code(code: str) -> str:
     """'ABCDEFGH' -> 'ABCD-EFGH', easier to read aloud and copy."""
     half = len(code) // 2
@@ -114,3 +125,11 @@ def planned(settings: dict, available) -> list[str]:
 def facilitator_link(base_url: str, key: str, code: str | None = None) -> str:
     query = {"session": code, "key": key} if code else {"key": key}
     return f"{_base(base_url)}/voila/render/facilitator.ipynb?{urlencode(query)}"
+
+
+def qr_svg(link: str, scale: int = 7) -> str:
+    """A link as a QR code (inline SVG), made here (no service)."""
+    import segno
+
+    # A viewBox instead of a fixed size: the page's CSS decides how large it is.
+    return segno.make(link, error="m").svg_inline(scale=scale, border=2, dark="#123c5a", omitsize=True)

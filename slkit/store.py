@@ -21,7 +21,7 @@ import os
 import random
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -35,6 +35,7 @@ from . import InputError, KitError
 from .paths import database_url
 from .sessions import (
     hash_secret,
+    hash_personal_code,
     new_personal_code,
     new_secret,
     new_session_code,
@@ -73,7 +74,7 @@ participants_t = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("personal_code", sa.String(12), nullable=False),
+    sa.Column("personal_code", sa.String(64), nullable=False),  # its hash (sessions.hash_personal_code)
     sa.Column("display_name", sa.String(NAME_MAX), nullable=True),
     sa.Column("show_name", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -166,7 +167,7 @@ class Participant:
     id: int
     session_id: int
     session_code: str
-    personal_code: str
+    personal_code: str | None = field(repr=False)  # shown once: known right after joining, or when typed
     display_name: str | None
     token: str | None = field(default=None, repr=False)  # known only right after joining
     show_name: bool = False  # the name shows with what they write (their choice when joining)
@@ -208,8 +209,9 @@ def _retryable(exc: BaseException) -> bool:
 
 
 def _private_file(path: Path) -> None:
-    """Create the SQLite file readable by its owner only (and a folder made for it likewise):
-    it holds everyone's answers. SQLite gives its -wal and -shm files the same permissions."""
+    """Create a file readable by its owner only (and a folder made for it likewise): the SQLite
+    file, which holds everyone's answers (SQLite gives its -wal and -shm files the same
+    permissions), and the server key's copy."""
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     if not path.exists():
@@ -246,7 +248,7 @@ class Store:
     def _make_engine(url: sa.URL) -> Engine:
         if url.get_backend_name() == "sqlite":
             memory = url.database in (None, "", ":memory:")
-            if not memory:
+            if not memory and not url.database.startswith("file:"):  # a URI (mode=ro, ...) names a file made elsewhere
                 _private_file(Path(url.database).expanduser())
             engine = sa.create_engine(
                 url,
@@ -294,8 +296,12 @@ class Store:
                     with conn.begin():
                         return fn(conn)
             except (OperationalError, DBAPIError) as exc:
+                if isinstance(exc, IntegrityError):
+                    raise  # a rule of the data (a code taken, a duplicate): the caller decides
                 if not _retryable(exc):
-                    raise
+                    # Anything else (a read-only file, a full disk, lost permissions) is said in
+                    # words every page and command shows, never swallowed or raised raw.
+                    raise StoreUnavailable(self._failure(exc, write)) from exc
                 attempt += 1
                 if time.monotonic() >= deadline:
                     lost = "; nothing was saved" if write else ""
@@ -304,6 +310,12 @@ class Store:
                     ) from exc
                 pause = min(1.0, 0.02 * 2**attempt) * (0.5 + random.random())
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+
+    def _failure(self, exc: BaseException, write: bool) -> str:
+        orig = getattr(exc, "orig", exc)
+        reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+        lost = "; nothing was saved" if write else ""
+        return f"The workshop store ({self.describe()}) failed: {reason}{lost}. Please try again; if it keeps failing, tell the facilitator."
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self._run(fn, write=False)
@@ -467,7 +479,7 @@ class Store:
         token = new_secret()
         for _ in range(20):
             personal = new_personal_code()
-            values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=personal,
+            values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=hash_personal_code(session.code, personal),
                           display_name=name, show_name=bool(show_name and name), created_at=_now())
             def run(c: Connection) -> int:
                 pid = c.execute(participants_t.insert().values(**values)).inserted_primary_key[0]
@@ -493,8 +505,9 @@ class Store:
                  .join(participant_tokens_t, participant_tokens_t.c.participant_id == participants_t.c.id)
                  .where(participants_t.c.session_id == session.id, participant_tokens_t.c.token_hash == hash_secret(token)))
         elif personal_code:
+            personal_code = normalize_personal_code(personal_code)
             q = sa.select(participants_t).where(participants_t.c.session_id == session.id,
-                                                participants_t.c.personal_code == normalize_personal_code(personal_code))
+                                                participants_t.c.personal_code == hash_personal_code(session.code, personal_code))
         else:
             raise InputError("Please enter your personal code.")
         row = self.read(lambda c: c.execute(q).first())
@@ -505,7 +518,21 @@ class Store:
             token = new_secret()
             self.write(lambda c: c.execute(participant_tokens_t.insert().values(
                 token_hash=hash_secret(token), participant_id=row.id, created_at=_now())))
-        return Participant(row.id, session.id, session.code, row.personal_code, row.display_name, token, bool(row.show_name))
+        # The personal code is known only when it was typed (the store keeps its hash).
+        return Participant(row.id, session.id, session.code, personal_code or None, row.display_name, token, bool(row.show_name))
+
+    def new_personal_code(self, participant: Participant) -> Participant:
+        """A new personal code for someone this browser knows (the old one stops working); it is
+        shown once, on their page."""
+        for _ in range(20):
+            personal = new_personal_code()
+            value = hash_personal_code(participant.session_code, personal)
+            try:
+                self.write(lambda c: c.execute(participants_t.update().where(participants_t.c.id == participant.id).values(personal_code=value)))
+            except IntegrityError:
+                continue
+            return replace(participant, personal_code=personal)
+        raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
 
     def forget_token(self, token: object) -> None:
         """A browser leaves ("not you?"): its token stops working; the participant and their

@@ -23,6 +23,8 @@ def pytest_configure(config):
     # Every kernel that tests start (nbval, Voila) inherits this: tests never touch data/.
     path = Path(tempfile.mkdtemp(prefix="slkit-test-")) / "kit.sqlite3"
     os.environ["SLKIT_DATABASE_URL"] = f"sqlite:///{path}"
+    # and never the user's data folder: a self-study store goes here too.
+    os.environ.setdefault("SLKIT_DATA_DIR", str(path.parent))
     from slkit.store import Store
 
     s = Store(os.environ["SLKIT_DATABASE_URL"])

@@ -6,7 +6,7 @@ random resume token, kept 30 days), so every later page of the session, a reload
 scanned again or a module link from the chat, continues as the same participant without a
 second join. Another device continues with the personal code (and is remembered too). "Not
 you?" forgets the person in this browser. Without a session (JupyterLab), the page is for one
-person working alone.
+person working alone, and their answers go to their own store on this computer (slkit.selfstudy).
 
 Example::
 
@@ -86,7 +86,8 @@ def code_box(personal_code: str) -> str:
 
 class JoinPanel(W.VBox):
     """Joining and coming back. `on_ready(participant, just_joined)` is called once the page
-    knows who is here (participant None: working alone)."""
+    knows who is here; working alone, with `own_store` (the person's own store's factory), or
+    with participant None when not even that could be opened."""
 
     def __init__(self, code: str | None, token: str | None = None, personal_code: str | None = None, *,
                  on_ready: Callable[..., None], store_factory=P.store, **kwargs):
@@ -98,12 +99,10 @@ class JoinPanel(W.VBox):
         self.form = W.VBox()
         self.script = W.Output(layout=W.Layout(display="none"))
         super().__init__([self.status, self.form, self.script], **kwargs)
+        self.self_study = False
+        self.store_factory = store_factory  # the store this person's answers go to
         if not code:
-            self.status.value = P.markup(
-                "<p class='muted'>You are working on your own: your answers stay on this computer. "
-                "To take part in a live workshop, open the link your facilitator gives you.</p>"
-            )
-            on_ready(None, just_joined=False)
+            self._alone()
             return
         try:
             self.session = store_factory().get_session(code)
@@ -124,6 +123,36 @@ class JoinPanel(W.VBox):
             self._ready(p, just_joined=False)
             return
         self.show_form()
+
+    def _alone(self) -> None:
+        """Working on one's own: answers go to the person's own store on this computer. A page
+        served by a workshop server without a session keeps nothing: the server's own store is
+        not one person's, and people trying a module there must not share one."""
+        from slkit import selfstudy
+
+        if P.in_voila():
+            self.status.value = P.markup(
+                "<p class='muted'>You are trying this module on its own: your answers stay on this page and are not kept. "
+                "To take part in a workshop, open the link your facilitator gives you; to work through the modules "
+                "on your own and keep your answers, install the kit on your computer and run <code>slkit lab</code>.</p>")
+            self._on_ready(None, just_joined=False)
+            return
+        try:
+            store = selfstudy.open_store()
+            p = selfstudy.myself(store)
+        except (KitError, OSError) as e:
+            self.status.value = P.message("error", f"Your answers cannot be saved on this computer ({e}). "
+                                                   "They stay on this page until it closes.")
+            self._on_ready(None, just_joined=False)
+            return
+        self.self_study, self.participant = True, p
+        self.store_factory = lambda: store
+        self.status.value = P.markup(
+            "<p class='muted self-study'>You are working on your own. Your answers are saved on this computer, in "
+            f"<code>{P.esc(str(selfstudy.store_path()))}</code>, and are here again when you come back. "
+            "To take part in a live workshop, open the link your facilitator gives you.</p>"
+        )
+        self._on_ready(p, just_joined=False, own_store=self.store_factory)
 
     @classmethod
     def for_page(cls, **kwargs) -> "JoinPanel":

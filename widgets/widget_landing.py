@@ -20,6 +20,7 @@ from slkit import KitError
 from slkit.store import ModuleState, Participant
 
 from . import page as P
+from .widget_download import handout_link
 from .widget_join import JoinPanel, code_box, module_link, session_modules
 from .widget_live import LiveTicker
 
@@ -38,16 +39,44 @@ class SessionHome(W.VBox):
                 "device. This browser remembers you for this session.</p>" if just_joined else "")
         self.header = P.block(
             f"<h1>{P.esc(join.session.title)}</h1><p>{hello}. This is your page for the session: "
-            "open the module your facilitator names.</p>" + note +
-            f"<p class='who'>Your personal code: {code_box(p.personal_code)}</p>"
+            "open the module your facilitator names.</p>" + note
         )
+        # The personal code is shown once (the store keeps only its hash): when joining, or when
+        # continuing with it. A browser that remembers the person can ask for a new one.
+        self.personal = W.HTML()
+        self.new_code_button = W.Button(description="Show me a new personal code", layout=W.Layout(width="auto"))
+        self.new_code_button.add_class("slk-leave")
+        self.new_code_button.on_click(lambda _b: self.new_personal_code())
+        self._show_personal(p.personal_code)
         self.modules = W.HTML()
+        self.keep = handout_link(store_factory, p)
+        self._progress: dict | None = None
         self.ticker = LiveTicker(self.refresh)
         self.leave_button = W.Button(description="Not you? Leave this browser", layout=W.Layout(width="auto"))
         self.leave_button.add_class("slk-leave")
         self.leave_button.on_click(lambda _b: join.leave())
-        super().__init__([self.header, self.modules, self.ticker, self.leave_button], **kwargs)
+        super().__init__([self.header, self.personal, self.new_code_button, self.modules, P.block("<h2>To keep</h2>"), self.keep,
+                          self.ticker, self.leave_button], **kwargs)
         self.refresh()
+
+    def _show_personal(self, personal_code: str | None) -> None:
+        if personal_code:
+            self.personal.value = P.markup(f"<p class='who'>Your personal code: {code_box(personal_code)}</p>"
+                                           "<p class='muted'>Write it down: it is shown only now.</p>")
+            self.new_code_button.layout.display = "none"
+        else:
+            self.personal.value = P.markup("<p class='who muted'>Your personal code was shown when you joined: with it you "
+                                           "continue on another device. Lost it? Get a new one (the old one stops working).</p>")
+            self.new_code_button.layout.display = ""
+
+    def new_personal_code(self) -> None:
+        try:
+            p = self._store_factory().new_personal_code(self.join.participant)
+        except KitError as e:
+            self.personal.value = P.message("error", str(e))
+            return
+        self.join.participant = p
+        self._show_personal(p.personal_code)
 
     def refresh(self) -> None:
         try:
@@ -57,6 +86,10 @@ class SessionHome(W.VBox):
         except KitError as e:
             self.modules.value = P.message("error", str(e))
             return
+        if progress != self._progress:  # the handout follows what the person did (on another device too)
+            if self._progress is not None:
+                self.keep.refresh()
+            self._progress = progress
         cards = []
         for fw in session_modules(self.join.session.settings):
             m = fw.id
@@ -114,7 +147,10 @@ class Landing(W.VBox):
         self.body.children = [
             P.block(TITLE + "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"),
             W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            P.block("<h2>Working on your own?</h2><p class='muted'>Open a module without a code and it runs just for you.</p>" + cards),
+            P.block(("<h2>Trying it on your own?</h2><p class='muted'>Open a module without a code to try it: it runs just for you, "
+                     "and your answers are not kept.</p>" if P.in_voila() else
+                     "<h2>Working on your own?</h2><p class='muted'>Open a module's notebook and run it: your answers are saved on "
+                     "this computer.</p>") + cards),
         ]
 
     def enter(self, raw: str) -> bool:

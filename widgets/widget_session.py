@@ -27,7 +27,7 @@ from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
-from slkit.sessions import join_link, planned, screen_link
+from slkit.sessions import join_link, planned, qr_svg, screen_link
 from slkit.store import ModuleState
 
 from . import page as P
@@ -35,7 +35,7 @@ from .widget_chart import parts_view
 from .widget_download import DownloadLink
 from .widget_live import LiveTicker
 from .widget_moderation import BoardModeration
-from .widget_screen import SETTING as SCREEN, qr_svg, screen_state
+from .widget_screen import SETTING as SCREEN, screen_state
 from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
 log = logging.getLogger("slkit.board")
@@ -58,6 +58,7 @@ class SessionView(W.VBox):
         link = join_link(P.base_url(), code)
         self.screen_url = screen_link(P.base_url(), code, store.screen_key(code))
         self.stats = W.HTML()
+        self.problem = W.HTML()  # a console action the store refused, until the next one works
         self.note = W.HTML()
         self.modules = W.VBox()
         self._rows: list | None = None
@@ -122,6 +123,10 @@ class SessionView(W.VBox):
             f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>Open the room screen</a> "
             "in a new window and put that window on the projector; this console stays on your laptop.</p></div></div>"
         )
+        from slkit.joincard import join_card_html
+
+        card = DownloadLink(f"{code}-join-card.html", lambda: join_card_html(session.title, code, link),
+                            "Join card to print (A4: QR code, link and code; cards for personal codes)")
         run = W.VBox([
             P.block("<h2>On the room screen</h2>"), self.screen_now,
             W.HBox([self.screen_view, self.screen_module], layout=W.Layout(flex_flow="row wrap", align_items="center")),
@@ -146,19 +151,15 @@ class SessionView(W.VBox):
         self.tabs = W.Tab(children=pages, titles=["Run the room", "Preview results"]
                           + (["SWOT moderation"] if self.moderation is not None else []) + ["Settings and exports"])
         self.tabs.add_class("slk-tabs")
-        super().__init__([header, self.stats, self.tabs, self.ticker], **kwargs)
+        super().__init__([header, card, self.problem, self.stats, self.tabs, self.ticker], **kwargs)
         self.refresh()
 
     # ---- the room screen -------------------------------------------------------------------------
     def show_on_screen(self, view: str, module: str | None = None) -> None:
         """Put the join view, a module's results, the countdown or the pause on the room screen."""
         state = {"view": view, "module": module if view == "results" else None}
-        try:
-            self._store_factory().update_session(self.code, settings={SCREEN: state})
-        except KitError as e:
-            self.screen_now.value = P.message("error", str(e))
-            return
-        self._screen_label()
+        if self._attempt("change the room screen", lambda: self._store_factory().update_session(self.code, settings={SCREEN: state})):
+            self._attempt("read the session", self._screen_label)
 
     def _screen_label(self, settings: dict | None = None) -> None:
         if settings is None:
@@ -196,15 +197,31 @@ class SessionView(W.VBox):
         state = self._states.get(module, ModuleState())
         return state.is_open if what == "open" else state.results_revealed
 
+    def _attempt(self, what: str, action) -> bool:
+        """Run a console action; if the store fails, say so at the top of the console (it changed nothing)."""
+        try:
+            action()
+        except KitError as e:
+            self.problem.value = P.message("error", f"Could not {what}. {e}")
+            return False
+        if self.problem.value:
+            self.problem.value = ""
+        return True
+
     def set_state(self, module: str, what: str, on: bool) -> None:
-        store = self._store_factory()
-        state = store.module_state(self.code, module)
-        current = state.is_open if what == "open" else state.results_revealed
-        if current != on:
-            store.set_module_state(self.code, module, **({"is_open": on} if what == "open" else {"results_revealed": on}))
-            log.info("session %s: module %s %s", self.code, module, {("open", True): "opened", ("open", False): "closed",
-                                                                      ("reveal", True): "results shown", ("reveal", False): "results hidden"}[(what, on)])
-        self.refresh()
+        def change():
+            store = self._store_factory()
+            state = store.module_state(self.code, module)
+            current = state.is_open if what == "open" else state.results_revealed
+            if current != on:
+                store.set_module_state(self.code, module, **({"is_open": on} if what == "open" else {"results_revealed": on}))
+                log.info("session %s: module %s %s", self.code, module, {("open", True): "opened", ("open", False): "closed",
+                                                                          ("reveal", True): "results shown", ("reveal", False): "results hidden"}[(what, on)])
+
+        verb = {("open", True): "open", ("open", False): "close", ("reveal", True): "show the results of",
+                ("reveal", False): "hold back the results of"}[(what, on)]
+        if self._attempt(f"{verb} {self.frameworks[module].title}", change):
+            self.refresh()
 
     def next_module(self) -> str | None:
         """The module after the last open one in the plan (the first, when none is open)."""
@@ -258,12 +275,13 @@ class SessionView(W.VBox):
         """A countdown for one module (by default the one whose results are shown here): a new one replaces the last."""
         module = module or self.results_module.value or next(iter(self.frameworks))
         end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
-        self._store_factory().update_session(self.code, settings={TIMER: end.isoformat(), TIMER_MODULE: module})
-        self.timer.refresh()
+        if self._attempt("start the countdown", lambda: self._store_factory().update_session(
+                self.code, settings={TIMER: end.isoformat(), TIMER_MODULE: module})):
+            self.timer.refresh()
 
     def stop_timer(self) -> None:
-        self._store_factory().update_session(self.code, settings={TIMER: None})
-        self.timer.refresh()
+        if self._attempt("stop the countdown", lambda: self._store_factory().update_session(self.code, settings={TIMER: None})):
+            self.timer.refresh()
 
     # ---- exports -------------------------------------------------------------------------------------
     def prepare_export(self, fmt: str) -> None:
@@ -294,7 +312,12 @@ class SessionView(W.VBox):
             self.stats.value = P.message("error", str(e))
             return
         self._states = states = {m: changed.get(m, ModuleState()) for m in self.frameworks}
-        stats = P.markup(f"<p class='joined'>{joined} {'participant' if joined == 1 else 'participants'} joined.</p>")
+        from slkit.kernel_budget import read_status
+
+        server = read_status()
+        load = (f" <span class='kernels muted'>· {server['kernels']} of at most {server['cap']} pages open on the server</span>"
+                if server else "")
+        stats = P.markup(f"<p class='joined'>{joined} {'participant' if joined == 1 else 'participants'} joined.{load}</p>")
         if self.stats.value != stats:
             self.stats.value = stats
         rows = [

@@ -214,16 +214,28 @@ def test_respondents_per_module_count_answers_items_and_votes_once_per_person(st
     assert B.respondent_counts(store, session.code) == {"five_practices": 1, "social_team_swot": 3}
 
 
-def test_the_demo_session_has_a_voted_swot_board_and_strategies(store):
+def test_the_demo_session_looks_like_a_real_team(store):
+    """Eight people, each in their own words: no sentence used twice, a voted SWOT board with a
+    duplicate to merge, strategies in every cell, commitments with first steps and dates."""
     from slkit.demo import make_demo
 
-    session = make_demo(store, participants=4)
+    session = make_demo(store)
+    rows = store.answers(session.code)
+    assert store.participant_count(session.code) == 8
+    assert all(len({r["participant"] for r in rows if r["module"] == m}) == 8 for m in {r["module"] for r in rows})
+    texts = [r["value"] for r in rows if isinstance(r["value"], str) and not r["item"].endswith("date")]
+    assert len(texts) > 100 and len(set(texts)) == len(texts)
+    firsts = {r["participant"] for r in rows if r["item"] == "commitment_1_first_step"}
+    dates = {r["participant"] for r in rows if r["item"] == "commitment_1_date"}
+    assert len(firsts) == len(dates) == 8
     entries = B.board_entries(store, session.code, "social_team_swot")
     items = [e for e in entries if e.item == "swot_item"]
-    assert {e.column for e in items} == set(B.TOWS_PAIRS["so"] + B.TOWS_PAIRS["wt"])
-    assert sum(e.votes for e in items) == 4 * 4 * B.DEFAULT_BUDGET  # every person, every quadrant, the full budget
-    assert {e.column for e in entries if e.item == "tows_strategy"} == {"so", "wt"}
-    assert all(r["item"] != "swot_item" for r in store.answers(session.code))
+    assert {e.column for e in items} == {"strengths", "weaknesses", "opportunities", "threats"}
+    assert {"Only two of us post regularly", "Just two people do almost all the posting"} <= {e.text for e in items}
+    assert 8 * 4 * (B.DEFAULT_BUDGET - 1) <= sum(e.votes for e in items) <= 8 * 4 * B.DEFAULT_BUDGET
+    assert len({e.votes for e in items}) > 2  # some items matter more to the team than others
+    assert {e.column for e in entries if e.item == "tows_strategy"} == {"so", "st", "wo", "wt"}
+    assert all(r["item"] != "swot_item" for r in rows)
 
 
 def test_strategy_rules_are_whole_sentences():
@@ -231,3 +243,34 @@ def test_strategy_rules_are_whole_sentences():
 
     assert set(TOWS_RULES) == set(TOWS_PAIRS)
     assert "one weakness and one threat" in TOWS_RULES["wt"] and "weaknesse " not in " ".join(TOWS_RULES.values())
+
+
+def test_the_same_item_added_at_the_same_moment_from_two_tabs_is_one_item(store_url):
+    """Twenty racing adds of one item by one person (tabs, double clicks), each through its own
+    connection: every call returns the one item; none fails."""
+    import threading
+
+    from slkit.store import Store
+
+    first = Store(store_url)
+    first.migrate()
+    session = first.create_session("Race")
+    p = first.join(session.code)
+    results, errors = [], []
+    start = threading.Barrier(20)
+
+    def add():
+        board = B.StoreBoard(SW, Store(store_url), p)
+        start.wait()
+        try:
+            results.append(board.add("swot_item", "threats", "A complaint can spread in hours").id)
+        except Exception as e:  # noqa: BLE001 - the test reports any
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=add) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(results) == 20 and len(set(results)) == 1
+    assert len(B.board_entries(first, session.code, "social_team_swot")) == 1

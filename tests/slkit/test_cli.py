@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -73,20 +74,21 @@ def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
     modules = ["five_practices", "motivation_triad", "purpose_first", "social_team_swot", "social_team_swot_board"]
     assert files == sorted(f"{code}_{m}.csv" for m in modules)
     board = pd.read_csv(tmp_path / "csv" / f"{code}_social_team_swot_board.csv")
-    swot = board[board["board"] == "swot_item"]
-    assert swot["votes"].sum() == 5 * 4 * 3 and set(swot["column"]) == {"strengths", "weaknesses", "opportunities", "threats"}
+    swot = board[board["board_id"] == "swot_item"]
+    assert 0 < swot["votes"].sum() <= 5 * 4 * 3 and set(swot["column_id"]) == {"strengths", "weaknesses", "opportunities", "threats"}
     fp = pd.read_csv(tmp_path / "csv" / f"{code}_five_practices.csv")
-    assert set(fp["participant"]) == {"P1", "P2", "P3", "P4", "P5"}
+    assert set(fp["person"]) == {"P1", "P2", "P3", "P4", "P5"}
     ratings = fp[fp["kind"] == "rating"]
     assert len(ratings) == 5 * 30 and ratings["value"].astype(int).between(1, 10).all()
     r = slkit("export", code, "--format", "xlsx", "--out", str(tmp_path / "out.xlsx"), *db)
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert wb.sheetnames == ["session", "purpose_first", "motivation_triad", "social_team_swot", "five_practices", "social_team_swot_board"]
-    settings = {row[0]: row[1] for row in wb["session"].iter_rows(min_row=2, values_only=True)}
-    assert settings["code"] == code and settings["participants"] == 5
-    assert wb["five_practices"].max_row == len(fp) + 1
-    assert wb["social_team_swot_board"].max_row == len(board) + 1
+    assert wb.sheetnames == ["Summary", "1 Purpose first", "2 The motivation triad", "3 SWOT of the social team",
+                             "4 The five practices", "SWOT board", "Data"]
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
+    assert summary["Code"] == code and summary["Participants who joined"] == 5
+    assert wb["4 The five practices"].max_row == len(fp) + 1
+    assert wb["SWOT board"].max_row == len(board) + 1
     r = slkit("export", code, "--format", "html", "--out", str(tmp_path / "report"), *db)
     assert r.returncode == 0, r.stderr
     report = Path(r.stdout.strip())
@@ -166,7 +168,7 @@ def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
     assert set(by_name) == {"Python", "Packages", "Store", "Module", "Network", "Memory"}, r.stdout + r.stderr
     for name in ("Python", "Packages", "Store", "Module", "Memory"):
         assert by_name[name].startswith("OK "), by_name[name]
-    assert "schema 0005" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
+    assert "schema 0006" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
     assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
     assert r.returncode == (0 if lines[-1] == "All set." else 1)
     bad = slkit("doctor", "--quick", "--database-url", "postgresql://nobody@127.0.0.1:9/none", timeout=120)
@@ -192,3 +194,42 @@ def test_room_addresses_come_from_the_interfaces_private_first(monkeypatch):
     assert choose_base("127.0.0.1", 8875) == ("http://127.0.0.1:8875", True)
     monkeypatch.setattr(psutil, "net_if_addrs", lambda: {"lo": [addr("127.0.0.1")]})
     assert choose_base("0.0.0.0", 8875) == ("http://127.0.0.1:8875", True)
+
+
+def test_a_store_that_refuses_writes_and_an_unwritable_file_end_in_one_line(tmp_path):
+    """A read-only store (SQLite opened read-only, as on a read-only mount) and an export to a
+    path that cannot be written: one line on stderr that says what failed, exit status 2."""
+    path = tmp_path / "kit.sqlite3"
+    r = slkit("session", "new", "--title", "Team", "--json", "--database-url", f"sqlite:///{path}")
+    assert r.returncode == 0, r.stderr
+    code = json.loads(r.stdout)["code"]
+    readonly = f"sqlite:///file:{path}?mode=ro&uri=true"
+    r = slkit("session", "new", "--title", "Other", "--database-url", readonly)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "attempt to write a readonly database; nothing was saved" in r.stderr
+    (tmp_path / "a-file").write_text("")
+    r = slkit("export", code, "--format", "xlsx", "--out", str(tmp_path / "a-file" / "out.xlsx"), "--database-url", f"sqlite:///{path}")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "Not a directory" in r.stderr or "exists" in r.stderr
+
+
+def test_the_server_key_survives_a_restart_until_it_is_rotated(tmp_path):
+    """`slkit serve` prints the same facilitator link at every start (the store keeps its hash, a
+    private file the key); `slkit key rotate` makes a new one and the old stops working."""
+    from slkit.devtools import start_server, stop_server
+    from slkit.store import Store
+
+    first = start_server(tmp_path)
+    stop_server(first.process)
+    again = start_server(tmp_path)
+    stop_server(again.process)
+    assert again.server_key == first.server_key
+    files = list(tmp_path.glob("server-key-*"))
+    assert len(files) == 1 and files[0].stat().st_mode & 0o077 == 0 and files[0].read_text() == first.server_key
+    store = Store(first.database_url)
+    assert store.verify_server_key(first.server_key) and first.server_key not in str(store.get_setting("server_key_hash"))
+    r = slkit("key", "rotate", "--database-url", first.database_url, "--port", "8866", env={"SLKIT_DATA_DIR": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    new = re.search(r"key=([\w\-]+)", r.stdout).group(1)
+    assert new != first.server_key and store.verify_server_key(new) and not store.verify_server_key(first.server_key)
+    store.dispose()

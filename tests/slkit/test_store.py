@@ -19,7 +19,7 @@ def test_migrations_from_an_empty_database_match_the_models(store_url):
     s.migrate()  # a second run is a no-op
     with s.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), metadata)
-        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
     assert diff == []
     s.dispose()
 
@@ -230,3 +230,32 @@ def test_a_new_sqlite_store_is_private_to_its_owner(tmp_path):
     for p in [path, *path.parent.glob("kit.sqlite3-*")]:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_personal_codes_are_kept_as_hashes_and_old_ones_keep_working(store_url):
+    """A store made before hashing: its plain personal codes become hashes and still work; a new
+    code is shown once (join, or a new one on request) and the store never holds it."""
+    from slkit.migrations import upgrade
+    from slkit.store import participants_t
+
+    s = Store(store_url)
+    upgrade(s.engine, "0005")
+    with s.engine.begin() as c:
+        sid = c.execute(sa.text("INSERT INTO sessions (code, title, threshold, facilitator_key_hash, settings, created_at) "
+                                "VALUES ('ABCDEF', 'Old', 3, 'x', '{}', CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
+        c.execute(sa.text("INSERT INTO participants (session_id, token_hash, personal_code, show_name, created_at) "
+                          "VALUES (:sid, 't', 'QRSTUVWX', false, CURRENT_TIMESTAMP)"), {"sid": sid})
+    s.migrate()
+    stored = s.read(lambda c: c.execute(sa.select(participants_t.c.personal_code)).scalar_one())
+    assert "QRSTUVWX" not in stored and len(stored) == 64
+    old = s.resume("ABCDEF", personal_code="qrst-uvwx")
+    assert old.personal_code == "QRSTUVWX"
+    new = s.new_personal_code(old)
+    assert new.personal_code != "QRSTUVWX" and s.resume("ABCDEF", personal_code=new.personal_code).id == old.id
+    with pytest.raises(InputError, match="does not belong"):
+        s.resume("ABCDEF", personal_code="QRSTUVWX")  # the old code stopped working
+    p = s.join("ABCDEF")
+    codes = s.read(lambda c: c.execute(sa.select(participants_t.c.personal_code)).scalars().all())
+    assert p.personal_code not in " ".join(codes)
+    assert s.resume("ABCDEF", token=p.token).personal_code is None  # a returning browser is not shown it again
+    s.dispose()

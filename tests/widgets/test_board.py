@@ -220,3 +220,16 @@ def test_ending_and_deleting_a_session(kit_store):
     with kit_store.engine.connect() as c:
         assert c.execute(sa.select(sa.func.count()).select_from(answers_t)).scalar_one() == 0
         assert c.execute(sa.select(sa.func.count()).select_from(participants_t)).scalar_one() == 0
+
+
+def test_the_console_offers_a_join_card_to_print(kit_store):
+    import base64
+    import re
+
+    s = kit_store.create_session("<b>Team</b> day")
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session
+    link = next(c for c in board.children if f"{s.code}-join-card.html" in getattr(c, "value", ""))
+    card = base64.b64decode(re.search(r"base64,([^\"]+)", link.value).group(1)).decode()
+    assert "<svg" in card and f"session={s.code}" in card and card.count("My personal code:") == 8
+    assert "&lt;b&gt;Team&lt;/b&gt; day" in card and "<b>Team</b>" not in card and "<script" not in card
+    assert "@page{size:A4" in card and "break-before:page" in card

@@ -15,7 +15,7 @@ from slkit.store import StoreUnavailable
 from slkit.widgets.sheet import AnswerSheet
 from slkit.widgets.widget_action import ActionPlan
 from slkit.widgets.widget_choice import ChoiceList
-from slkit.widgets.widget_download import DownloadLink
+from slkit.widgets.widget_download import handout_link
 from slkit.widgets.widget_flow import StepFlow
 from slkit.widgets.widget_join import JoinPanel
 from slkit.widgets.widget_module import ModulePage
@@ -260,7 +260,7 @@ def test_team_profile_shows_mean_spread_and_own(kit_store, live):
     assert f"<td class='sd'>±{statistics.stdev([2, 6, 10, 1, 10]):.1f}</td>" in row
 
 
-def test_own_profile_and_its_download(live):
+def test_own_profile(live):
     s, p, sheet = live
     for j, item in enumerate(FIRST.items):
         sheet.set(item.id, 9)
@@ -269,9 +269,6 @@ def test_own_profile_and_its_download(live):
     assert "strongest practice: <b>Model the Way</b> (9.0)" in profile.summary.value
     assert "Most room to grow: <b>Inspire a Shared Vision</b> (2.0)" in profile.summary.value
     assert "23 behaviours not rated yet" in profile.summary.value
-    href = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', profile.download.value).group(1)
-    html = base64.b64decode(href).decode()
-    assert "Model the Way" in html and "<script" not in html
 
 
 def test_own_profile_with_no_ratings_says_what_to_do():
@@ -279,10 +276,10 @@ def test_own_profile_with_no_ratings_says_what_to_do():
     assert "Rate the behaviours" in profile.summary.value
 
 
-def test_personal_report_escapes_typed_text():
-    sheet = AnswerSheet(framework=FP)
+def test_the_handout_escapes_typed_text(kit_store, live):
+    s, p, sheet = live
     sheet.set("commitment_1", "<img src=x onerror=alert(1)>")
-    link = DownloadLink("x.html", lambda: __import__("slkit.report", fromlist=["x"]).personal_report_html(FP, sheet.answers))
+    link = handout_link(lambda: kit_store, p)
     html = base64.b64decode(re.search(r"base64,([^\"]+)", link.value).group(1)).decode()
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
 
@@ -301,10 +298,16 @@ class TestJoinPanel:
         got = []
         return got, lambda participant, just_joined: got.append((participant, just_joined))
 
-    def test_no_session_is_self_study(self, kit_store):
-        got, cb = self.ready()
-        panel = JoinPanel(None, on_ready=cb, store_factory=lambda: kit_store)
-        assert got == [(None, False)] and "working on your own" in panel.status.value
+    def test_no_session_is_self_study_in_a_store_of_ones_own(self, kit_store, tmp_path, monkeypatch):
+        monkeypatch.setenv("SLKIT_DATA_DIR", str(tmp_path))
+        got = []
+        panel = JoinPanel(None, on_ready=lambda p, just_joined, own_store: got.append((p, own_store())), store_factory=lambda: kit_store)
+        (p, own), = got
+        assert panel.self_study and own is not kit_store and str(tmp_path / "self-study.sqlite3") in panel.status.value
+        assert (tmp_path / "self-study.sqlite3").stat().st_mode & 0o077 == 0  # private to the user
+        again = []
+        JoinPanel(None, on_ready=lambda p, just_joined, own_store: again.append(p), store_factory=lambda: kit_store)
+        assert again[0].id == p.id and kit_store.list_sessions() == []  # the same person; the workshop store untouched
 
     def test_unknown_session_stops_with_a_message(self, kit_store):
         got, cb = self.ready()
@@ -436,3 +439,14 @@ def test_own_profile_never_lists_an_item_as_both_highest_and_lowest(live):
     assert "Your 3 highest" in html and "Your 3 lowest" in html
     high, low = html.split("lowest")
     assert not any(i.text in high and i.text in low for i in FIRST.items)
+
+
+def test_a_workshop_server_page_without_a_session_keeps_nothing(kit_store, tmp_path, monkeypatch):
+    """On a workshop server (Voila), a module opened without a session is not self-study: the
+    server's data folder is nobody's own, and two people trying a module must not share one."""
+    monkeypatch.setenv("SLKIT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/04_five_practices.ipynb")
+    got = []
+    panel = JoinPanel(None, on_ready=lambda p, just_joined: got.append(p), store_factory=lambda: kit_store)
+    assert got == [None] and not panel.self_study and "not kept" in panel.status.value
+    assert not (tmp_path / "self-study.sqlite3").exists()

@@ -76,3 +76,22 @@ def test_code_from_the_address_opens_the_join_form(kit_store):
     page = Landing(code=s.code, store_factory=lambda: kit_store)
     assert page.join.start_button.description == "Join the session" and page.home is None
     assert get_framework("five_practices").title not in _text(page)  # modules come after joining
+
+
+def test_a_returning_browser_is_not_shown_the_code_again_but_can_get_a_new_one(kit_store):
+    import pytest
+
+    from slkit import InputError
+
+    s = kit_store.create_session("Team")
+    p = kit_store.join(s.code, "Ola")
+    page = Landing(s.code, p.token, store_factory=lambda: kit_store)  # the browser remembers Ola
+    home = _text(page.home)
+    assert "Hello, Ola" in home and p.personal_code[:4] + "-" + p.personal_code[4:] not in home
+    assert "Lost it?" in home and page.home.new_code_button.layout.display != "none"
+    page.home.new_code_button.click()
+    new = page.join.participant.personal_code
+    assert new and new != p.personal_code and new[:4] + "-" + new[4:] in page.home.personal.value
+    assert kit_store.resume(s.code, personal_code=new).id == p.id
+    with pytest.raises(InputError):
+        kit_store.resume(s.code, personal_code=p.personal_code)

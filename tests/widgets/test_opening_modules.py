@@ -189,3 +189,31 @@ def test_team_triad_waits_for_enough_people(kit_store):
         kit_store.save_answers(kit_store.join(s.code), "motivation_triad", a)
     view = TriadTeam(MT, AnswerSheet(framework=MT), s.code, store_factory=lambda: kit_store)
     assert not view.visible and "2 of 3 answers so far" in view.status.value and view.body.children == ()
+
+
+def test_self_study_keeps_its_work_in_the_persons_own_store(tmp_path, monkeypatch):
+    """Working alone, a module page saves to the person's own store: a new page (a restarted
+    kernel, next week) finds the answers and the step again; "start over" clears the module."""
+    from slkit import selfstudy
+    from slkit.widgets.widget_module import ModulePage, StartOver
+    from slkit.widgets.widget_form import StepForm
+
+    monkeypatch.setenv("SLKIT_DATA_DIR", str(tmp_path))
+    fw = get_framework("five_practices")
+
+    def page():
+        p = ModulePage("five_practices")
+        p.run([(s.title, (lambda s=s: StepForm(fw, s, p.sheet))) for s in fw.steps[:3]])
+        return p
+
+    first = page()
+    assert first.alone and first.sheet.set("mw_voice_purpose", 8) and first.sheet.message == "Saved on this computer."
+    first.flow.go(1)
+    second = page()  # a new kernel: the same store, the same person
+    assert second.sheet.answers == {"mw_voice_purpose": 8} and second.flow.index == 1
+    start = next(c for c in second.body.children if isinstance(c, StartOver))
+    start.ask.click()
+    assert "clears every answer" in start.question.value
+    start.yes.click()
+    assert second.sheet.answers == {} and second.flow.index == 0
+    assert page().sheet.answers == {} and selfstudy.store_path().parent == tmp_path
