@@ -39,8 +39,9 @@ KIT_CSS = """
 @media (max-width: 520px) { .slk td, .slk th { padding: 0.3em 0.4em; } .slk .culture-table td:first-child { min-width: 10em; } }
 .slk ul.texts { list-style: none; padding: 0; }
 .slk ul.texts li { border-left: 4px solid #b3d7ef; background: #f5f7fa; padding: 0.4em 0.8em; margin: 0.4em 0; }
-.slk-rank.widget-dropdown { flex-wrap: wrap; width: 100% !important; max-width: 36em; height: auto; margin-bottom: 6px; }
-.slk-rank select { font-size: 1.05rem; height: 2.4rem; flex: 1 1 14em; min-width: 0; max-width: 100%; }
+.slk-rank.widget-dropdown { flex-wrap: wrap; width: 100% !important; max-width: 46em; height: auto; margin-bottom: 6px; }
+/* Wide enough for the longest option at desktop width; on a phone it takes the whole line. */
+.slk-rank select { font-size: 1.05rem; height: 2.4rem; flex: 1 1 26em; min-width: 0; max-width: 100%; }
 .slk-rank .widget-label { font-size: 1rem; line-height: 2.4rem; }
 .slk-choice .widget-checkbox { height: auto; margin: 2px 0; }
 .slk-choice .widget-checkbox label { font-size: 1.05rem; line-height: 1.4; padding: 0.35em 0; cursor: pointer; }
@@ -91,7 +92,16 @@ KIT_CSS = """
 .slk .state.done { color: #03543f; } .slk .state.started { color: #1a6fa3; } .slk .state.new, .slk .state.closed { color: #52606d; }
 .slk nav .home-link { font-weight: 600; }
 .slk .field-state { font-size: 0.9rem; }
-.slk-savebar { position: sticky; bottom: 0; background: #fff; z-index: 5; border-top: 1px solid #e4e7eb; }
+/* The save bar stays in sight at the bottom of the window while there is something to say
+   (fixed: Voila's output boxes scroll, so a sticky bar would stay at the end of the page). */
+.slk-savebar { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 5; border-top: 1px solid #c5ccd3;
+               padding: 0.3em 26px; box-shadow: 0 -2px 6px rgba(0,0,0,.08); }
+.slk-savebar:not(:has(.savebar)) { display: none !important; }
+/* Clicks and taps go through the bar to what is under it; only its Try again button takes them. */
+.slk-savebar { pointer-events: none; } .slk-savebar button { pointer-events: auto; }
+.widget-vbox:has(> .slk-savebar) { padding-bottom: 3.5em; }
+/* What is scrolled to (a field given focus, a link followed) stops above the bar, not under it. */
+html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
 .slk-leave { margin-top: 1.5em; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }

@@ -1,13 +1,13 @@
 """One person's answers to one module: the state that the components view and change.
 
-It validates every answer against the content, saves it through the store (or keeps it in the
-notebook in self-study), and says how saving went. Views observe `answers` and `status`.
+It validates every answer against the content, saves it through the store (a session's, or in
+self-study the person's own; without either it keeps it on the page), and says how saving went. Views observe `answers` and `status`.
 
 Example::
 
     from slkit.content import get_framework
     sheet = AnswerSheet(framework=get_framework("five_practices"))
-    sheet.set("mw_voice_purpose", 7)      # self-study: kept in this notebook
+    sheet.set("mw_voice_purpose", 7)      # no store bound: kept on the page only
     sheet.status                          # 'local'
 """
 
@@ -32,6 +32,7 @@ class AnswerSheet(T.HasTraits):
     pending = T.Dict(help="answers that could not be saved yet, to retry")
     show_name = T.Bool(False, help="the author chose to show their name with their written answers")
     unsaved = T.Dict(help="item id -> True for text typed on screen and not stored yet")
+    saved_text = T.Unicode("Saved.", help="what a successful save says (self-study: where it is kept)")
 
     def __init__(self, store_factory: Callable[[], Store] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -62,7 +63,7 @@ class AnswerSheet(T.HasTraits):
             return False
         if not self.live:
             self.answers = {**self.answers, **clean}
-            self.status, self.message = "local", "Kept in this notebook (working on your own)."
+            self.status, self.message = "local", "Kept on this page only, until it closes: it could not be saved."
             return True
         # Saving is synchronous in the kernel: a "Saving…" state would reach the page together
         # with "Saved." and only cost messages. The page says "Saved." after the commit.
@@ -77,7 +78,7 @@ class AnswerSheet(T.HasTraits):
             return False
         self.answers = {**self.answers, **clean}
         self.pending = {k: v for k, v in self.pending.items() if k not in clean}
-        self.status, self.message = "saved", "Saved."
+        self.status, self.message = "saved", self.saved_text
         return True
 
     def mark_unsaved(self, item_id: str, unsaved: bool) -> None:

@@ -40,7 +40,7 @@ _COUNTDOWN = (
     "var f=document.getElementById('slk-float-timer');"
     "if(!shown){if(f)f.remove();return;}"
     "if(!f){f=document.createElement('div');f.id='slk-float-timer';f.setAttribute('role','timer');"
-    "f.style.cssText='position:fixed;top:8px;right:8px;z-index:10000;font:600 1.2rem system-ui,sans-serif;"
+    "f.style.cssText='position:fixed;bottom:3.4em;right:10px;z-index:10000;pointer-events:none;font:600 1.2rem system-ui,sans-serif;"
     "padding:.25em .8em;border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.25)';(document.getElementById('rendered_cells')||document.body).appendChild(f);}"
     "f.textContent=shown.text;f.style.background=shown.done?'#fde8e8':'#e8f1f8';f.style.color=shown.done?'#9b1c1c':'#123c5a';"
     "},1000);})();"

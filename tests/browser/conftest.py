@@ -97,6 +97,18 @@ def page(context):
     return context.new_page()
 
 
+def wait_until(predicate, seconds: float = 30) -> bool:
+    """Poll `predicate` every half second for up to `seconds`; its last answer."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
 class Kit:
     """What a person does, in a few words each."""
 
@@ -173,6 +185,35 @@ class Kit:
 @pytest.fixture
 def kit(kit_server, context):
     return Kit(kit_server, context)
+
+
+# Browser-console messages a page may log, each named and explained; any other warning or error
+# fails the journey test that watches the console.
+# - Voila 0.5's front end is built on JupyterLab 4.2.5; the ipywidgets extension it loads
+#   (jupyterlab_widgets 3.0.x, the only version for ipywidgets 8.1 on the index) was built
+#   against JupyterLab 4.5/4.6 and asks for ^4.6.2. Webpack then uses the one copy on the page
+#   (a singleton: "Unsatisfied version") or the extension's own bundled copy (outputarea: "No
+#   satisfying version"); both are the documented fallbacks of module federation, and every
+#   widget of the kit works on them (every browser test runs on them). Harmless, and not ours
+#   to change without a Voila built on JupyterLab 4.6.
+KNOWN_CONSOLE = (
+    re.compile(r"^Unsatisfied version [\d.]+ from _JUPYTERLAB\.CORE_OUTPUT of shared singleton module @jupyterlab/[\w-]+ \(required \^[\d.]+\)$"),
+    re.compile(r"^No satisfying version \(\^[\d.]+\) of shared module @jupyterlab/outputarea found in shared scope default\.\n"
+               r"Available versions: [\d.]+ from _JUPYTERLAB\.CORE_OUTPUT$"),
+)
+
+
+def watch_console(context) -> list[str]:
+    """Every warning and error any page of `context` logs, but the known ones above."""
+    found: list[str] = []
+
+    def note(msg):
+        if msg.type in ("warning", "error") and not any(k.match(msg.text) for k in KNOWN_CONSOLE):
+            found.append(f"{msg.type}: {msg.text[:300]} ({msg.page.url if msg.page else ''})")
+
+    context.on("console", note)
+    context.on("weberror", lambda e: found.append(f"uncaught: {e.error}"))
+    return found
 
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -1,14 +1,25 @@
 """axe-core on the pages of a participant's journey, the console and the room screen: 0
 violations of WCAG 2.x A/AA (2.2 included) and axe's best practices, in the states people see."""
 
-from slkit.content import get_framework, load_frameworks
+from slkit.content import load_frameworks
 from slkit.demo import make_demo
 from slkit.sessions import screen_link
 
 
+def _next_until(pg, heading: str) -> None:
+    while not pg.get_by_role("heading", name=heading, exact=True, level=2).is_visible():
+        pg.get_by_role("button", name="Next", exact=True).click()
+        pg.wait_for_timeout(300)
+    pg.get_by_role("heading", name=heading, exact=True, level=2).wait_for()
+
+
 def test_the_participants_journey_has_no_axe_violations(kit, audit):
+    """On a phone, in a session where eight people answered (the team views are full): the start
+    page, joining, home, each module's first two steps, the SWOT team's board, the five
+    practices' profile and the team's, the last step finished. Each is kept as a phone
+    screenshot (test-artifacts/phone_*.png) to look at."""
     store = kit.server.store()
-    s = store.create_session("Accessible day", modules=list(load_frameworks()), start_open=True)
+    s = make_demo(store, title="Accessible day")
     pg = kit.landing(width=390)
     audit(pg, "the start page")
     pg = kit.landing(s.code, page=pg)
@@ -17,14 +28,28 @@ def test_the_participants_journey_has_no_axe_violations(kit, audit):
     pg.get_by_role("button", name="Join the session").click()
     pg.locator(".module-card").first.wait_for()
     audit(pg, "the home page")
+    kit.screenshot(pg, "phone_home", full=False)
     for m, fw in load_frameworks().items():
         kit.open_module(pg, m)
         audit(pg, f"{fw.title}, first step")
+        kit.screenshot(pg, f"phone_{m}_1", full=False)
+        _next_until(pg, fw.steps[1].title)
+        audit(pg, f"{fw.title}, second step")
+        kit.screenshot(pg, f"phone_{m}_2", full=False)
         kit.go_home(pg)
+    kit.open_module(pg, "social_team_swot")
+    _next_until(pg, "The team's board")
+    pg.locator(".board .entry").first.wait_for()
+    audit(pg, "the SWOT team's board")
+    kit.screenshot(pg, "phone_swot_team_board")
+    kit.go_home(pg)
     kit.open_module(pg, "five_practices")
-    for _ in range(len(get_framework("five_practices").steps) + 1):
-        pg.get_by_role("button", name="Next", exact=True).click()
-    pg.get_by_role("heading", name="Your commitments", level=2).wait_for()
+    for heading in ("Your profile", "The team"):
+        _next_until(pg, heading)
+        pg.locator(".slk-chart .main-svg, .slk p").first.wait_for()
+        audit(pg, f"the five practices: {heading.lower()}")
+        kit.screenshot(pg, f"phone_five_practices_{heading.split()[-1].lower()}")
+    _next_until(pg, "Your commitments")
     pg.get_by_role("button", name="Finish").click()
     pg.locator(".done").wait_for()
     audit(pg, "the five practices' last step, finished")
