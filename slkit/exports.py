@@ -3,8 +3,8 @@
 What the exports promise:
 
 - labels, not ids: a choice reads "Weekly", a ranking "1. Share knowledge; 2. Listen";
-- questions in the order people answered them, each person as P1, P2, … (a name only where
-  its author chose to show it);
+- questions in the order people answered them, each person as P1, P2, … (a name only by what its
+  author wrote, where they chose to show it: never by their ratings or choices);
 - a board item the facilitator hid leaves every export; a merged duplicate says what it joined;
 - typed text stays text: in the workbook every typed cell is stored as a string (with Excel's
   quote prefix), and in a CSV a cell that a spreadsheet would read as a formula (it starts with
@@ -91,7 +91,7 @@ def answer_records(store: Store, code: str) -> list[dict[str, Any]]:
             value = r["value"]
             records.append(dict(
                 module=module, step_id=step.id, step=step.title, item=item.id, kind=item.kind, question=question_text(fw, item),
-                person=people[r["participant"]], name=r["name"] or "", answer=answer_label(item, value),
+                person=people[r["participant"]], name=(r["name"] or "") if item.kind == "text" else "", answer=answer_label(item, value),
                 value=value if isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False),
                 updated_at=str(r["updated_at"]),
             ))

@@ -69,6 +69,10 @@ def test_the_workbook_reads_like_the_workshop(filled, tmp_path):
     assert not {"listen", "linkedin", "weekly"} & {str(a) for a in answers}
     # names only where their author chose so
     assert {r[3] for r in rows} == {"Kari", None}
+    # and only with what they wrote: her name shows by her text, not by her ratings or choices
+    assert {r[1] for r in rows if r[3] == "Kari"} == {PF.item(i).text for i in ("purpose_sentence", "decision_reason")} | {
+        "Listen to what customers and the public say: What value do you expect?",
+        "Listen to what customers and the public say: How would we notice it, in three months' time?"}
     # typed text that looks like a formula is a string cell, never a formula
     cell = next(c for row in pf.iter_rows(min_row=2) for c in row if c.value == "=1+1")
     assert cell.data_type == "s" and cell.quotePrefix
