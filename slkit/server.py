@@ -236,6 +236,21 @@ def make_app_class(budget=None):
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(f"{self.settings['base_url'].rstrip('/')}/voila/render/{LANDING}{query}")
 
+    class GuidePage(web.RequestHandler):
+        """The facilitator guide, rendered (slkit.guide); the privacy statement at /slkit/privacy
+        for participants. Nothing in it is secret: no key needed."""
+
+        def get(self, slug=""):
+            from .guide import render
+
+            root = self.settings["base_url"].rstrip("/")
+            try:
+                page = render(slug or "", base=f"{root}/slkit/guide")
+            except KeyError:
+                raise web.HTTPError(404) from None
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(page)
+
     class KitVoila(Voila):
         name = "slkit"
 
@@ -274,6 +289,8 @@ def make_app_class(budget=None):
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
+                (rf"{root}/slkit/guide/?([a-z]*)", GuidePage),
+                (rf"{root}/slkit/(privacy)", GuidePage),
                 (rf"{root}/?", LandingRedirect),
                 (rf"{root}/voila/?", LandingRedirect),
                 (rf"{root}/voila/tree(/.*)?", LandingRedirect),

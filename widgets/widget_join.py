@@ -32,6 +32,8 @@ from . import page as P
 
 COOKIE_DAYS = 30
 JOIN_DELAY = 0.3  # seconds between the click on Join and joining (see _start_soon)
+# The privacy statement (facilitator_guide/privacy.md), served by the workshop server.
+PRIVACY_LINK = "../../slkit/privacy"
 JOIN_NOTE = (
     "Your ratings and choices are only ever shown as team totals, once enough people have answered. "
     "What you write (purposes, reasons, proposals, commitments) is shown to the team word for word: "
@@ -181,7 +183,7 @@ class JoinPanel(W.VBox):
         self.resume_button.on_click(lambda _b: self.resume())
         self.form.children = [
             P.block(f"<h2>Join “{P.esc(self.session.title)}”</h2><p class='muted'>Session {P.esc(self.session.code)}</p>"
-                    f"<p>{P.esc(JOIN_NOTE)}</p>"),
+                    f"<p>{P.esc(JOIN_NOTE)} <a href='{PRIVACY_LINK}' target='_blank' rel='noopener'>How your answers are kept</a></p>"),
             self.name_input,
             self.show_name,
             self.start_button,

@@ -40,6 +40,8 @@ from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
 log = logging.getLogger("slkit.board")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The facilitator guide, rendered by the workshop server (slkit.guide); relative to /voila/render/.
+GUIDE_LINK = "../../slkit/guide/"
 SCREEN_VIEWS = [("Join view", "join"), ("Results", "results"), ("Countdown", "countdown"), ("Pause", "pause")]
 STATES = {  # what a module is now, and the button that changes it
     "open": (("Open", "Close"), ("Closed", "Open")),
@@ -121,7 +123,9 @@ class SessionView(W.VBox):
             f"<p>Session code <span class='code' translate='no'>{P.esc(code)}</span> · join link <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
             f"{loopback}"
             f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>Open the room screen</a> "
-            "in a new window and put that window on the projector; this console stays on your laptop.</p></div></div>"
+            "in a new window and put that window on the projector; this console stays on your laptop. "
+            f"<a class='guide-link' href='{GUIDE_LINK}' target='_blank' rel='noopener'>Guide</a>: agendas, module scripts, "
+            "what to do when something goes wrong.</p></div></div>"
         )
         from slkit.joincard import join_card_html
 

@@ -65,7 +65,8 @@ def test_the_wheel_holds_everything_under_one_name(wheel):
     tops = {n.split("/")[0] for n in names}
     assert tops == {"slkit", next(t for t in tops if t.endswith(".dist-info"))}, tops  # nothing generic such as 'widgets'
     for needed in ("slkit/widgets/widget_module.py", "slkit/frameworks/five_practices.yaml", "slkit/workshops/04_five_practices.ipynb",
-                   "slkit/workshops/index.ipynb", "slkit/jupyter/voila/templates/slkit/index.html.j2", "slkit/migrations/versions/0004_journey.py"):
+                   "slkit/workshops/index.ipynb", "slkit/jupyter/voila/templates/slkit/index.html.j2", "slkit/migrations/versions/0004_journey.py",
+                   "slkit/facilitator_guide/README.md", "slkit/facilitator_guide/privacy.md", "slkit/guide.py"):
         assert needed in names
     top_level = next((n for n in names if n.endswith("top_level.txt")), None)
     if top_level:
@@ -124,6 +125,11 @@ def test_installed_server_serves_a_module_page_that_runs_in_a_kernel(installed):
         # Voila streams the page as its kernel runs the notebook: the widget it shows is in it.
         assert "application/vnd.jupyter.widget-view+json" in html, log.read_text()[-2000:]
         assert not re.search(r"Traceback|ModuleNotFoundError", html)
+        # the guide and the privacy statement, from the installed package's copy
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slkit/guide/troubleshooting", timeout=30) as r:
+            assert "<h1>When something goes wrong</h1>" in r.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/slkit/privacy", timeout=30) as r:
+            assert "<h1>How your answers are kept</h1>" in r.read().decode()
     finally:
         os.killpg(proc.pid, 2)
         proc.wait(timeout=30)
