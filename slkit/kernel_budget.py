@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
+import math
 import logging
 import time
 from dataclasses import dataclass
@@ -77,8 +78,17 @@ class KernelGuard:
                         self.kernels(), self.budget.total)
         return reason
 
-    def started(self, kernel_id: str, address: str) -> None:
-        self.waiting[kernel_id] = (address, self.clock())
+    def started(self, kernel_id: str, address: str, *, rendering: bool = False) -> None:
+        """A kernel for a page from `address`. While its page is `rendering` (the server still
+        sending it), the time to connect has not begun: see `delivered`."""
+        self.waiting[kernel_id] = (address, math.inf if rendering else self.clock())
+
+    def delivered(self, kernel_id: str) -> None:
+        """The page of this kernel has reached its browser: the time to connect counts from now.
+        (Under load a page can take longer to render than the timeout: counted from the kernel's
+        start, 2 of 100 pages joining at once were stopped on their way.)"""
+        if kernel_id in self.waiting:
+            self.waiting[kernel_id] = (self.waiting[kernel_id][0], self.clock())
 
     async def sweep(self) -> None:
         """Forget kernels whose page connected; stop those whose page never did in time (all at
@@ -89,7 +99,7 @@ class KernelGuard:
         for kernel_id, (address, started) in list(self.waiting.items()):
             if kernel_id not in self.km or connections.get(kernel_id, 0) > 0:
                 del self.waiting[kernel_id]
-            elif now - started > self.budget.connect_timeout:
+            elif now - started > self.budget.connect_timeout:  # (inf while rendering: never)
                 del self.waiting[kernel_id]
                 stop.append(kernel_id)
         if stop:

@@ -76,3 +76,24 @@ def test_the_full_page_says_what_to_do_and_does_not_reload_itself():
     assert "The workshop is full right now" in page and "Answers you already gave are saved." in page
     assert "http-equiv" not in page and "<main>" in page and "lang='en'" in page
     assert "still opening on this device" in full_page("address")
+
+
+def test_the_time_to_connect_counts_from_when_the_page_reached_its_browser(tmp_path, monkeypatch):
+    """Under load a page can take longer to render than the timeout: its kernel is not stopped
+    while the page is on its way, only when the browser has had the page that long."""
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    clock = [1000.0]
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0])
+    slow = km.start(guard, "192.0.2.9")
+    guard.started(slow, "192.0.2.9", rendering=True)  # as the page handler reports it
+    clock[0] += 45  # rendering took 45 s
+    sweep(guard)
+    assert km.stopped == []
+    guard.delivered(slow)
+    clock[0] += 20
+    sweep(guard)
+    assert km.stopped == []
+    clock[0] += 11
+    sweep(guard)
+    assert km.stopped == [slow]
