@@ -259,3 +259,26 @@ def test_personal_codes_are_kept_as_hashes_and_old_ones_keep_working(store_url):
     assert p.personal_code not in " ".join(codes)
     assert s.resume("ABCDEF", token=p.token).personal_code is None  # a returning browser is not shown it again
     s.dispose()
+
+
+def test_workers_starting_at_once_migrate_the_schema_once(pg_url):
+    """Several workers on one PostgreSQL start together (here: 4 processes): one migrates, the
+    others wait for it (an advisory lock) and find the schema current; none fails on a
+    half-made schema."""
+    import subprocess
+    import sys
+
+    from alembic.script import ScriptDirectory
+
+    from slkit.migrations import config
+
+    code = "import sys; from slkit.store import Store; s = Store(sys.argv[1]); s.migrate(); s.dispose()"
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    failures = [p.stderr.read()[-600:] for p in procs if p.wait(120) != 0]
+    assert not failures, failures[0]
+    s = Store(pg_url)
+    try:
+        version = s.read(lambda c: c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one())
+    finally:
+        s.dispose()
+    assert version == ScriptDirectory.from_config(config()).get_current_head()
