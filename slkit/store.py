@@ -651,6 +651,15 @@ class Store:
             for r in rows
         ]
 
+    def answers_version(self, session: SessionInfo, module: str) -> tuple[int, str]:
+        """A cheap fingerprint of a module's answers in a session: it changes whenever an answer
+        is added, changed or removed. A live view asks for this every few seconds and reads
+        the answers themselves only when it changed."""
+        q = sa.select(sa.func.count(), sa.func.max(answers_t.c.updated_at)).where(
+            answers_t.c.session_id == session.id, answers_t.c.module == module)
+        n, latest = self.read(lambda c: c.execute(q).one())
+        return int(n), str(latest)
+
     def respondent_counts(self, code: object) -> dict[str, int]:
         """How many distinct participants answered each module."""
         session = self.get_session(code)

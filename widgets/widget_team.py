@@ -50,19 +50,22 @@ class TeamPanel(W.VBox):
             return
         try:
             store = self._store_factory()
-            threshold = store.get_session(self.code).threshold
+            session = store.get_session(self.code)
             revealed = store.module_state(self.code, self.framework.id).results_revealed
+            # A tick every few seconds costs a count, not a read of every answer and a redraw:
+            # the answers are read only when their fingerprint changed.
+            shown = (revealed, session.threshold, store.answers_version(session, self.framework.id))
+            if shown == self._shown:
+                return
             rows = store.answers(self.code, self.framework.id)
         except KitError as e:
             self.status.value = P.message("error", str(e))
-            return
-        n = respondents(rows, self.items)
-        self.visible = revealed and team_visible(n, threshold)
-        # Rebuild only when something changed: a tick every few seconds costs a query, not a redraw.
-        shown = (self.visible, revealed, n, threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""))
-        if shown == self._shown:
+            self._shown = None
             return
         self._shown = shown
+        threshold = session.threshold
+        n = respondents(rows, self.items)
+        self.visible = revealed and team_visible(n, threshold)
         if not revealed:
             self.status.value = P.markup("<p class='muted held'>The facilitator will show the team's results when the group is ready.</p>")
             self.body.children = []
