@@ -31,6 +31,7 @@ from tornado.websocket import websocket_connect
 AsyncHTTPClient.configure(None, max_clients=1000)  # each participant is its own browser
 
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
+REMEMBER = re.compile(r'document\.cookie="(slk_[A-Z0-9]+)"\+\'=\'\+"([^"]+)"')
 PARALLEL_FETCHES = 6  # what a browser opens to one host
 
 
@@ -42,6 +43,7 @@ class Participant:
         self.session = uuid.uuid4().hex
         self.states: dict[str, dict] = {}  # widget model id -> state, as the page knows it
         self.ws = None
+        self.kernel_id: str | None = None
 
     async def _get(self, url: str) -> bytes:
         r = await self.http.fetch(HTTPRequest(url, headers=self._headers(), decompress_response=True,
@@ -104,34 +106,118 @@ class Participant:
                 return model_id
         return None
 
-    async def join_and_rate(self) -> float:
-        """Open the page, start, give the first behaviour a 5; seconds until the page said Saved."""
-        t0 = time.perf_counter()
-        html = (await self._get(self.page_url)).decode()
+    async def open_page(self, url: str | None = None) -> str:
+        """What a page load does: the page, its files, its kernel's websocket, every widget's
+        state. Returns the kernel id (the page is open until `leave`)."""
+        self.states = {}
+        html = (await self._get(url or self.page_url)).decode()
         kernel = KERNEL_ID.search(html)
         if not kernel:
             raise RuntimeError("the page holds no kernel id")
-        kernel_id = kernel.group(1)
+        self.kernel_id = kernel.group(1)
         await self._fetch_assets()
-        await self._get(f"{self.base_url}/api/kernels/{kernel_id}")
-        ws_url = urlsplit(self.base_url)._replace(scheme="ws").geturl() + f"/api/kernels/{kernel_id}/channels?session_id={self.session}"
+        await self._get(f"{self.base_url}/api/kernels/{self.kernel_id}")
+        ws_url = urlsplit(self.base_url)._replace(scheme="ws").geturl() + f"/api/kernels/{self.kernel_id}/channels?session_id={self.session}"
         self.ws = await websocket_connect(HTTPRequest(ws_url, headers=self._headers(), request_timeout=self.timeout),
                                           max_message_size=64 * 1024 * 1024)
+        control = uuid.uuid4().hex
+        await self.ws.write_message(self._message("kernel_info_request", {}))
+        await self.ws.write_message(self._message(
+            "comm_open", dict(comm_id=control, target_name="jupyter.widget.control", data={}), metadata={"version": "1.0.0"}))
+        await self._send_comm(control, {"method": "request_states"})
+        return self.kernel_id
+
+    def scales(self) -> list[str]:
+        """The page's rating scales, in the order of its questions."""
+        return [m for m, s in self.states.items() if s.get("_model_name") == "ToggleButtonsModel" and "slk-scale" in s.get("_dom_classes", ())]
+
+    async def rate(self, position: int, label: str) -> None:
+        """Choose `label` on the page's rating scale number `position` (0: the first); wait for 'Saved.'."""
+        await self._until(lambda: True if len(self.scales()) > position else None, "rating scale")
+        scale = self.scales()[position]
+        index = self.states[scale]["_options_labels"].index(label)
+        for model_id, state in self.states.items():  # an earlier "Saved." must not count for this answer
+            if state.get("_model_name") == "HTMLModel" and "Saved." in state.get("value", ""):
+                state["value"] = ""
+        await self._send_comm(scale, {"method": "update", "state": {"index": index}, "buffer_paths": []})
+        await self._until(lambda: self._widget("HTMLModel", lambda s: "Saved." in s.get("value", "")), "'Saved.'")
+
+    def chosen(self, position: int) -> str | None:
+        """The label chosen on rating scale number `position`, as the page shows it."""
+        state = self.states[self.scales()[position]]
+        return None if state.get("index") is None else state["_options_labels"][state["index"]]
+
+    def remember(self) -> None:
+        """Keep the cookie the page sets to remember the person (its script; a browser runs it)."""
+        for state in self.states.values():
+            for output in state.get("outputs", ()) or ():
+                found = REMEMBER.search(str(output.get("data", {}).get("application/javascript", "")))
+                if found:
+                    self.cookies[found.group(1)] = found.group(2)
+
+    async def join(self) -> None:
+        """On an open page: click 'Join the session', wait for the module's first step."""
+        start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
+        await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
+        await self._until(lambda: self.scales() or None, "rating scale")
+        self.remember()
+
+    async def join_and_rate(self, *, leave: bool = True) -> float:
+        """Open the page, start, give the first behaviour a 5; seconds until the page said Saved."""
+        t0 = time.perf_counter()
+        await self.open_page()
         try:
-            control = uuid.uuid4().hex
-            await self.ws.write_message(self._message("kernel_info_request", {}))
-            await self.ws.write_message(self._message(
-                "comm_open", dict(comm_id=control, target_name="jupyter.widget.control", data={}), metadata={"version": "1.0.0"}))
-            await self._send_comm(control, {"method": "request_states"})
-            start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
-            await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
-            scale = await self._until(lambda: self._widget("ToggleButtonsModel", lambda s: "slk-scale" in s.get("_dom_classes", ())), "rating scale")
-            five = self.states[scale]["_options_labels"].index("5")
-            await self._send_comm(scale, {"method": "update", "state": {"index": five}, "buffer_paths": []})
-            await self._until(lambda: self._widget("HTMLModel", lambda s: "Saved." in s.get("value", "")), "'Saved.'")
+            await self.join()
+            await self.rate(0, "5")
+            self.remember()
             return time.perf_counter() - t0
         finally:
-            await self.leave(kernel_id)
+            if leave:
+                await self.leave(self.kernel_id)
+
+    def live_ticks(self) -> list[str]:
+        return [m for m, st in self.states.items() if st.get("_model_name") == "ButtonModel"
+                and "slk-tick" in st.get("_dom_classes", ()) and "slk-live" in st.get("_dom_classes", ())]
+
+    async def _drain(self, seconds: float) -> None:
+        """Take in what the kernel sends for `seconds`."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                raw = await asyncio.wait_for(self.ws.read_message(), left)
+            except asyncio.TimeoutError:
+                return
+            if raw is None:
+                raise ConnectionError("the kernel's websocket closed")
+            if isinstance(raw, str):
+                self._take(json.loads(raw))
+
+    async def next_until_live(self, most: int = 12, settle: float = 3.0) -> bool:
+        """Click Next step by step until the page shows a live view (the team's results)."""
+        for _ in range(most):
+            if self.live_ticks():
+                return True
+            nxt = self._widget("ButtonModel", lambda s: s.get("description") == "Next")
+            if nxt is None:
+                return False
+            await self._send_comm(nxt, {"method": "custom", "content": {"event": "click"}})
+            deadline = time.monotonic() + settle
+            while not self.live_ticks() and time.monotonic() < deadline:
+                await self._drain(0.3)
+        return bool(self.live_ticks())
+
+    async def sit(self, seconds: float, period: float = 2.0) -> int:
+        """Stay on the page as a browser does: every `period` seconds click each live ticker's
+        hidden tick (the page's timer does that; widgets/widget_live.py), so live views such as
+        the team's results refresh from the store. Returns the ticks sent."""
+        sent = 0
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for model_id in self.live_ticks():
+                await self._send_comm(model_id, {"method": "custom", "content": {"event": "click"}})
+                sent += 1
+            await self._drain(max(0.05, min(period, deadline - time.monotonic())))
+        return sent
 
     async def leave(self, kernel_id: str) -> None:
         """What a closed tab does: the page's shutdown beacon, then the socket goes."""

@@ -7,6 +7,7 @@ means a bug in the kit.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import sys
 
@@ -45,14 +46,31 @@ def cmd_serve(args) -> int:
         host=args.host, port=args.port, database_url=args.database_url, cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat, preheat_pages=tuple(p.strip() for p in args.preheat_pages.split(",") if p.strip()),
         public_url=args.public_url, max_kernels=args.max_kernels, max_pending_per_address=args.max_pending_per_address,
-        connect_timeout=args.connect_timeout,
+        connect_timeout=args.connect_timeout, behind_proxy=args.worker, render_at_once=args.render_at_once,
     )
+    if args.workers and args.worker:
+        raise KitError("--workers starts the workers itself; --worker is for one worker behind a proxy you run.")
     load_frameworks()  # a broken content file stops here, with its name and field
     ready = preheat_notebooks(opts.preheat_pages) if opts.preheat > 0 else []  # an unknown page stops here
     check_port_free(opts.host, opts.port)
     budget = opts.budget()
+    if args.worker:
+        # One of several: the schema is migrated under a lock (PostgreSQL); the key is the
+        # launcher's or `slkit key rotate`'s, never changed here.
+        _store(args).dispose()
+        print(f"slkit worker {__version__} on {opts.host}:{opts.port} behind a proxy; links: {opts.base_url()}/", flush=True)
+        serve(opts)
+        return 0
+    if args.workers:
+        from .workers import haproxy
+
+        haproxy()  # missing: say so before anything starts
+        for p in range(opts.port + 1, opts.port + args.workers + 1):
+            check_port_free("127.0.0.1", p)
     store = _store(args)
     key = server_key(store)
+    # On one machine the workers share its memory: the default budget is split between them.
+    per_worker = budget.total if args.max_kernels or not args.workers else max(10, budget.total // args.workers)
     base = opts.base_url()
     from .network import room_addresses
 
@@ -66,11 +84,27 @@ def cmd_serve(args) -> int:
         + where
         + f"  Facilitator (keep this link to yourself, off the projector): {facilitator_link(base, key)}\n"
         + (f"  Keeping {opts.preheat} kernel(s) ready for each of: {', '.join(ready)}\n" if ready else "")
-        + f"  At most {budget.total} pages open at once (--max-kernels).\n"
+        + (f"  {args.workers} workers on ports {opts.port + 1}-{opts.port + args.workers} behind HAProxy on port {opts.port}; "
+           f"at most {per_worker} pages open on each (--max-kernels).\n" if args.workers else
+           f"  At most {budget.total} pages open at once (--max-kernels).\n")
         + f"  Stop with Ctrl+C.\n",
         flush=True,
     )
     store.dispose()
+    if args.workers:
+        from .paths import database_url
+        from .server import write_state
+        from .workers import Workers
+
+        write_state(opts)
+        worker_args = ["--public-url", base, "--database-url", database_url(args.database_url),
+                       "--cull-idle-timeout", str(args.cull_idle_timeout), "--max-pending-per-address", str(args.max_pending_per_address),
+                       "--connect-timeout", str(args.connect_timeout), "--max-kernels", str(per_worker),
+                       "--render-at-once", str(args.render_at_once)]
+        if opts.preheat > 0:
+            worker_args += ["--preheat", str(opts.preheat)] + (["--preheat-pages", args.preheat_pages] if args.preheat_pages else [])
+        Workers(args.workers, opts.host, opts.port, worker_args).run()
+        return 0
     serve(opts)
     return 0
 
@@ -204,6 +238,9 @@ def _threshold(value: str) -> int:
     return n
 
 
+RENDER_AT_ONCE = 2 * (os.cpu_count() or 2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="slkit", description="Social Leadership Workshop Kit")
     p.add_argument("--version", action="version", version=f"slkit {__version__}")
@@ -230,6 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pages still opening (not yet connected) per client address at most (default 10; loopback exempt)")
     s.add_argument("--connect-timeout", type=int, default=30, metavar="SECONDS",
                    help="stop a page's kernel when the page has not connected to it in this time (default 30)")
+    s.add_argument("--render-at-once", type=int, default=RENDER_AT_ONCE, metavar="N",
+                   help=f"participant pages that start at the same time; more wait their turn, first come first served "
+                        f"(default {RENDER_AT_ONCE}: twice the processors; 0: no limit)")
+    s.add_argument("--workers", type=_threshold, default=0, metavar="N",
+                   help="run N workers on ports PORT+1..PORT+N behind HAProxy on PORT, restarting any that stops (needs haproxy; "
+                        "use PostgreSQL for more than a few workers)")
+    s.add_argument("--worker", action="store_true",
+                   help="run as one worker behind a proxy you run (deploy/): client addresses from X-Forwarded-For; the key is left as it is")
     s.set_defaults(func=cmd_serve)
 
     sess = sub.add_parser("session", help="create, list or delete sessions").add_subparsers(dest="session_command", required=True, metavar="ACTION")

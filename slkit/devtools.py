@@ -42,6 +42,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_run(count: int) -> int:
+    """A port P such that P…P+count-1 are all free (a proxy and its workers)."""
+    for _ in range(50):
+        port = free_port()
+        if port + count < 65536 and all(_free(p) for p in range(port, port + count)):
+            return port
+    raise RuntimeError(f"no {count} free ports in a row")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 @dataclass
 class KitServer:
     base_url: str

@@ -6,6 +6,7 @@ Every option lives in `ServeOptions`; `voila_argv()` turns it into Voila's confi
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import logging
@@ -45,6 +46,8 @@ class ServeOptions:
     max_kernels: int | None = None
     max_pending_per_address: int = 10
     connect_timeout: int = 30
+    behind_proxy: bool = False  # one of several workers behind a proxy: client addresses from X-Forwarded-For
+    render_at_once: int = 0  # participant pages rendered at the same time (0: no limit)
 
     def budget(self):
         from .kernel_budget import KernelBudget, default_max_kernels
@@ -167,9 +170,10 @@ class _Recording:
         return result
 
 
-def make_app_class(budget=None):
+def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int = 0):
     """Voila with the file listing replaced by the landing page, closed tabs' kernels stopped,
-    and new pages held to the kernel budget (`slkit.kernel_budget`)."""
+    and new pages held to the kernel budget (`slkit.kernel_budget`). Behind a proxy, a
+    request's client address is the one the proxy names (X-Forwarded-For, X-Real-Ip)."""
     from jupyter_server.base.handlers import FileFindHandler
     from tornado import web
     from voila.app import Voila
@@ -194,9 +198,18 @@ def make_app_class(budget=None):
         def kernel_manager(self):
             km = super().kernel_manager
             guard = self.settings.get("slkit_guard")
-            return km if guard is None else _Recording(km, lambda kernel_id: guard.started(kernel_id, self.request.remote_ip))
+            if guard is None:
+                return km
+
+            def started(kernel_id):
+                guard.started(kernel_id, self.request.remote_ip, rendering=True)
+                self._slkit_kernels = [*getattr(self, "_slkit_kernels", []), kernel_id]
+
+            return _Recording(km, started)
 
         async def get(self, path=None):
+            from .kernel_budget import FACILITATOR_PAGES
+
             guard = self.settings.get("slkit_guard")
             reason = guard.refusal(self.request.remote_ip, self.request.path) if guard is not None else None
             if reason:
@@ -208,7 +221,17 @@ def make_app_class(budget=None):
                 self.set_header("Content-Type", "text/html; charset=utf-8")
                 self.finish(full_page(reason))
                 return
-            await super().get(path)
+            gate = self.settings.get("slkit_render_gate")
+            facilitator = self.request.path.rsplit("/", 1)[-1] in FACILITATOR_PAGES
+            try:
+                if gate is None or facilitator:  # the console and the room screen never wait
+                    await super().get(path)
+                else:
+                    async with gate:
+                        await super().get(path)
+            finally:
+                for kernel_id in getattr(self, "_slkit_kernels", []):
+                    guard.delivered(kernel_id)
 
     class TemplateFiles(TemplateStaticFileHandler):
         """Voila's template files, with a plain error page: its 404 for a path such as
@@ -251,8 +274,21 @@ def make_app_class(budget=None):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(page)
 
+    class Health(web.RequestHandler):
+        """For the proxy's health check: this worker answers."""
+
+        def get(self):
+            self.set_header("Cache-Control", "no-store")
+            self.finish("ok\n")
+
     class KitVoila(Voila):
         name = "slkit"
+
+        def listen(self):
+            if behind_proxy:
+                plain = self.app.listen
+                self.app.listen = lambda port, address="", **kw: plain(port, address, xheaders=True, **kw)
+            super().listen()
 
         def initialize(self, argv=None):
             super().initialize(argv)
@@ -284,11 +320,16 @@ def make_app_class(budget=None):
                 from .kernel_budget import KernelGuard
 
                 guard = self.app.settings["slkit_guard"] = KernelGuard(self.kernel_manager, budget)
+                if render_at_once:
+                    # Pages render a few at a time, first come first served: with a whole room at
+                    # once, every page shared the CPU and all of them finished last.
+                    self.app.settings["slkit_render_gate"] = asyncio.Semaphore(render_at_once)
                 self._slkit_sweep = PeriodicCallback(guard.sweep, 5000)
                 self._slkit_sweep.start()
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
+                (rf"{root}/slkit/health", Health),
                 (rf"{root}/slkit/guide/?([a-z]*)", GuidePage),
                 (rf"{root}/slkit/(privacy)", GuidePage),
                 (rf"{root}/?", LandingRedirect),
@@ -378,16 +419,31 @@ def running_base_url() -> str | None:
         return None
 
 
+def quiet_kernels() -> None:
+    """Kernels of the kit keep no IPython history and run no personal IPython start-up files:
+    a page has no prompt, and a hundred kernels starting at once all wrote the same history
+    file ("database is locked" in the log, one SQLite write each)."""
+    folder = DATA_DIR / "ipython"
+    try:
+        (folder / "profile_default").mkdir(parents=True, exist_ok=True)
+        (folder / "profile_default" / "ipython_kernel_config.py").write_text("c.HistoryManager.enabled = False\n")
+    except OSError:
+        return
+    os.environ["IPYTHONDIR"] = str(folder)
+
+
 def serve(opts: ServeOptions) -> None:
     """Start Voila in this process; returns when the server stops."""
     check_port_free(opts.host, opts.port)
+    quiet_kernels()
     os.environ[DATABASE_URL_ENV] = database_url(opts.database_url)
     use_kit_template()
     # Every page builds its links and QR code from this address, whatever address the
     # facilitator opened the console at (http://127.0.0.1 on the laptop itself, say).
     os.environ["SLKIT_PUBLIC_URL"] = opts.base_url()
     os.environ["SLKIT_LOOPBACK_ONLY"] = "1" if opts.loopback_only() else ""
-    write_state(opts)
-    app = make_app_class(opts.budget())()
+    if not opts.behind_proxy:  # a worker: the launcher in front wrote the proxy's address
+        write_state(opts)
+    app = make_app_class(opts.budget(), behind_proxy=opts.behind_proxy, render_at_once=opts.render_at_once)()
     app.initialize(voila_argv(opts))
     app.start()

@@ -1,0 +1,185 @@
+"""A room through HAProxy to 1 and to 2 workers, in one run: what capacity planning needs.
+
+    python -m benchmarks.workers --people 100 --workers 1,2
+
+For each number of workers: `slkit serve --workers N` on one PostgreSQL (a fresh schema), then
+PEOPLE protocol participants (benchmarks/participant.py: the page's requests and kernel
+messages, no browser) open the five practices through the proxy at once, join and give one
+rating. Recorded: how many answered and when, errors, answers stored (one per person), kernel
+memory (PSS) per participant, CPU-seconds per join (workers, kernels and proxy), and what the
+room costs while everyone sits on their open page for a while (per cent of one core). It judges
+nothing; `deploy/README.md` turns the figures into a capacity table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import sqlalchemy as sa
+
+from benchmarks.participant import Participant
+from slkit.devtools import free_port_run, start_server, stop_server
+from slkit.store import Store, answers_t
+from slkit.workers import COOKIE, proxy_uses
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def _wait(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def _processes(launcher_pid: int) -> dict[str, list[psutil.Process]]:
+    """The launcher's workers, their kernels and HAProxy (workers run in sessions of their own)."""
+    groups: dict[str, list[psutil.Process]] = {"workers": [], "kernels": [], "proxy": []}
+    for proc in psutil.process_iter(["cmdline", "name"]):
+        cmd = proc.info["cmdline"] or []
+        if "serve" in cmd and "--worker" in cmd:
+            groups["workers"].append(proc)
+        elif proc.info["name"] == "haproxy":
+            groups["proxy"].append(proc)
+    for w in groups["workers"]:
+        try:
+            groups["kernels"] += [k for k in w.children(recursive=True) if "ipykernel" in " ".join(k.cmdline())]
+        except psutil.Error:
+            pass
+    return groups
+
+
+def _cpu(groups) -> float:
+    total = 0.0
+    for procs in groups.values():
+        for p in procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+    return total
+
+
+def _pss_mb(procs) -> list[float]:
+    out = []
+    for p in procs:
+        try:
+            out.append(p.memory_full_info().pss / 2**20)
+        except psutil.Error:
+            pass
+    return out
+
+
+def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str]) -> dict:
+    port = free_port_run(workers + 1)
+    server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, *extra, port=port)
+    try:
+        names = {f"w{i}" for i in range(1, workers + 1)}
+        _wait(lambda: all(_healthy(f"http://127.0.0.1:{port + i}/slkit/health") for i in range(1, workers + 1)), 120)
+        _wait(lambda: proxy_uses(server.base_url, names), 60)
+        store = Store(database_url)
+        session = store.create_session(f"{people} people, {workers} worker(s)", threshold=3)
+        url = f"{server.base_url}/voila/render/04_five_practices.ipynb?session={session.code}"
+        before = _processes(server.process.pid)
+        cpu0 = _cpu(before)
+        crowd = [Participant(server.base_url, url, [], timeout=300) for _ in range(people)]
+
+        async def scenario():
+            t0 = time.perf_counter()
+
+            async def one(p):
+                await p.join_and_rate(leave=False)
+                return time.perf_counter() - t0
+
+            done = await asyncio.gather(*(one(p) for p in crowd), return_exceptions=True)
+            groups = _processes(server.process.pid)
+            measured = dict(done=done, cpu_burst=_cpu(groups) - cpu0, kernel_pss=_pss_mb(groups["kernels"]))
+            # Everyone goes on to the team's results and sits there, the live view asking for
+            # fresh results every 2 s as a browser does: what the server, kernels and proxy use.
+            on_team_view = await asyncio.gather(*(p.next_until_live() for p in crowd if p.ws is not None), return_exceptions=True)
+            measured["on_team_view"] = sum(1 for x in on_team_view if x is True)
+            idle0 = _cpu(groups)
+            sat = await asyncio.gather(*(p.sit(idle_seconds) for p in crowd if p.ws is not None), return_exceptions=True)
+            measured.update(idle=_cpu(groups) - idle0, ticks=sum(t for t in sat if isinstance(t, int)))
+            await asyncio.gather(*(p.leave(p.kernel_id) for p in crowd if p.kernel_id), return_exceptions=True)
+            return measured
+
+        m = asyncio.run(scenario())
+        done, cpu_burst, kernel_pss, idle, ticks = m["done"], m["cpu_burst"], m["kernel_pss"], m["idle"], m["ticks"]
+        on_team_view = m["on_team_view"]
+        times = [t for t in done if isinstance(t, float)]
+        errors = [f"{type(e).__name__}: {str(e)[:120]}" for e in done if isinstance(e, BaseException)]
+        stored = store.read(lambda c: c.execute(sa.select(sa.func.count()).select_from(answers_t).where(
+            answers_t.c.item == "mw_voice_purpose")).scalar_one())
+        spread = {n: sum(1 for p in crowd if p.cookies.get(COOKIE) == n) for n in sorted(names)}
+        store.dispose()
+        return dict(
+            workers=workers, people=people, answered=len(times), errors=errors[:5], answers_stored=stored,
+            per_worker=spread,
+            median_seconds=round(statistics.median(times), 1) if times else None,
+            seconds_until_last_answered=round(max(times), 1) if times else None,
+            kernel_pss_mb_mean=round(statistics.mean(kernel_pss), 1) if kernel_pss else None, kernels=len(kernel_pss),
+            cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),
+            idle_room_percent_of_one_core=round(100 * idle / idle_seconds, 1), live_ticks_sent=ticks,
+            people_on_the_team_view=on_team_view,
+        )
+    finally:
+        stop_server(server.process)
+
+
+def fresh_schema(base: str) -> str:
+    schema = f"slkit_bench_{secrets.token_hex(4)}"
+    admin = sa.create_engine(base, poolclass=sa.pool.NullPool)
+    with admin.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    return sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.workers", description=__doc__.splitlines()[0])
+    ap.add_argument("--people", type=int, default=100)
+    ap.add_argument("--workers", default="1,2", help="numbers of workers to compare, comma-separated")
+    ap.add_argument("--idle-seconds", type=float, default=30.0)
+    ap.add_argument("--database-url", default=os.environ.get("SLKIT_TEST_POSTGRES_URL", DEFAULT_PG),
+                    help="a PostgreSQL server; each setup gets a fresh schema in it")
+    ap.add_argument("--preheat", type=int, default=0, help="kernels kept ready per worker for the five practices")
+    ap.add_argument("--out", type=Path, default=HERE / "results" / "workers.json")
+    args = ap.parse_args(argv)
+    extra = ["--preheat", str(args.preheat), "--preheat-pages", "five_practices"] if args.preheat else []
+    results = dict(machine=dict(date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count(),
+                                memory_gb=round(psutil.virtual_memory().total / 2**30, 1)), runs=[])
+    for n in [int(x) for x in args.workers.split(",") if x.strip()]:
+        tmp = Path(tempfile.mkdtemp(prefix=f"slkit-bench-workers-{n}-"))
+        run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra)
+        results["runs"].append(run)
+        print(json.dumps(run), flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
