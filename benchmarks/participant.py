@@ -44,6 +44,7 @@ class Participant:
         self.states: dict[str, dict] = {}  # widget model id -> state, as the page knows it
         self.ws = None
         self.kernel_id: str | None = None
+        self.seen: dict[str, str] = {}  # gated tick -> the change token it was last clicked at
 
     async def _get(self, url: str) -> bytes:
         r = await self.http.fetch(HTTPRequest(url, headers=self._headers(), decompress_response=True,
@@ -207,13 +208,24 @@ class Participant:
         return bool(self.live_ticks())
 
     async def sit(self, seconds: float, period: float = 2.0) -> int:
-        """Stay on the page as a browser does: every `period` seconds click each live ticker's
-        hidden tick (the page's timer does that; widgets/widget_live.py), so live views such as
-        the team's results refresh from the store. Returns the ticks sent."""
-        sent = 0
+        """Stay on the page as a browser does (the page's timer, widgets/widget_live.py): every
+        `period` seconds click each live ticker's hidden tick, so live views refresh from the
+        store; a gated tick only when the server's change token moved since it was last clicked
+        (or every ALWAYS_EVERY periods). Returns the ticks sent."""
+        from slkit.widgets.widget_live import ALWAYS_EVERY
+
+        sent, n = 0, 0
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            for model_id in self.live_ticks():
+            n += 1
+            ticks = self.live_ticks()
+            if any("slk-gated" in self.states[m].get("_dom_classes", ()) for m in ticks):
+                token = (await self._get(f"{self.base_url}/slkit/changes")).decode()
+            for model_id in ticks:
+                if "slk-gated" in self.states[model_id].get("_dom_classes", ()):
+                    if token and n % ALWAYS_EVERY and self.seen.get(model_id) == token:
+                        continue
+                    self.seen[model_id] = token
                 await self._send_comm(model_id, {"method": "custom", "content": {"event": "click"}})
                 sent += 1
             await self._drain(max(0.05, min(period, deadline - time.monotonic())))

@@ -281,6 +281,18 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
             self.set_header("Cache-Control", "no-store")
             self.finish("ok\n")
 
+    class Changes(web.RequestHandler):
+        """A token that changes whenever anything is stored (slkit.changes): a page's timer wakes
+        its kernel's live views only when it changed. Empty where there is none to give (a store
+        without one, or one that cannot be reached just now): the page then asks its kernel every
+        time, and the kernel says what is wrong."""
+
+        def get(self):
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            signal = self.settings.get("slkit_changes")
+            self.finish((signal.token() if signal is not None else None) or "")
+
     class KitVoila(Voila):
         name = "slkit"
 
@@ -326,10 +338,15 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                     self.app.settings["slkit_render_gate"] = asyncio.Semaphore(render_at_once)
                 self._slkit_sweep = PeriodicCallback(guard.sweep, 5000)
                 self._slkit_sweep.start()
+            if os.environ.get(DATABASE_URL_ENV):
+                from .changes import StoreChanges
+
+                self.app.settings["slkit_changes"] = StoreChanges(os.environ[DATABASE_URL_ENV])
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
                 (rf"{root}/slkit/health", Health),
+                (rf"{root}/slkit/changes", Changes),
                 (rf"{root}/slkit/guide/?([a-z]*)", GuidePage),
                 (rf"{root}/slkit/(privacy)", GuidePage),
                 (rf"{root}/?", LandingRedirect),

@@ -80,7 +80,7 @@ class RoomScreen(W.VBox):
         self.code = store_factory().get_session(code).code
         self.frameworks = load_frameworks()
         self.content = W.VBox()
-        self.ticker = LiveTicker(self.refresh, minutes=600)  # a screen stays up for a whole day
+        self.ticker = LiveTicker(self.refresh, minutes=600, gated=False)  # a screen stays up for a whole day
         self.ticker.add_class("slk-screen-ticker")
         self.body.children = [self.content, self.ticker]
         # Nothing on the screen takes the focus; the page itself can, so it can be scrolled by keyboard.

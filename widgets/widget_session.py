@@ -113,7 +113,7 @@ class SessionView(W.VBox):
         self.delete_button = W.Button(description="Delete the session…", button_style="danger", layout=W.Layout(width="auto"))
         self.delete_button.on_click(lambda _b: self.ask_delete())
         self.confirm = W.VBox()
-        self.ticker = LiveTicker(self.refresh, minutes=180)
+        self.ticker = LiveTicker(self.refresh, minutes=180, gated=False)  # also shows what is not stored (kernels open)
         loopback = ("<p class='msg-error'>Only this computer can open this link: the server listens on this machine only. "
                     "Restart it with <code>--host 0.0.0.0</code> (or <code>--public-url</code>) for the room's phones.</p>"
                     if os.environ.get("SLKIT_LOOPBACK_ONLY") else "")

@@ -136,3 +136,22 @@ def test_the_teams_goals_show_on_the_participants_board_once_enough_wrote_one(st
     view.refresh()
     html = view.body.children[0].value
     assert "Goal &lt;b&gt;0&lt;/b&gt; — Kari" in html and "Goal &lt;b&gt;1&lt;/b&gt;</li>" in html and "Third" in html
+
+
+def test_a_gated_ticker_hears_few_ticks_and_its_stretch_still_ends_on_time():
+    """A participant's live view is gated (its page wakes it only when the store changed), so it
+    may hear one tick in half a minute: its live stretch ends by the clock, not by a tick count."""
+    now = [0.0]
+    t = LiveTicker(lambda: None, minutes=1, clock=lambda: now[0])
+    assert "slk-gated" in t.tick._dom_classes
+    assert "slk-gated" not in LiveTicker(lambda: None, gated=False).tick._dom_classes  # console, screen
+    now[0] = 59
+    t.tick.click()
+    assert t.live and t.ticks == 1
+    now[0] = 61
+    t.tick.click()
+    assert not t.live and "slk-live" not in t.tick._dom_classes
+    t.refresh_button.click()  # the person acts: another stretch from now
+    now[0] = 100
+    t.tick.click()
+    assert t.live
