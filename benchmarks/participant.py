@@ -45,6 +45,7 @@ class Participant:
         self.ws = None
         self.kernel_id: str | None = None
         self.seen: dict[str, str] = {}  # gated tick -> the change token it was last clicked at
+        self.rounds = 0  # of the page's timer
 
     async def _get(self, url: str) -> bytes:
         r = await self.http.fetch(HTTPRequest(url, headers=self._headers(), decompress_response=True,
@@ -193,42 +194,60 @@ class Participant:
             if isinstance(raw, str):
                 self._take(json.loads(raw))
 
-    async def next_until_live(self, most: int = 12, settle: float = 3.0) -> bool:
-        """Click Next step by step until the page shows a live view (the team's results)."""
+    def step_title(self) -> str | None:
+        found = self._widget("HTMLModel", lambda s: "slk-step-title" in s.get("value", "") or "slk-step-title" in s.get("_dom_classes", ()))
+        return self.states[found].get("value") if found else None
+
+    async def next_until_live(self, most: int = 12, settle: float = 120.0) -> bool:
+        """Click Next step by step until the page shows a live view (the team's results); after
+        each click, wait for the next step to arrive (under load that takes a while: a click sent
+        before it did would skip a step)."""
         for _ in range(most):
             if self.live_ticks():
-                return True
-            nxt = self._widget("ButtonModel", lambda s: s.get("description") == "Next")
+                break
+            nxt = self._widget("ButtonModel", lambda s: s.get("description") == "Next" and not s.get("disabled"))
             if nxt is None:
                 return False
+            before = self.step_title()
             await self._send_comm(nxt, {"method": "custom", "content": {"event": "click"}})
             deadline = time.monotonic() + settle
-            while not self.live_ticks() and time.monotonic() < deadline:
+            while self.step_title() == before and time.monotonic() < deadline:
                 await self._drain(0.3)
-        return bool(self.live_ticks())
+            await self._drain(0.3)  # the step's own widgets
+        if self.live_ticks():
+            await self.timer_round()  # the page's timer wakes a view that has just appeared
+            return True
+        return False
 
-    async def sit(self, seconds: float, period: float = 2.0) -> int:
-        """Stay on the page as a browser does (the page's timer, widgets/widget_live.py): every
-        `period` seconds click each live ticker's hidden tick, so live views refresh from the
-        store; a gated tick only when the server's change token moved since it was last clicked
-        (or every ALWAYS_EVERY periods). Returns the ticks sent."""
+    async def timer_round(self) -> int:
+        """One round of the page's timer (widgets/widget_live.py): click each live ticker's hidden
+        tick, a gated one only when the server's change token moved since it was last clicked
+        (or every ALWAYS_EVERY rounds). Returns the ticks sent."""
         from slkit.widgets.widget_live import ALWAYS_EVERY
 
-        sent, n = 0, 0
+        self.rounds += 1
+        ticks, sent, token = self.live_ticks(), 0, ""
+        gated = [m for m in ticks if "slk-gated" in self.states[m].get("_dom_classes", ())]
+        if gated:
+            token = (await self._get(f"{self.base_url}/slkit/changes")).decode()
+        for model_id in ticks:
+            if model_id in gated:
+                if token and self.rounds % ALWAYS_EVERY and self.seen.get(model_id) == token:
+                    continue
+                self.seen[model_id] = token
+            await self._send_comm(model_id, {"method": "custom", "content": {"event": "click"}})
+            sent += 1
+        return sent
+
+    async def sit(self, seconds: float, period: float = 2.0) -> int:
+        """Stay on the page as a browser does: a timer round every `period` seconds, so live views
+        refresh from the store when something was stored. Returns the ticks sent."""
+        sent = 0
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            n += 1
-            ticks = self.live_ticks()
-            if any("slk-gated" in self.states[m].get("_dom_classes", ()) for m in ticks):
-                token = (await self._get(f"{self.base_url}/slkit/changes")).decode()
-            for model_id in ticks:
-                if "slk-gated" in self.states[model_id].get("_dom_classes", ()):
-                    if token and n % ALWAYS_EVERY and self.seen.get(model_id) == token:
-                        continue
-                    self.seen[model_id] = token
-                await self._send_comm(model_id, {"method": "custom", "content": {"event": "click"}})
-                sent += 1
-            await self._drain(max(0.05, min(period, deadline - time.monotonic())))
+            round_start = time.monotonic()
+            sent += await self.timer_round()
+            await self._drain(max(0.05, min(period - (time.monotonic() - round_start), deadline - time.monotonic())))
         return sent
 
     async def leave(self, kernel_id: str) -> None:

@@ -120,9 +120,12 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             # fresh results every 2 s as a browser does: what the server, kernels and proxy use.
             on_team_view = await asyncio.gather(*(p.next_until_live() for p in crowd if p.ws is not None), return_exceptions=True)
             measured["on_team_view"] = sum(1 for x in on_team_view if x is True)
-            idle0 = _cpu(groups)
+            measured["team_view_errors"] = sorted({f"{type(x).__name__}: {str(x)[:100]}" for x in on_team_view if isinstance(x, BaseException)})[:3]
+            await asyncio.sleep(10)  # the last steps' saves and first refreshes settle
+            idle0 = {name: _cpu({name: procs}) for name, procs in groups.items()}
             sat = await asyncio.gather(*(p.sit(idle_seconds) for p in crowd if p.ws is not None), return_exceptions=True)
-            measured.update(idle=_cpu(groups) - idle0, ticks=sum(t for t in sat if isinstance(t, int)))
+            idle = {name: _cpu({name: procs}) - idle0[name] for name, procs in groups.items()}
+            measured.update(idle=sum(idle.values()), idle_by=idle, ticks=sum(t for t in sat if isinstance(t, int)))
             await asyncio.gather(*(p.leave(p.kernel_id) for p in crowd if p.kernel_id), return_exceptions=True)
             return measured
 
@@ -143,7 +146,8 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             kernel_pss_mb_mean=round(statistics.mean(kernel_pss), 1) if kernel_pss else None, kernels=len(kernel_pss),
             cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),
             idle_room_percent_of_one_core=round(100 * idle / idle_seconds, 1), live_ticks_sent=ticks,
-            people_on_the_team_view=on_team_view,
+            idle_percent_by={k: round(100 * v / idle_seconds, 1) for k, v in m["idle_by"].items()},
+            people_on_the_team_view=on_team_view, team_view_errors=m["team_view_errors"],
         )
     finally:
         stop_server(server.process)

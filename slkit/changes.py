@@ -5,7 +5,7 @@ page's timer asks its kernel to. Asking a kernel costs a message through the ser
 and a few queries: about 6 ms of CPU, 50 times a second for 100 people on live views, most of
 it to learn that nothing changed. So the page's timer first asks the server
 `/slkit/changes`, which answers a short token that changes whenever anything is committed to
-the store, and wakes its kernel only when the token changed (and every 30 s whatever it says).
+the store, and wakes its kernel only when the token changed (and every 60 s whatever it says).
 
 The token never misses a change, and may change without one that matters to a given page (a
 write in another session, say), which costs only an unneeded refresh:

@@ -30,7 +30,7 @@ from . import page as P
 
 PERIOD = 2  # seconds between ticks: results within 2 s of an answer, without reloading
 
-ALWAYS_EVERY = 15  # a gated tick is sent at least this often (30 s), whatever the server says
+ALWAYS_EVERY = 30  # a gated tick is sent at least this often (60 s), whatever the server says
 
 # One timer per page, however many tickers: it clicks the ticks of the live ones only. A gated
 # tick remembers the token it was last clicked at (data-slk-seen) and is clicked again when the
