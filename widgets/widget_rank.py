@@ -1,7 +1,11 @@
 """Ranking options: a drop-down per place, most important first.
 
 Choosing an option that already holds another place moves it (the other place empties), so a
-ranking never names an option twice. The ranking is saved on each change, without gaps. Works by touch and by keyboard (the drop-downs are native selects).
+ranking never names an option twice. The ranking is saved on each change, without gaps. Works
+by touch and by keyboard (the drop-downs are native selects). With the keyboard, arrow keys on
+a closed drop-down choose each option they pass: every choice in a row on one place is judged
+against the places as they were before that row began, so passing over an option that holds
+another place does not take it from there.
 
 Example::
 
@@ -40,8 +44,9 @@ class RankList(W.VBox):
         self.note = W.HTML()
         super().__init__([P.block(f'<p class="item-text">{P.esc(item.text)}</p>'), *self.selects, self.note], **kwargs)
         self._syncing = False
+        self._before: tuple[int, list[str]] | None = None  # (place, every place's value) before a row of changes on it
         for i, s in enumerate(self.selects):
-            s.observe(lambda ch, i=i: self._changed(i, ch["new"]), "value")
+            s.observe(lambda ch, i=i: self._changed(i, ch["new"], ch["old"]), "value")
         sheet.observe(self._answers_changed, "answers")
         self.sync()
 
@@ -53,15 +58,22 @@ class RankList(W.VBox):
         if change["old"].get(self.item.id) != new and new != self.ranking():  # not our own save
             self.sync()
 
-    def _changed(self, place: int, option: str) -> None:
+    def _changed(self, place: int, option: str, old: str = NONE) -> None:
         if self._syncing:
             return
+        if self._before is None or self._before[0] != place:
+            before = [s.value for s in self.selects]
+            before[place] = old
+            self._before = (place, before)
+        target = list(self._before[1])
+        target[place] = option
+        if option != NONE:  # an option holds one place: take it from where it was
+            target = [NONE if i != place and v == option else v for i, v in enumerate(target)]
         self._syncing = True
         try:
-            if option != NONE:  # an option holds one place: take it from where it was
-                for i, s in enumerate(self.selects):
-                    if i != place and s.value == option:
-                        s.value = NONE
+            for s, v in zip(self.selects, target):
+                if s.value != v:
+                    s.value = v
             ranking = self.ranking()  # saved without gaps; the screen keeps the places as chosen
         finally:
             self._syncing = False
@@ -77,6 +89,7 @@ class RankList(W.VBox):
             s.value = ranking[i] if i < len(ranking) else NONE
 
     def sync(self) -> None:
+        self._before = None
         self._syncing = True
         try:
             self._show(list(self.sheet.get(self.item.id, []) or [])[: self.places])

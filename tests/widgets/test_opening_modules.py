@@ -46,6 +46,25 @@ def test_rank_list_moves_an_option_chosen_twice_and_saves_without_gaps():
     assert [s.value for s in again.selects] == ["brand", "recruit", ""]
 
 
+def test_arrow_keys_over_a_closed_drop_down_keep_the_other_places():
+    """Arrow keys on a closed select choose every option they pass; an option that holds another
+    place is passed over, not taken from there: the ranking ends as the person meant it."""
+    sheet = AnswerSheet(framework=PF)
+    rank = RankList(PF.item("objectives"), sheet)
+    options = [o.id for o in PF.item("objectives").options]
+    for place, option in enumerate(options[:3]):
+        rank.selects[place].value = option
+    assert sheet.answers["objectives"] == options[:3]
+    for option in options[1:5]:  # ArrowDown four times on the first place: over 2nd, 3rd, on to 4th and 5th
+        rank.selects[0].value = option
+    assert [s.value for s in rank.selects] == [options[4], options[1], options[2]]
+    assert sheet.answers["objectives"] == [options[4], options[1], options[2]]
+    rank.selects[0].value = options[1]  # settled on an option that holds another place: it moves
+    assert [s.value for s in rank.selects] == [options[1], "", options[2]]
+    rank.selects[1].value = options[0]  # another place: judged against the places as they are now
+    assert sheet.answers["objectives"] == [options[1], options[0], options[2]]
+
+
 def test_rank_list_refuses_an_empty_ranking_with_a_message_and_keeps_the_stored_one():
     sheet = AnswerSheet(framework=PF)
     rank = RankList(PF.item("objectives"), sheet)
