@@ -80,11 +80,12 @@ def compare_figure(
     table beside the chart carries the exact numbers.
     """
     colours = [OWN, TEAM, "#5a7d2a", "#7b3fa0"]
+    patterns = ["", "/", ".", "x"]  # series told apart without colour too
     data = []
     for k, (name, values, spreads) in enumerate(series):
         trace = {
             "type": "bar", "orientation": "h", "name": name, "x": list(values), "y": list(labels),
-            "marker": {"color": colours[k % len(colours)]},
+            "marker": {"color": colours[k % len(colours)], "pattern": {"shape": patterns[k % len(patterns)], "fgcolor": "#ffffff"}},
             "hovertemplate": "%{y}: %{x:.1f}<extra>" + name + "</extra>",
         }
         if spreads is not None:
@@ -119,3 +120,49 @@ def figure(spec: dict):
 def mime_bundle(spec: dict) -> dict:
     """The spec as a display bundle for plotly's renderer in JupyterLab."""
     return {"application/vnd.plotly.v1+json": spec}
+
+
+def figure_title(spec: dict) -> str:
+    title = spec.get("layout", {}).get("title")
+    return (title.get("text") if isinstance(title, dict) else title) or "Chart"
+
+
+def _number(v) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.1f}" if isinstance(v, float) and not float(v).is_integer() else f"{int(v)}" if isinstance(v, (int, float)) else str(v)
+
+
+def figure_table(spec: dict) -> str:
+    """The numbers of a figure as an HTML table, for people who cannot see the chart (and for
+    anyone who wants the exact figures): a row per category, a column per series (a spread as
+    "± s"); a heat map's rows and columns as they are drawn."""
+    from .text import esc
+
+    rows: list[list[str]]
+    traces = spec.get("data", [])
+    heat = next((tr for tr in traces if tr.get("type") == "heatmap"), None)
+    if heat is not None:
+        head = [""] + [_number(x) for x in heat["x"]]
+        rows = [[str(y)] + [_number(v) for v in z] for y, z in zip(heat["y"], heat["z"])]
+    else:
+        labels = list(dict.fromkeys(y for tr in traces for y in tr.get("y", [])))
+        head = [""] + [tr.get("name") or "Value" for tr in traces]
+        rows = []
+        for label in labels:
+            row = [str(label)]
+            for tr in traces:
+                ys = list(tr.get("y", []))
+                if label not in ys:
+                    row.append("–")
+                    continue
+                i = ys.index(label)
+                value = _number(tr["x"][i])
+                spread = (tr.get("error_x") or {}).get("array")
+                if spread and spread[i]:
+                    value += f" ± {_number(float(spread[i]))}"
+                row.append(value)
+            rows.append(row)
+    th = "".join(f"<th scope='col'>{esc(h or 'Item')}</th>" for h in head)
+    body = "".join("<tr><th scope='row'>" + esc(r[0]) + "</th>" + "".join(f"<td>{esc(c)}</td>" for c in r[1:]) + "</tr>" for r in rows)
+    return f"<table class='figure-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"

@@ -135,4 +135,15 @@ html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
                           margin: 0.9em 0 0.3em; color: #1f2933; }
 .slk-tabs .lm-TabBar-tab { font-size: 0.95rem; flex: 0 0 auto !important; max-width: none !important; min-width: 9em; padding: 0 1em; }
 body:has(.slk-screen) #slk-float-timer { display: none; }
+/* A focus indicator everyone can see (2.4.13: at least 2 px, 3:1 against what is around it). */
+#rendered_cells button:focus-visible, #rendered_cells input:focus-visible, #rendered_cells select:focus-visible,
+#rendered_cells textarea:focus-visible, #rendered_cells a:focus-visible, #rendered_cells [tabindex]:focus-visible {
+  outline: 3px solid #0b4f8a !important; outline-offset: 2px !important; }
+/* Edges that show where a control is (3:1 against white), and a choice shown by more than colour. */
+.slk-scale .widget-toggle-button, .slk-columns .widget-toggle-button { border: 1px solid #7b8794; background: #fff; color: #1f2933; }
+.slk-scale .widget-toggle-button.mod-active, .slk-columns .widget-toggle-button.mod-active {
+  font-weight: 700; text-decoration: underline; text-underline-offset: 0.2em; border-color: #123c5a; }
+.slk-text input, .slk-text textarea, .slk-input input { border: 1px solid #7b8794 !important; }
+.slk details.figure-figures { margin: 0.2em 0 0.8em; } .slk details.figure-figures summary { cursor: pointer; color: #1a6fa3; }
+.slk .figure-table td, .slk .figure-table th { font-size: 0.95rem; }
 """

@@ -7,6 +7,7 @@ the request arrives); in JupyterLab there is none, and a page runs as self-study
 from __future__ import annotations
 
 import functools
+import json
 import os
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -54,6 +55,59 @@ def run_js(out: W.Output, js: str) -> None:
 
     out.outputs = ()
     out.append_display_data(Javascript(js))
+
+
+class PageTitle(W.Output):
+    """The browser tab's title, which is also the first thing a screen reader says of a page:
+    it names the page and its session, then the kit ("Purpose first · Team day · Social
+    Leadership Workshop"), not the notebook's file name.
+
+    Example::
+
+        title = PageTitle("Your modules")
+        title.set("Your modules", session.title)
+    """
+
+    KIT = "Social Leadership Workshop"
+
+    def __init__(self, *parts: str | None):
+        super().__init__(layout=W.Layout(display="none"))
+        self.text = ""
+        self.set(*parts)
+
+    def set(self, *parts: str | None) -> None:
+        text = " · ".join([p for p in parts if p] + [self.KIT])
+        if text != self.text:
+            self.text = text
+            run_js(self, f"document.title = {json.dumps(text)};")
+
+
+SETTLE = 0.3  # seconds for a page's held-back updates to arrive before a click acts on them
+
+
+def after_updates(fn) -> None:
+    """Run `fn` a moment later where a kernel runs: a page sends a click (or Enter) at once but
+    holds back a state update (the last characters typed) until its earlier one is answered, so
+    acting at once could use half a text. Without a kernel (components driven from Python), at once."""
+    from IPython import get_ipython
+
+    if getattr(get_ipython(), "kernel", None) is None:
+        fn()
+        return
+    import asyncio
+
+    asyncio.get_running_loop().call_later(SETTLE, fn)
+
+
+def on_enter(field: W.Text, fn) -> None:
+    """Enter in a one-line field does `fn` (after the field's last characters arrived).
+    ipywidgets 8 calls `on_submit` deprecated in favour of `continuous_update=False`, which
+    would send the text only when the field is left; the page's own Enter event is what is meant."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        field.on_submit(lambda _w: after_updates(fn))
 
 
 def in_voila() -> bool:

@@ -29,7 +29,8 @@ class FacilitatorBoard(W.VBox):
         self._store_factory = store_factory
         self.key = key
         self.body = W.VBox()
-        super().__init__([P.page(self.body, width="1200px")], **kwargs)
+        self.title = P.PageTitle("Facilitator console")
+        super().__init__([P.page(self.title, self.body, width="1200px")], **kwargs)
         try:
             store = store_factory()
             allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
@@ -123,3 +124,4 @@ class FacilitatorBoard(W.VBox):
         self.code = code
         self.session = SessionView(code, store_factory=self._store_factory)
         self.body.children = [self.session]
+        self.title.set("Facilitator console", self.session.session_title)

@@ -18,7 +18,7 @@ import uuid
 
 import ipywidgets as W
 
-from slkit.charts import mime_bundle
+from slkit.charts import figure_table, figure_title, mime_bundle
 
 from . import page as P
 
@@ -91,7 +91,17 @@ class Chart(W.VBox):
         from IPython.display import Javascript
 
         size = f"height:{self.height_css}" if self.height_css else f"min-height:{spec['layout'].get('height', 400)}px"
-        self.placeholder.value = f'<div id="{self.id}" class="slk-chart" style="width:100%;{size}"></div>'
+        # For people who cannot see the chart, and anyone who wants the exact figures: the chart
+        # is one image named by its title, and its numbers are a table under it.
+        title = P.esc(figure_title(spec))
+        # (On the room screen, where nobody uses the page, the chart is named and nothing more.)
+        table = (f'<details class="figure-figures"><summary>{title}: the figures</summary><div class="scroll">{figure_table(spec)}</div></details>'
+                 if not self.height_css else "")
+        said = f"{title}: chart." + (" The same figures are in the table below it." if table else "")
+        self.placeholder.value = (
+            f'<div class="slk slk-figure"><div id="{self.id}" class="slk-chart" role="img" aria-label="{said}" '
+            f'style="width:100%;{size}"></div>{table}</div>'
+        )
         self.output.layout.display = "none"
         self.output.append_display_data(Javascript(_DRAW % {"spec": json.dumps(spec), "id": json.dumps(self.id), "url": json.dumps(PLOTLY_URL)}))
 

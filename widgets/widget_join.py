@@ -15,7 +15,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
 import json
 from urllib.parse import urlencode
 from typing import Callable
@@ -31,7 +30,6 @@ from slkit.store import Participant, SessionInfo
 from . import page as P
 
 COOKIE_DAYS = 30
-JOIN_DELAY = 0.3  # seconds between the click on Join and joining (see _start_soon)
 # The privacy statement (facilitator_guide/privacy.md), served by the workshop server.
 PRIVACY_LINK = "../../slkit/privacy"
 JOIN_NOTE = (
@@ -197,12 +195,7 @@ class JoinPanel(W.VBox):
         if self.participant is not None or self.start_button.disabled:
             return
         self.start_button.disabled = True
-        from IPython import get_ipython
-
-        if getattr(get_ipython(), "kernel", None) is None:  # components driven from Python, no kernel: at once
-            self.start()
-            return
-        asyncio.get_running_loop().call_later(JOIN_DELAY, self.start)
+        P.after_updates(self.start)
 
     def start(self) -> bool:
         """Join as a new participant; a second click (or a double click) does nothing more."""

@@ -43,8 +43,9 @@ class ModulePage(W.VBox):
         self.nav = W.HTML()
         self.header = header = P.block(self._header(intro=True))
         self.timer = TimerBanner(None, module=module, store_factory=store_factory)  # before joining: a remembered person joins at once
+        self.title = P.PageTitle(self.framework.title)
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
-        super().__init__([P.page(self.nav, header, self.join, self.timer, self.body, self.savebar)], **kwargs)
+        super().__init__([P.page(self.title, self.nav, header, self.join, self.timer, self.body, self.savebar)], **kwargs)
 
     def _header(self, *, intro: bool) -> str:
         """The module's title, with its introduction on the first step only (on a phone it
@@ -79,6 +80,7 @@ class ModulePage(W.VBox):
                    if just_joined else "") + "</nav>"
             )
             try:
+                self.title.set(self.framework.title, self._store_factory().get_session(participant.session_code).title)
                 if not self._store_factory().module_state(participant.session_code, self.framework.id).is_open:
                     self.nav.value += P.message("error", "This module is closed: your facilitator has not opened it yet, or has closed it. "
                                                          "You can look at it; answers cannot be saved until it opens.")

@@ -68,7 +68,8 @@ class RoomScreen(W.VBox):
         self.body.add_class("slk-screen")
         self._shown: tuple | None = None
         self.ticker: LiveTicker | None = None
-        super().__init__([P.page(self.body, width="100%")], **kwargs)
+        self.title = P.PageTitle("Room screen")
+        super().__init__([P.page(self.title, self.body, width="100%")], **kwargs)
         try:
             allowed = bool(code) and store_factory().verify_screen(code, key)
         except KitError as e:
@@ -77,7 +78,9 @@ class RoomScreen(W.VBox):
         if not allowed:
             self.body.children = [P.block(f"<h1>Room screen</h1><p>{LOCKED}</p>")]
             return
-        self.code = store_factory().get_session(code).code
+        session = store_factory().get_session(code)
+        self.code = session.code
+        self.title.set("Room screen", session.title)
         self.frameworks = load_frameworks()
         self.content = W.VBox()
         self.ticker = LiveTicker(self.refresh, minutes=600, gated=False)  # a screen stays up for a whole day

@@ -54,6 +54,7 @@ class SessionView(W.VBox):
         self.code, self._store_factory = code, store_factory
         store = store_factory()
         session = store.get_session(code)
+        self.session_title = session.title
         everything = load_frameworks()
         self.plan = planned(session.settings, everything)
         self.frameworks = {m: everything[m] for m in self.plan}

@@ -145,7 +145,8 @@ class BoardAdd(W.VBox):
         self.add_button = W.Button(description="Add", button_style="primary", icon="plus")
         self.add_button.add_class("slk-button")
         self.add_button.add_class("slk-add")
-        self.add_button.on_click(lambda _b: self.submit())
+        self.add_button.on_click(lambda _b: P.after_updates(self.submit))
+        P.on_enter(self.input, self.submit)  # Enter in the field adds it, as people expect
         self.note = W.HTML()
         super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.column, self.help,
                           W.HBox([self.input, self.add_button], layout=W.Layout(align_items="center")), self.note], **kwargs)
@@ -194,8 +195,8 @@ class VoteBoard(W.VBox):
     def _row(self, entry_id: int):
         if entry_id not in self._rows:
             text = W.HTML(layout=W.Layout(flex="1 1 auto"))
-            minus = W.Button(description="−", tooltip="Take a vote back", layout=W.Layout(width="3em"))
-            plus = W.Button(description="+", tooltip="Give a vote", button_style="primary", layout=W.Layout(width="3em"))
+            minus = W.Button(description="−", layout=W.Layout(width="3em"))
+            plus = W.Button(description="+", button_style="primary", layout=W.Layout(width="3em"))
             for b in (minus, plus):
                 b.add_class("slk-vote")
             minus.on_click(lambda _b: self._act(lambda: self.state.board.unvote(entry_id), "Vote taken back."))
@@ -231,6 +232,8 @@ class VoteBoard(W.VBox):
                 text.value = P.markup(f"<ul class='vote-list'>{S.entry_html(s.framework, e, by_id, merged, s.me)}</ul>{dots}")
                 minus.disabled = mine == 0
                 plus.disabled = left == 0
+                # What a screen reader says for "−" and "+": which item the vote is for.
+                minus.tooltip, plus.tooltip = f"Take a vote back from “{e.text}”", f"Give a vote to “{e.text}”"
                 blocks.append(box)
         self.columns.children = blocks
 
@@ -243,17 +246,21 @@ class StrategyForm(W.VBox):
         content = state.framework.item(item)
         self.cell = W.ToggleButtons(options=[(o.id.upper(), o.id) for o in content.options], value=content.options[0].id)
         self.cell.add_class("slk-columns")
+        self._layout: tuple | None = None  # what the check boxes show: rebuilt only when it changes
         self.cell_help = W.HTML()
         self.choices = W.VBox()
         self._boxes: dict[int, W.Checkbox] = {}
         self.input = W.Text(placeholder="The strategy, in a sentence", layout=W.Layout(width="auto"))
         self.input.add_class("slk-text")
+        self.input.add_class("slk-strategy-input")
         self.add_button = W.Button(description="Add strategy", button_style="primary", icon="plus")
         self.add_button.add_class("slk-button")
-        self.add_button.on_click(lambda _b: self.submit())
+        self.add_button.on_click(lambda _b: P.after_updates(self.submit))
+        P.on_enter(self.input, self.submit)
         self.note = W.HTML()
         super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.cell, self.cell_help, self.choices,
                           self.input, self.add_button, self.note], **kwargs)
+        self.add_class("slk-strategy")
         self.cell.observe(lambda _c: self.render(), "value")
         state.observe(lambda _c: self.render(), "version")
         self.render()
@@ -263,9 +270,18 @@ class StrategyForm(W.VBox):
         label = s.framework.item(self.item).option_label(self.cell.value)
         self.cell_help.value = P.markup(f"<p><b>{P.esc(label)}</b></p>")
         source = s.framework.item(self.source_item)
+        shown = [(column, B.top(s.entries, column, self.top)) for column in B.TOWS_PAIRS[self.cell.value]]
+        layout = (self.cell.value, [(column, [e.id for e in items]) for column, items in shown])
+        if layout == self._layout:
+            # The same items in the same places (a live reload): update their counts in place, so
+            # a person tabbing through the check boxes keeps the focus.
+            for _column, items in shown:
+                for e in items:
+                    self._boxes[e.id].description = f"{e.text} ({e.votes})"
+            return
+        self._layout = layout
         blocks: list[W.Widget] = []
-        for column in B.TOWS_PAIRS[self.cell.value]:
-            items = B.top(s.entries, column, self.top)
+        for column, items in shown:
             blocks.append(P.block(f"<h3>{P.esc(source.option_label(column))}: the top {len(items)}</h3>" if items else
                                   f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>Nothing on the board yet.</p>"))
             for e in items:

@@ -54,7 +54,7 @@ def test_a_full_server_says_so_and_people_already_in_keep_working(capped, contex
     kit.screenshot(late, "workshop_full_phone", full=False)
 
     # Ann, already in, answers on: her page has its kernel.
-    ann.locator(".slk-rating").first.get_by_role("button", name="6", exact=True).click()
+    ann.locator(".slk-rating").first.get_by_role("radio", name="6", exact=True).click()
     ann.locator(".savebar", has_text="Saved").wait_for()
     assert [r["value"] for r in store.answers(session.code, "five_practices")] == [6]
 
@@ -66,7 +66,9 @@ def test_a_full_server_says_so_and_people_already_in_keep_working(capped, contex
 
     # The script's pages never connected: their kernels stop, and the late page gets in.
     assert wait_until(lambda: len(kernel_processes(capped)) == 2, 40), "the unconnected kernels are still running"
-    late.reload()
+    # As the page says: try again in a moment (a stopped kernel leaves the server's count just
+    # after its process is gone).
+    assert wait_until(lambda: late.reload().status == 200, 20), "the late page never got in"
     late.locator(".slk-rating").first.wait_for()  # in (the browser remembers Ann: no second join)
 
 

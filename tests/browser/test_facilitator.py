@@ -76,7 +76,7 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
             pg.locator(".module-card[data-module='five_practices']").click()
             pg.get_by_role("heading", name=FIRST.title, exact=True).wait_for()
             for i, _item in enumerate(FIRST.items):
-                pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(2 + 3 * k), exact=True).click()
+                pg.locator(".slk-rating").nth(i).get_by_role("radio", name=str(2 + 3 * k), exact=True).click()
             pg.locator(".savebar", has_text="Saved").wait_for()
             pg.locator(".slk-text, .slk-rating").first.wait_for()
             people.append(pg)
@@ -86,7 +86,7 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
 
         # The results on the room screen, chosen on the console; the screen follows within 2 s.
         board.get_by_label("Results of").select_option(label=f"{FP.order}. {FP.title}")
-        board.get_by_role("button", name="Results", exact=True).click()
+        board.get_by_role("radio", name="Results", exact=True).click()
         t0 = time.monotonic()
         row = screen.locator(f".team-table tr[data-step='{FIRST.id}']")
         row.wait_for(timeout=10_000)
@@ -116,10 +116,10 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
         # A countdown: the participant sees it at their next answer; the screen shows it large.
         board.get_by_role("button", name="Start the countdown").click()
         board.locator(".slk-timer .left").first.wait_for()
-        board.get_by_role("button", name="Countdown", exact=True).click()
+        board.get_by_role("radio", name="Countdown", exact=True).click()
         screen.locator(".screen-countdown .slk-timer .left").wait_for(timeout=10_000)
         kit.screenshot(screen, "screen_countdown_1280x720", full=False)
-        people[2].locator(".slk-rating").nth(1).get_by_role("button", name="9", exact=True).click()
+        people[2].locator(".slk-rating").nth(1).get_by_role("radio", name="9", exact=True).click()
         left = people[2].locator(".slk-timer .left")
         left.wait_for()
         first_reading = left.inner_text()
@@ -129,7 +129,7 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
         assert people[2].locator("#slk-float-timer").inner_text().endswith("left")
         kit.screenshot(people[2], "five_practices_countdown_phone", full=False)
         board.get_by_role("button", name="Stop the countdown").click()
-        board.get_by_role("button", name="Pause", exact=True).click()
+        board.get_by_role("radio", name="Pause", exact=True).click()
         screen.locator(".screen-pause").wait_for(timeout=10_000)
 
         # SWOT: opened next; one item each, then the facilitator closes the module.
@@ -145,7 +145,7 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
             pg.locator(".msg-ok", has_text="Added to Strengths.").wait_for()
         wait_until(lambda: board.locator(".answered[data-module='social_team_swot']").inner_text() == "3 took part")
         board.get_by_label("Results of").select_option(label=f"{SW.order}. {SW.title}")
-        board.get_by_role("button", name="Results", exact=True).click()
+        board.get_by_role("radio", name="Results", exact=True).click()
         screen.locator(".board-swot_item li.entry").nth(2).wait_for(timeout=10_000)
         kit.screenshot(screen, "screen_results_swot_1280x720", full=False)
         row_action(board, SW.id, "open").click()

@@ -23,7 +23,7 @@ def rate_step(pg, step, ratings):
     for i, item in enumerate(step.items):
         row = pg.locator(".slk-rating").nth(i)
         row.get_by_text(item.text, exact=True).wait_for()
-        row.get_by_role("button", name=str(ratings[item.id]), exact=True).click()
+        row.get_by_role("radio", name=str(ratings[item.id]), exact=True).click()
     # The last click is saved before we move on.
     pg.locator(".savebar", has_text="Saved").wait_for()
 
@@ -105,7 +105,7 @@ def test_a_reload_keeps_the_participant_and_the_answers(kit, session):
     first = PRACTICES[0]
     chosen = {first.items[0].id: 4, first.items[1].id: 9, first.items[2].id: 1}
     for i, item in enumerate(first.items[:3]):
-        pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(chosen[item.id]), exact=True).click()
+        pg.locator(".slk-rating").nth(i).get_by_role("radio", name=str(chosen[item.id]), exact=True).click()
     pg.locator(".savebar", has_text="Saved").wait_for()
     kit.screenshot(pg, "five_practices_rating_phone")
     assert not re.search(r"[?&](p|pc)=", pg.url), "the address never carries who the person is"
@@ -130,7 +130,7 @@ def test_a_second_device_continues_with_the_personal_code(kit, session, browser)
     pg = kit.join_session(session.code)
     personal = pg.locator(".who .personal-code").inner_text()
     kit.open_module(pg, "five_practices")
-    pg.locator(".slk-rating").nth(0).get_by_role("button", name="6", exact=True).click()
+    pg.locator(".slk-rating").nth(0).get_by_role("radio", name="6", exact=True).click()
     pg.locator(".savebar", has_text="Saved").wait_for()
     other = browser.new_context()
     try:

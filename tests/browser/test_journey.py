@@ -71,7 +71,7 @@ def test_one_person_joins_once_and_keeps_every_word(kit, browser):
     # A module link from the chat opens straight in; rate, go to the last step, type commitments, leave.
     pg.goto(participant_link(kit.server.base_url, FP.notebook, s.code))
     pg.get_by_role("heading", name=PRACTICES[0].title, level=2).wait_for()
-    pg.locator(".slk-rating").nth(0).get_by_role("button", name="7", exact=True).click()
+    pg.locator(".slk-rating").nth(0).get_by_role("radio", name="7", exact=True).click()
     pg.locator(SAVED).wait_for()
     for _ in range(len(PRACTICES) + 2):
         pg.get_by_role("button", name="Next", exact=True).click()
@@ -154,14 +154,14 @@ def test_a_killed_kernel_is_said_at_once_and_a_reload_brings_everything_back(kit
     s = store.create_session("Kernel loss")
     pg = kit.join_and_open(s.code, "five_practices")
     rows = pg.locator(".slk-rating")
-    rows.nth(0).get_by_role("button", name="4", exact=True).click()
+    rows.nth(0).get_by_role("radio", name="4", exact=True).click()
     pg.locator(SAVED).wait_for()
-    rows.nth(1).get_by_role("button", name="9", exact=True).click()
+    rows.nth(1).get_by_role("radio", name="9", exact=True).click()
     expect(pg.locator(SAVED)).to_have_count(1)
     expect_eventually(lambda: len(stored(store, s.code, "five_practices")) == 2)
     _page_kernel(pg, kit.server).send_signal(signal.SIGKILL)
     _lost(pg)
-    rows.nth(2).get_by_role("button", name="6", exact=True).click(force=True)  # a click after the loss
+    rows.nth(2).get_by_role("radio", name="6", exact=True).click(force=True)  # a click after the loss
     expect(rows.nth(2).locator("button.mod-active")).to_have_count(0)  # not shown as given
     kit.screenshot(pg, "journey_kernel_lost_laptop", full=False)
     audit(pg, "a page that lost its kernel")

@@ -57,7 +57,7 @@ def test_a_preheated_page_knows_its_session_and_its_participant(tmp_path, contex
         pg.locator("nav .home-link").wait_for()  # her link brought her back: no join form
         assert pg.get_by_role("button", name="Join the session").count() == 0
         assert "p=" not in pg.url  # the token leaves the address (the browser remembers her instead)
-        pg.locator(".slk-rating").first.get_by_role("button", name="4", exact=True).click()
+        pg.locator(".slk-rating").first.get_by_role("radio", name="4", exact=True).click()
         pg.locator(".savebar", has_text="Saved").wait_for()
         assert "Using pre-heated kernel" in server.log()
         assert [(a["participant"], a["value"]) for a in store.answers(session.code, "five_practices")] == [(ann.id, 4)]

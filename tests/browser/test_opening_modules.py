@@ -22,7 +22,7 @@ def rate(pg, ratings: dict[str, int], items):
     for i, item in enumerate(items):
         row = pg.locator(".slk-rating").nth(i)
         row.get_by_text(item.text, exact=True).wait_for()
-        row.get_by_role("button", name=str(ratings[item.id]), exact=True).click()
+        row.get_by_role("radio", name=str(ratings[item.id]), exact=True).click()
     pg.locator(".savebar", has_text="Saved").wait_for()
 
 

@@ -67,11 +67,11 @@ def test_a_postgresql_outage_loses_nothing_and_the_page_says_so(local_cluster, t
         pg.goto(participant_link(server.base_url, NOTEBOOK, session.code))
         pg.get_by_role("button", name="Join the session").click()
         ratings = pg.locator(".slk-rating")
-        ratings.nth(0).get_by_role("button", name="5", exact=True).click()
+        ratings.nth(0).get_by_role("radio", name="5", exact=True).click()
         pg.locator(".savebar[data-state='saved']").wait_for()
 
         cluster("stop")
-        ratings.nth(1).get_by_role("button", name="8", exact=True).click()
+        ratings.nth(1).get_by_role("radio", name="8", exact=True).click()
         bar = pg.locator(".savebar")
         bar.get_by_text("nothing was saved").wait_for(timeout=60_000)  # after the store's retries (15 s)
         assert "Saved." not in bar.inner_text()
@@ -83,7 +83,7 @@ def test_a_postgresql_outage_loses_nothing_and_the_page_says_so(local_cluster, t
             time.sleep(0.5)
         pg.get_by_role("button", name="Try again").click()
         pg.locator(".savebar[data-state='saved']").wait_for(timeout=30_000)
-        ratings.nth(2).get_by_role("button", name="3", exact=True).click()
+        ratings.nth(2).get_by_role("radio", name="3", exact=True).click()
         pg.locator(".savebar[data-state='saved']").wait_for()
         items = [i.id for i in __import__("slkit.content", fromlist=["x"]).get_framework("five_practices").steps[0].items]
         assert {r["item"]: r["value"] for r in store.answers(session.code, "five_practices")} == {items[0]: 5, items[1]: 8, items[2]: 3}

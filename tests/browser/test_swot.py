@@ -2,6 +2,8 @@
 reloading, vote them into an order, a typed script stays text, and the facilitator's merge
 keeps every vote."""
 
+import re
+
 from slkit import board as B
 from slkit.content import get_framework
 
@@ -10,7 +12,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 def add(pg, quadrant: str, text: str):
-    pg.locator(".slk-columns").first.get_by_role("button", name=quadrant, exact=True).click()
+    pg.locator(".slk-columns").first.get_by_role("radio", name=quadrant, exact=True).click()
     pg.locator(".slk-board-input input").fill(text)
     pg.locator(".slk-add").click()
     pg.locator(".msg-ok", has_text=f"Added to {quadrant}.").wait_for()
@@ -29,7 +31,7 @@ def vote(pg, text: str, times: int = 1):
     row = pg.locator(".slk-vote-row", has=pg.locator(".text", has_text=text))
     for _ in range(times):
         before = row.locator(".votes").inner_text()
-        row.get_by_role("button", name="+").click()
+        row.get_by_role("button", name=re.compile("^Give a vote to")).click()
         row.locator(".votes", has_not_text=before).wait_for()
 
 
@@ -79,7 +81,7 @@ def test_three_people_build_and_rank_a_swot_board_live(kit, browser):
         vote(cai, "Fast replies to customers")
         assert cai.locator(".vote-head[data-column='strengths'] .left").inner_text() == "2 of 3 votes left"
         # With the quadrant's votes used, no more can be given there (the store refuses them too).
-        ben_plus = ben.locator(".slk-vote-row", has=ben.locator(".text", has_text="Fast replies to customers")).get_by_role("button", name="+")
+        ben_plus = ben.locator(".slk-vote-row", has=ben.locator(".text", has_text="Fast replies to customers")).get_by_role("button", name=re.compile("^Give a vote to"))
         assert ben_plus.is_disabled()
         assert ben.locator(".vote-head[data-column='strengths'] .left").inner_text() == "0 of 3 votes left"
         ranked = ["Good photos", "We reply quickly", "Fast replies to customers"]

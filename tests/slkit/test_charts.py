@@ -49,3 +49,20 @@ def test_figures_render_offline_to_html(spec):
     html = charts.figure(spec).to_html(include_plotlyjs=True, full_html=True)
     assert not re.search(r"<script[^>]+src=", html)  # nothing loaded from elsewhere
     assert len(html) > 1_000_000  # plotly.js inlined
+
+
+def test_every_figure_has_a_table_of_its_numbers():
+    """What a screen reader (or anyone wanting the exact figures) gets instead of the chart."""
+    import re
+
+    from slkit.charts import compare_figure, distribution_figure, figure_table, figure_title
+
+    spec = compare_figure(["Autonomy", "Mastery <b>"], [("Today", [3.25, 4.0], [1.5, None]), ("Wanted", [5.0, 6.5], None)], (1, 10), "Your triad")
+    table = figure_table(spec)
+    rows = re.findall(r"<tr>(.*?)</tr>", table)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r) for r in rows]
+    assert cells == [["Item", "Today", "Wanted"], ["Autonomy", "3.2 ± 1.5", "5"], ["Mastery &lt;b&gt;", "4", "6.5"]]
+    assert figure_title(spec) == "Your triad"
+    assert [t["marker"]["pattern"]["shape"] for t in spec["data"]] == ["", "/"]  # told apart without colour
+    heat = figure_table(distribution_figure(["Model the Way"], [{3: 2, 5: 1}], (1, 5), "Ratings given"))
+    assert re.findall(r"<td>(.*?)</td>", heat) == ["0", "0", "2", "0", "1"]
