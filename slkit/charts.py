@@ -64,8 +64,9 @@ def distribution_figure(labels: Sequence[str], counts: Sequence[dict[int, int]],
     z = [[c.get(v, 0) for v in values] for c in counts]
     data = [{
         "type": "heatmap", "z": z, "x": values, "y": list(labels), "zmin": 0,
-        "colorscale": [[0, "#f5f7fa"], [1, OWN]], "showscale": False,
-        "text": z, "texttemplate": "%{text}", "hovertemplate": "%{y}, rating %{x}: %{z}<extra></extra>",
+        # Light to mid blue under dark text: every count readable at 4.5:1 or better.
+        "colorscale": [[0, "#f5f7fa"], [1, "#8fbfe0"]], "showscale": False,
+        "text": z, "texttemplate": "%{text}", "textfont": {"color": "#1f2933"}, "hovertemplate": "%{y}, rating %{x}: %{z}<extra></extra>",
     }]
     return _spec(data, 110 + 48 * len(labels), scale, title)
 
@@ -85,7 +86,7 @@ def compare_figure(
     for k, (name, values, spreads) in enumerate(series):
         trace = {
             "type": "bar", "orientation": "h", "name": name, "x": list(values), "y": list(labels),
-            "marker": {"color": colours[k % len(colours)], "pattern": {"shape": patterns[k % len(patterns)], "fgcolor": "#ffffff"}},
+            "marker": {"color": colours[k % len(colours)], "pattern": {"shape": patterns[k % len(patterns)], "fgcolor": "#ffffff", "fillmode": "overlay"}},
             "hovertemplate": "%{y}: %{x:.1f}<extra>" + name + "</extra>",
         }
         if spreads is not None:

@@ -7,7 +7,7 @@ KIT_CSS = """
 .slk h2 { font-size: 1.35rem; margin: 0.8em 0 0.3em; color: #123c5a; }
 .slk p { margin: 0.3em 0; font-size: 1.05rem; }
 .slk .muted { color: #52606d; }
-.slk a:not(.card) { color: #1a6fa3; text-decoration: underline; word-break: break-all; }
+.slk a:not(.card) { color: #1a6fa3; text-decoration: underline; overflow-wrap: anywhere; }
 .slk .msg-error { color: #9b1c1c; background: #fde8e8; border-left: 4px solid #c81e1e; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .msg-ok { color: #03543f; background: #def7ec; border-left: 4px solid #0e9f6e; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .card { display: block; border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.7em 1em; margin: 0.5em 0;
@@ -32,6 +32,11 @@ KIT_CSS = """
 .jupyter-widgets-disconnected::before { display: none !important; }
 .slk tr.against td { color: #9b1c1c; }
 .slk .scroll { overflow-x: auto; max-width: 100%; }
+/* A table wider than a phone shows that it scrolls: a shadow at the edge that has more. */
+.slk .scroll { background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 40px 100% no-repeat local,
+  linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 40px 100% no-repeat local,
+  radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) left / 14px 100% no-repeat scroll,
+  radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.25), rgba(0,0,0,0)) right / 14px 100% no-repeat scroll; }
 .widget-html, .widget-html > .widget-html-content { max-width: 100%; min-width: 0; }
 .slk { max-width: 100%; }
 .slk table { max-width: 100%; }
@@ -144,6 +149,10 @@ body:has(.slk-screen) #slk-float-timer { display: none; }
 .slk-scale .widget-toggle-button.mod-active, .slk-columns .widget-toggle-button.mod-active {
   font-weight: 700; text-decoration: underline; text-underline-offset: 0.2em; border-color: #123c5a; }
 .slk-text input, .slk-text textarea, .slk-input input { border: 1px solid #7b8794 !important; }
+/* Every check box large enough to hit on a phone, its label as readable as the page's text. */
+#rendered_cells .widget-checkbox { height: auto; }
+#rendered_cells .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; flex: none; }
+#rendered_cells .widget-checkbox label { font-size: 1rem; line-height: 1.4; white-space: normal; overflow: visible; text-overflow: clip; cursor: pointer; }
 .slk details.figure-figures { margin: 0.2em 0 0.8em; } .slk details.figure-figures summary { cursor: pointer; color: #1a6fa3; }
 .slk .figure-table td, .slk .figure-table th { font-size: 0.95rem; }
 """

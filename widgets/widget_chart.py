@@ -66,7 +66,7 @@ def screen_spec(spec: dict) -> dict:
     spec["config"] = {**spec.get("config", {}), "responsive": True}
     for trace in spec["data"]:
         if trace.get("type") == "heatmap":
-            trace["textfont"] = {"size": 20}
+            trace["textfont"] = {**trace.get("textfont", {}), "size": 20}
     return spec
 
 

@@ -72,3 +72,38 @@ def test_the_console_and_the_room_screen_have_no_axe_violations(kit, audit):
     screen.locator(".screen-title").wait_for(timeout=10_000)
     screen.locator(".slk-chart .main-svg").first.wait_for()
     audit(screen, "the room screen, results")
+
+
+TEAM_VIEW = {"purpose_first": "The team", "motivation_triad": "The team", "social_team_swot": "The team's board", "five_practices": "The team"}
+
+# Anything wider than the window, outside the boxes that scroll on purpose (tables, charts).
+SIDEWAYS = """() => Array.from(document.querySelectorAll('#rendered_cells *')).filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && r.right > window.innerWidth + 1 && !e.closest('.scroll, .slk-chart, .js-plotly-plot');
+}).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + String(e.className).slice(0, 60))"""
+
+
+def test_every_module_reflows_at_200_percent_zoom(kit, browser, audit):
+    """A laptop at 200 % zoom (1366×768 shown as 683×384 CSS pixels): each module's first step
+    and its team view fit the width (nothing to scroll sideways but tables and charts, which
+    say so), pass axe, and are kept as screenshots (test-artifacts/zoom200_*.png)."""
+    store = kit.server.store()
+    s = make_demo(store, title="Zoom day")
+    ctx = browser.new_context(viewport={"width": 683, "height": 384}, device_scale_factor=2)
+    ctx.set_default_timeout(90_000)
+    try:
+        kit.context = ctx
+        pg = kit.join_session(s.code)
+        for m, fw in load_frameworks().items():
+            kit.open_module(pg, m)
+            assert pg.evaluate(SIDEWAYS) == [], f"{fw.title}, first step: wider than the window"
+            kit.screenshot(pg, f"zoom200_{m}_1", full=False)
+            _next_until(pg, TEAM_VIEW[m])
+            pg.locator(".slk-chart .main-svg, .board .entry, .team-table, .slk p.muted").first.wait_for()
+            pg.wait_for_timeout(500)
+            assert pg.evaluate(SIDEWAYS) == [], f"{fw.title}, team view: wider than the window"
+            audit(pg, f"{fw.title}, team view at 200 %")
+            kit.screenshot(pg, f"zoom200_{m}_team", full=False)
+            kit.go_home(pg)
+    finally:
+        ctx.close()
