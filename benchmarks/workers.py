@@ -115,7 +115,8 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
 
             done = await asyncio.gather(*(one(p) for p in crowd), return_exceptions=True)
             groups = _processes(server.process.pid)
-            measured = dict(done=done, cpu_burst=_cpu(groups) - cpu0, kernel_pss=_pss_mb(groups["kernels"]))
+            measured = dict(done=done, cpu_burst=_cpu(groups) - cpu0, kernel_pss=_pss_mb(groups["kernels"]),
+                            worker_pss=_pss_mb(groups["workers"]), proxy_pss=_pss_mb(groups["proxy"]))
             # Everyone goes on to the team's results and sits there, the live view asking for
             # fresh results every 2 s as a browser does: what the server, kernels and proxy use.
             on_team_view = await asyncio.gather(*(p.next_until_live() for p in crowd if p.ws is not None), return_exceptions=True)
@@ -144,6 +145,7 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             median_seconds=round(statistics.median(times), 1) if times else None,
             seconds_until_last_answered=round(max(times), 1) if times else None,
             kernel_pss_mb_mean=round(statistics.mean(kernel_pss), 1) if kernel_pss else None, kernels=len(kernel_pss),
+            worker_pss_mb=[round(x) for x in m["worker_pss"]], proxy_pss_mb=round(sum(m["proxy_pss"]), 1),
             cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),
             idle_room_percent_of_one_core=round(100 * idle / idle_seconds, 1), live_ticks_sent=ticks,
             idle_percent_by={k: round(100 * v / idle_seconds, 1) for k, v in m["idle_by"].items()},
