@@ -1,11 +1,13 @@
 """Ranking options: a drop-down per place, most important first.
 
-Choosing an option that already holds another place moves it (the other place empties), so a
-ranking never names an option twice. The ranking is saved on each change, without gaps. Works
-by touch and by keyboard (the drop-downs are native selects). With the keyboard, arrow keys on
-a closed drop-down choose each option they pass: every choice in a row on one place is judged
-against the places as they were before that row began, so passing over an option that holds
-another place does not take it from there.
+An option holds one place: chosen at a second place, it moves there (the first place empties),
+so a ranking never names an option twice. The ranking is saved without gaps, `SETTLE` seconds
+after the last choice, when the step is left, and when the page closes. Works by touch and by
+keyboard (the drop-downs are native selects). With the keyboard, arrow keys on a closed
+drop-down choose every option they pass, and the page may deliver those choices interleaved
+with the ones made just before at another place: the rule is therefore applied once the person
+pauses, to the places as they then stand, the place chosen last keeping a shared option. So
+passing over an option that holds another place does not take it from there.
 
 Example::
 
@@ -14,12 +16,18 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+
 import ipywidgets as W
 
 from slkit.content import Item
 
 from . import page as P
 from .sheet import AnswerSheet
+from .widget_text import register_pending
+
+SETTLE = 0.8  # seconds after the last choice: the ranking is put in order and saved
 
 PLACES = ["Most important", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"]
 NONE = ""
@@ -44,9 +52,12 @@ class RankList(W.VBox):
         self.note = W.HTML()
         super().__init__([P.block(f'<p class="item-text">{P.esc(item.text)}</p>'), *self.selects, self.note], **kwargs)
         self._syncing = False
-        self._before: tuple[int, list[str]] | None = None  # (place, every place's value) before a row of changes on it
+        self._timer: asyncio.TimerHandle | None = None
+        self._clock = itertools.count()
+        self._chosen_at: dict[int, int] = {}  # place -> when it was last chosen (a count)
         for i, s in enumerate(self.selects):
             s.observe(lambda ch, i=i: self._changed(i, ch["new"], ch["old"]), "value")
+        register_pending(self)
         sheet.observe(self._answers_changed, "answers")
         self.sync()
 
@@ -61,35 +72,56 @@ class RankList(W.VBox):
     def _changed(self, place: int, option: str, old: str = NONE) -> None:
         if self._syncing:
             return
-        if self._before is None or self._before[0] != place:
-            before = [s.value for s in self.selects]
-            before[place] = old
-            self._before = (place, before)
-        target = list(self._before[1])
-        target[place] = option
-        if option != NONE:  # an option holds one place: take it from where it was
-            target = [NONE if i != place and v == option else v for i, v in enumerate(target)]
+        self._chosen_at[place] = next(self._clock)
+        self.sheet.mark_unsaved(self.item.id, True)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (components driven from Python): at once
+            self.commit()
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_later(SETTLE, self.commit)
+
+    def commit(self) -> bool:
+        """Apply the one-place rule to the places as they stand and save the ranking (now: the
+        step is being left, or the person paused). False, with the reason shown, if refused."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.item.id not in self.sheet.unsaved:
+            return True
+        values = [s.value for s in self.selects]
+        holder: dict[str, int] = {}  # option -> the place chosen last among those holding it
+        for i in sorted(range(len(values)), key=lambda i: self._chosen_at.get(i, -1), reverse=True):
+            if values[i] != NONE and values[i] not in holder:
+                holder[values[i]] = i
+        values = [v if v == NONE or holder[v] == i else NONE for i, v in enumerate(values)]
         self._syncing = True
         try:
-            for s, v in zip(self.selects, target):
+            for s, v in zip(self.selects, values):
                 if s.value != v:
                     s.value = v
-            ranking = self.ranking()  # saved without gaps; the screen keeps the places as chosen
         finally:
             self._syncing = False
+        ranking = self.ranking()  # saved without gaps; the screen keeps the places as chosen
         if not ranking:
             self.note.value = P.message("error", "Choose at least one option.") if not self.item.optional else ""
-            return
+            self.sheet.mark_unsaved(self.item.id, False)
+            return True
         self.note.value = ""
         if ranking != self.sheet.get(self.item.id) and not self.sheet.set(self.item.id, ranking):
-            self.sync()
+            return False  # the save bar says why; the places stay as chosen, marked not saved
+        self.sheet.mark_unsaved(self.item.id, False)
+        return True
 
     def _show(self, ranking: list[str]) -> None:
         for i, s in enumerate(self.selects):
             s.value = ranking[i] if i < len(ranking) else NONE
 
     def sync(self) -> None:
-        self._before = None
+        if self.item.id in self.sheet.unsaved:
+            return  # the person's own choices, not saved yet, stay on screen
         self._syncing = True
         try:
             self._show(list(self.sheet.get(self.item.id, []) or [])[: self.places])

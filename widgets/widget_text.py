@@ -25,7 +25,13 @@ from . import page as P
 from .sheet import AnswerSheet
 
 AUTOSAVE_DELAY = 0.6  # seconds after the last keystroke
-_ENTRIES: "weakref.WeakSet[TextEntry]" = weakref.WeakSet()
+_ENTRIES: "weakref.WeakSet" = weakref.WeakSet()  # widgets with input not saved yet: TextEntry, RankList
+
+
+def register_pending(widget) -> None:
+    """A widget whose input is saved a moment later (its `commit()` saves it now): saved too
+    when the kernel stops."""
+    _ENTRIES.add(widget)
 
 
 def flush_all() -> None:
@@ -53,7 +59,7 @@ class TextEntry(W.VBox):
         head = P.block(f'<p class="item-text">{P.esc(label or item.text)}</p>')
         super().__init__([head, self.input, self.counter], **kwargs)
         sheet.observe(lambda _c: self.sync(), "answers")
-        _ENTRIES.add(self)
+        register_pending(self)
         self._count()
 
     def _count(self) -> None:

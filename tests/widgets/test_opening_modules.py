@@ -47,22 +47,49 @@ def test_rank_list_moves_an_option_chosen_twice_and_saves_without_gaps():
 
 
 def test_arrow_keys_over_a_closed_drop_down_keep_the_other_places():
-    """Arrow keys on a closed select choose every option they pass; an option that holds another
-    place is passed over, not taken from there: the ranking ends as the person meant it."""
+    """Arrow keys on a closed select choose every option they pass, and the page may deliver
+    those choices interleaved with the ones just made at another place (as logged from
+    Chromium): the ranking ends as the person left the places, and is saved once they pause."""
+    import asyncio
+
+    from slkit.widgets.widget_rank import SETTLE
+
     sheet = AnswerSheet(framework=PF)
     rank = RankList(PF.item("objectives"), sheet)
-    options = [o.id for o in PF.item("objectives").options]
-    for place, option in enumerate(options[:3]):
-        rank.selects[place].value = option
-    assert sheet.answers["objectives"] == options[:3]
-    for option in options[1:5]:  # ArrowDown four times on the first place: over 2nd, 3rd, on to 4th and 5th
-        rank.selects[0].value = option
-    assert [s.value for s in rank.selects] == [options[4], options[1], options[2]]
-    assert sheet.answers["objectives"] == [options[4], options[1], options[2]]
-    rank.selects[0].value = options[1]  # settled on an option that holds another place: it moves
-    assert [s.value for s in rank.selects] == [options[1], "", options[2]]
-    rank.selects[1].value = options[0]  # another place: judged against the places as they are now
-    assert sheet.answers["objectives"] == [options[1], options[0], options[2]]
+    o = [x.id for x in PF.item("objectives").options]
+
+    async def keys():
+        for place, option in [(0, o[0]), (1, o[0]), (2, o[0]), (1, o[1]), (2, o[1]), (2, o[2])]:
+            rank.selects[place].value = option
+            await asyncio.sleep(0.01)
+        assert "objectives" in sheet.unsaved and "objectives" not in sheet.answers  # not yet: the person may go on
+        await asyncio.sleep(SETTLE + 0.3)
+
+    asyncio.run(keys())
+    assert [s.value for s in rank.selects] == o[:3] and sheet.answers["objectives"] == o[:3]
+    assert "objectives" not in sheet.unsaved
+
+    async def move():  # a deliberate choice, then a pause: the option moves to where it was chosen last
+        rank.selects[2].value = o[0]
+        await asyncio.sleep(SETTLE + 0.3)
+
+    asyncio.run(move())
+    assert [s.value for s in rank.selects] == ["", o[1], o[0]] and sheet.answers["objectives"] == [o[1], o[0]]
+
+
+def test_a_ranking_not_saved_yet_is_saved_when_the_step_is_left():
+    import asyncio
+
+    sheet = AnswerSheet(framework=PF)
+    rank = RankList(PF.item("objectives"), sheet)
+
+    async def choose_and_leave():
+        rank.selects[0].value = "brand"
+        assert "objectives" in sheet.unsaved
+        assert rank.commit()  # what Next does to every field of the step
+
+    asyncio.run(choose_and_leave())
+    assert sheet.answers["objectives"] == ["brand"] and "objectives" not in sheet.unsaved
 
 
 def test_rank_list_refuses_an_empty_ranking_with_a_message_and_keeps_the_stored_one():
