@@ -102,7 +102,7 @@ class Walker:
 def test_every_module_can_be_completed_with_the_keyboard_alone(kit, audit):
     store = kit.server.store()
     s = make_demo(store, title="Keys day")
-    pg = kit.landing(s.code, width=1366)
+    pg = kit.landing(s.code, width=390)  # on a phone (with a keyboard: a tablet's, or a switch device)
     pg.get_by_role("button", name="Join the session").wait_for()
     for _ in range(40):
         pg.keyboard.press("Tab")
@@ -128,6 +128,7 @@ def test_every_module_can_be_completed_with_the_keyboard_alone(kit, audit):
             heading = pg.locator(".slk-step-title h2").inner_text()
             assert unnamed(pg) == [], f"{fw.title}, {heading}: controls without a name"
             audit(pg, f"{fw.title}, step {n + 1} ({heading})")
+            kit.screenshot(pg, f"phone_steps_{m}_{n + 1}", full=False)
             if walker.step() == "Finish":
                 pg.locator(".done").wait_for()
                 break
@@ -155,6 +156,8 @@ def test_every_module_can_be_completed_with_the_keyboard_alone(kit, audit):
     ratings = [v for k, v in fp.items() if isinstance(v, int)]
     assert len(ratings) == 30 and set(ratings) == {3}, sorted(fp.items())[:5]
     assert any(isinstance(v, str) and v.startswith("2027-03-15") for v in fp.values()), "a date typed with the keyboard"
+    ranking = {r.item: r.value for r in mine("purpose_first")}["objectives"]
+    assert len(ranking) == 3 and len(set(ranking)) == 3, ranking  # arrow keys on three places: three different objectives
     assert any(r.item == "swot_item" and r.text.startswith("Keys social_team_swot") for r in items), items
     assert any(r.item == "tows_strategy" for r in items), "a strategy added with the keyboard"
     votes = store.read(lambda c: c.execute(sa.select(sa.func.count()).select_from(votes_t).where(votes_t.c.participant_id == me)).scalar_one())
