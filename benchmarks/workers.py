@@ -54,13 +54,17 @@ def _wait(predicate, seconds: float) -> bool:
 
 
 def _processes(launcher_pid: int) -> dict[str, list[psutil.Process]]:
-    """The launcher's workers, their kernels and HAProxy (workers run in sessions of their own)."""
+    """This launcher's workers, their kernels and its HAProxy (its children, each in a session
+    of its own): nothing else on the machine counts."""
     groups: dict[str, list[psutil.Process]] = {"workers": [], "kernels": [], "proxy": []}
-    for proc in psutil.process_iter(["cmdline", "name"]):
-        cmd = proc.info["cmdline"] or []
+    for proc in psutil.Process(launcher_pid).children():
+        try:
+            cmd, name = proc.cmdline(), proc.name()
+        except psutil.Error:
+            continue
         if "serve" in cmd and "--worker" in cmd:
             groups["workers"].append(proc)
-        elif proc.info["name"] == "haproxy":
+        elif name == "haproxy":
             groups["proxy"].append(proc)
     for w in groups["workers"]:
         try:
@@ -92,13 +96,30 @@ def _pss_mb(procs) -> list[float]:
     return out
 
 
-def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str]) -> dict:
+def _wait_for_pool(launcher_pid: int, kernels: int, most: float = 900) -> dict:
+    """Kernels kept ready: wait until the workers hold `kernels` of them and the machine is
+    quiet again (a pool still filling would share the CPU with the room)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < most:
+        groups = _processes(launcher_pid)
+        if len(groups["kernels"]) >= kernels:
+            before = _cpu(groups)
+            time.sleep(3)
+            if (_cpu(_processes(launcher_pid)) - before) / 3 < 0.15:
+                break
+        else:
+            time.sleep(2)
+    return dict(pool_kernels=len(_processes(launcher_pid)["kernels"]), pool_seconds=round(time.monotonic() - t0))
+
+
+def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0) -> dict:
     port = free_port_run(workers + 1)
     server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, *extra, port=port)
     try:
         names = {f"w{i}" for i in range(1, workers + 1)}
         _wait(lambda: all(_healthy(f"http://127.0.0.1:{port + i}/slkit/health") for i in range(1, workers + 1)), 120)
         _wait(lambda: proxy_uses(server.base_url, names), 60)
+        pool = _wait_for_pool(server.process.pid, preheat * workers) if preheat else None
         store = Store(database_url)
         session = store.create_session(f"{people} people, {workers} worker(s)", threshold=3)
         url = f"{server.base_url}/voila/render/04_five_practices.ipynb?session={session.code}"
@@ -149,7 +170,7 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),
             idle_room_percent_of_one_core=round(100 * idle / idle_seconds, 1), live_ticks_sent=ticks,
             idle_percent_by={k: round(100 * v / idle_seconds, 1) for k, v in m["idle_by"].items()},
-            people_on_the_team_view=on_team_view, team_view_errors=m["team_view_errors"],
+            people_on_the_team_view=on_team_view, team_view_errors=m["team_view_errors"], **(pool or {}),
         )
     finally:
         stop_server(server.process)
@@ -179,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                                 memory_gb=round(psutil.virtual_memory().total / 2**30, 1)), runs=[])
     for n in [int(x) for x in args.workers.split(",") if x.strip()]:
         tmp = Path(tempfile.mkdtemp(prefix=f"slkit-bench-workers-{n}-"))
-        run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra)
+        run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra, args.preheat)
         results["runs"].append(run)
         print(json.dumps(run), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

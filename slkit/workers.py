@@ -91,6 +91,17 @@ def proxy_uses(base_url: str, names: set[str], tries: int = 4) -> bool:
     return False
 
 
+def _stop_with_parent() -> None:
+    """In a new worker, before it runs: SIGTERM when the launcher dies (Linux's PR_SET_PDEATHSIG),
+    so no worker outlives a launcher that was killed."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def haproxy() -> str:
     found = shutil.which("haproxy")
     if not found:
@@ -113,9 +124,12 @@ class Workers:
 
     def _start_worker(self, port: int) -> None:
         log = open(self.log_dir / f"worker-{port}.log", "ab")  # noqa: SIM115 - the child keeps it
+        # No terminal for a worker (Jupyter would answer a Ctrl+C with a question nobody sees),
+        # and on Linux a worker stops when its launcher dies, however it died.
         self.procs[port] = subprocess.Popen(
             [sys.executable, "-m", "slkit", "serve", "--worker", "--host", "127.0.0.1", "--port", str(port), *self.worker_args],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None,
         )
 
     def start(self) -> None:
@@ -128,7 +142,8 @@ class Workers:
         for p in self.ports:
             self._start_worker(p)
         self.proxy = subprocess.Popen([binary, "-db", "-f", str(self.config)], stdout=open(self.log_dir / f"haproxy-{self.port}.log", "ab"),
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+                                      stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+                                      preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None)
 
     def watch_once(self) -> list[int]:
         """Restart workers that exited; the ports restarted."""
@@ -144,12 +159,14 @@ class Workers:
         return restarted
 
     def stop(self) -> None:
+        """Stop the proxy and every worker (SIGTERM: a clean stop for HAProxy and for Jupyter,
+        and never ignored the way a background job ignores SIGINT)."""
         self._stopping = True
         everything = [p for p in [self.proxy, *self.procs.values()] if p is not None]
         for proc in everything:
             if proc.poll() is None:
                 try:
-                    os.killpg(proc.pid, signal.SIGINT)
+                    os.killpg(proc.pid, signal.SIGTERM)
                 except ProcessLookupError:
                     pass
         deadline = time.monotonic() + 20

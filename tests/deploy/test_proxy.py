@@ -55,6 +55,17 @@ def worker_process(port: int) -> psutil.Process:
     raise AssertionError(f"no worker on port {port}")
 
 
+def left_behind(ports) -> list[int]:
+    """Worker processes on these ports still running."""
+    found = []
+    for p in ports:
+        try:
+            found.append(worker_process(p).pid)
+        except AssertionError:
+            pass
+    return found
+
+
 @pytest.fixture
 def proxied(tmp_path, pg_url):
     if shutil.which("haproxy") is None:
@@ -188,3 +199,32 @@ def test_a_worker_counts_pages_per_participant_not_per_proxy(tmp_path):
         assert "key=" not in (tmp_path / "worker.log").read_text()  # a worker prints no facilitator link
     finally:
         stop_server(proc)
+
+
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+def test_no_worker_outlives_its_launcher(tmp_path, how):
+    """Ctrl+C (or SIGTERM) on `slkit serve --workers` stops its workers and HAProxy; a launcher
+    killed outright takes them with it (Linux: they get SIGTERM when it dies)."""
+    if shutil.which("haproxy") is None:
+        missing("HAProxy is not installed (Debian: apt-get install haproxy)")
+    port = free_port_run(3)
+    server = start_server(tmp_path, "--workers", "2", port=port)
+    ports = (port + 1, port + 2)
+    wait_for(lambda: healthy(port + 1) and healthy(port + 2), 90, "both workers healthy")
+    proxy = [c for c in psutil.Process(server.process.pid).children() if c.name() == "haproxy"]
+    assert proxy, "the launcher runs HAProxy"
+    try:
+        if how == "stopped":
+            stop_server(server.process)
+        else:
+            server.process.kill()
+            server.process.wait(10)
+        deadline = time.monotonic() + 30
+        while left_behind(ports) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert left_behind(ports) == [], f"workers outlived a launcher that was {how}"
+        assert not proxy[0].is_running() or proxy[0].status() == psutil.STATUS_ZOMBIE, "HAProxy outlived its launcher"
+    finally:
+        for pid in left_behind(ports):
+            os.kill(pid, signal.SIGKILL)
+        stop_server(server.process)
