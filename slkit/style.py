@@ -102,6 +102,9 @@ KIT_CSS = """
 .slk-savebar { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 5; border-top: 1px solid #c5ccd3;
                padding: 0.3em 26px; box-shadow: 0 -2px 6px rgba(0,0,0,.08); }
 .slk-savebar:not(:has(.savebar)) { display: none !important; }
+/* Voila's page sits in Lumino panels with `contain: strict`, which makes a fixed element fixed
+   to the panel (it scrolled away with the page): fixed to the window, as meant. */
+.lm-BoxPanel:has(.slk-savebar), .lm-BoxPanel-child:has(.slk-savebar) { contain: none !important; }
 /* Clicks and taps go through the bar to what is under it; only its Try again button takes them. */
 .slk-savebar { pointer-events: none; } .slk-savebar button { pointer-events: auto; }
 .widget-vbox:has(> .slk-savebar) { padding-bottom: 3.5em; }

@@ -237,3 +237,21 @@ def test_joining_home_and_a_module_work_with_the_keyboard_alone(kit):
     with store.engine.connect() as c:
         name = c.execute(sa.select(participants_t.c.display_name).where(participants_t.c.session_id == s.id)).scalar_one()
     assert name == "Keyboard Kim"
+
+
+def test_the_save_bar_stays_in_sight_on_a_long_step(kit):
+    """On a phone, a person scrolled down to the last question still sees whether their answer
+    was saved: the bar sits at the bottom of the window, not where the page's first screen ended."""
+    store = kit.server.store()
+    s = store.create_session("Save bar")
+    pg = kit.join_and_open(s.code, "five_practices", width=390)
+    rows = pg.locator(".slk-rating")
+    rows.nth(0).get_by_role("radio", name="5", exact=True).click()
+    pg.locator(".savebar", has_text="Saved").wait_for()
+    last = rows.nth(rows.count() - 1)
+    last.scroll_into_view_if_needed()
+    last.get_by_role("radio", name="8", exact=True).click()
+    pg.wait_for_function("() => document.querySelectorAll('.slk-rating')[5].querySelector('[aria-checked=true]')")
+    box = pg.evaluate("() => { const r = document.querySelector('.slk-savebar').getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }")
+    assert box[2] - 80 <= box[0] and abs(box[1] - box[2]) <= 2, f"the save bar is at {box[:2]} in a window {box[2]} high"
+    kit.screenshot(pg, "journey_savebar_scrolled_phone", full=False)
