@@ -39,6 +39,23 @@ def missing(reason: str):
     pytest.skip(reason)
 
 
+def on_own_thread(fn, *args):
+    """Run `fn(*args)` in a thread of its own and return its result. In the full suite the
+    browser tests' Playwright holds this thread's running event loop: asyncio.run refuses to
+    nest, and code that schedules on "the running loop" would schedule on Playwright's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def run_async(coro):
+    """asyncio.run(coro) on a loop of its own (see on_own_thread)."""
+    import asyncio
+
+    return on_own_thread(asyncio.run, coro)
+
+
 def postgres_base_url() -> str:
     return os.environ.get("SLKIT_TEST_POSTGRES_URL", DEFAULT_PG)
 

@@ -24,7 +24,7 @@ from slkit.sessions import facilitator_link
 from slkit.store import Store, answers_t
 from slkit.workers import COOKIE, proxy_uses
 
-from ..conftest import missing
+from ..conftest import missing, run_async
 
 PAGE = "/voila/render/04_five_practices.ipynb?session={code}"
 PEOPLE = 20
@@ -97,7 +97,7 @@ def test_two_workers_behind_haproxy_share_one_room(proxied):
     session = store.create_session("Big room", threshold=3)
     url = server.base_url + PAGE.format(code=session.code)
     people = [Participant(server.base_url, url, [], timeout=240) for _ in range(PEOPLE)]
-    results = asyncio.run(_many([p.join_and_rate(leave=False) for p in people]))
+    results = run_async(_many([p.join_and_rate(leave=False) for p in people]))
     errors = [r for r in results if isinstance(r, BaseException)]
     assert not errors, errors[:3]
     workers = {p.cookies.get(COOKIE) for p in people}
@@ -122,7 +122,7 @@ def test_two_workers_behind_haproxy_share_one_room(proxied):
         finally:
             await console.leave(console.kernel_id)
 
-    assert asyncio.run(console_count())
+    assert run_async(console_count())
 
     # The second worker dies; its people reload through the proxy and carry on as themselves.
     on_w2 = [p for p in people if p.cookies[COOKIE] == "w2"]
@@ -139,7 +139,7 @@ def test_two_workers_behind_haproxy_share_one_room(proxied):
         await p.rate(1, "7")
         return p.cookies[COOKIE]
 
-    moved = asyncio.run(_many([reload_and_rate(p) for p in on_w2]))
+    moved = run_async(_many([reload_and_rate(p) for p in on_w2]))
     assert not [m for m in moved if isinstance(m, BaseException)], moved[:3]
     assert set(moved) == {"w1"}  # the proxy sent them to the worker that is alive
     assert store.participant_count(session.code) == PEOPLE  # nobody became a new participant
@@ -150,7 +150,7 @@ def test_two_workers_behind_haproxy_share_one_room(proxied):
     wait_for(lambda: healthy(port + 2), 90, "the second worker back")
     wait_for(lambda: proxy_uses(server.base_url, {"w2"}), 20, "the proxy using the second worker again")
     newcomers = [Participant(server.base_url, url, [], timeout=240) for _ in range(4)]
-    results = asyncio.run(_many([p.join_and_rate(leave=False) for p in newcomers]))
+    results = run_async(_many([p.join_and_rate(leave=False) for p in newcomers]))
     assert not [r for r in results if isinstance(r, BaseException)], results
     assert "w2" in {p.cookies[COOKIE] for p in newcomers}
     assert store.participant_count(session.code) == PEOPLE + 4
@@ -158,7 +158,7 @@ def test_two_workers_behind_haproxy_share_one_room(proxied):
     async def everyone_leaves():
         await _many([p.leave(p.kernel_id) for p in people + newcomers if p.kernel_id])
 
-    asyncio.run(everyone_leaves())
+    run_async(everyone_leaves())
     store.dispose()
 
 

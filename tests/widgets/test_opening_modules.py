@@ -11,6 +11,8 @@ from slkit.widgets.widget_form import StepForm
 from slkit.widgets.widget_rank import RankList
 from slkit.widgets.widget_rating import RatingGrid
 from slkit.widgets.widget_text import TextEntry
+
+from ..conftest import on_own_thread, run_async
 from slkit.widgets.widget_purpose import PurposeCanvas, PurposeTeam, ValuePerObjective
 from slkit.widgets.widget_triad import TriadResult, TriadTeam
 
@@ -33,6 +35,10 @@ def row(html: str, attr: str, key: str) -> str:
 # ---- ranking ---------------------------------------------------------------------------
 
 def test_rank_list_moves_an_option_chosen_twice_and_saves_without_gaps():
+    on_own_thread(_moves_an_option_chosen_twice)  # no event loop there: each choice applied at once
+
+
+def _moves_an_option_chosen_twice():
     sheet = AnswerSheet(framework=PF)
     rank = RankList(PF.item("objectives"), sheet)
     assert [s.description for s in rank.selects] == ["Most important", "Second", "Third"]
@@ -65,7 +71,7 @@ def test_arrow_keys_over_a_closed_drop_down_keep_the_other_places():
         assert "objectives" in sheet.unsaved and "objectives" not in sheet.answers  # not yet: the person may go on
         await asyncio.sleep(SETTLE + 0.3)
 
-    asyncio.run(keys())
+    run_async(keys())
     assert [s.value for s in rank.selects] == o[:3] and sheet.answers["objectives"] == o[:3]
     assert "objectives" not in sheet.unsaved
 
@@ -73,7 +79,7 @@ def test_arrow_keys_over_a_closed_drop_down_keep_the_other_places():
         rank.selects[2].value = o[0]
         await asyncio.sleep(SETTLE + 0.3)
 
-    asyncio.run(move())
+    run_async(move())
     assert [s.value for s in rank.selects] == ["", o[1], o[0]] and sheet.answers["objectives"] == [o[1], o[0]]
 
 
@@ -88,11 +94,15 @@ def test_a_ranking_not_saved_yet_is_saved_when_the_step_is_left():
         assert "objectives" in sheet.unsaved
         assert rank.commit()  # what Next does to every field of the step
 
-    asyncio.run(choose_and_leave())
+    run_async(choose_and_leave())
     assert sheet.answers["objectives"] == ["brand"] and "objectives" not in sheet.unsaved
 
 
 def test_rank_list_refuses_an_empty_ranking_with_a_message_and_keeps_the_stored_one():
+    on_own_thread(_refuses_an_empty_ranking)
+
+
+def _refuses_an_empty_ranking():
     sheet = AnswerSheet(framework=PF)
     rank = RankList(PF.item("objectives"), sheet)
     rank.selects[0].value = "listen"
