@@ -25,7 +25,7 @@ from slkit.content import Item
 
 from . import page as P
 from .sheet import AnswerSheet
-from .widget_text import register_pending
+from .widget_text import register_pending, save_later
 
 SETTLE = 0.8  # seconds after the last choice: the ranking is put in order and saved
 
@@ -74,14 +74,7 @@ class RankList(W.VBox):
             return
         self._chosen_at[place] = next(self._clock)
         self.sheet.mark_unsaved(self.item.id, True)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (components driven from Python): at once
-            self.commit()
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = loop.call_later(SETTLE, self.commit)
+        save_later(self, SETTLE)
 
     def commit(self) -> bool:
         """Apply the one-place rule to the places as they stand and save the ranking (now: the

@@ -34,6 +34,20 @@ def register_pending(widget) -> None:
     _ENTRIES.add(widget)
 
 
+def save_later(widget, delay: float) -> None:
+    """`widget.commit()` `delay` seconds after the last call (each call starts the wait again;
+    the widget keeps the pending call in `_timer`); at once where no event loop runs
+    (components driven from Python)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        widget.commit()
+        return
+    if widget._timer is not None:
+        widget._timer.cancel()
+    widget._timer = loop.call_later(delay, widget.commit)
+
+
 def flush_all() -> None:
     """Save every field's typed text now (the kernel is stopping: a tab closed or reloaded)."""
     for entry in list(_ENTRIES):
@@ -82,14 +96,7 @@ class TextEntry(W.VBox):
             self._schedule()
 
     def _schedule(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (components driven from Python): save at once
-            self.commit()
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = loop.call_later(AUTOSAVE_DELAY, self.commit)
+        save_later(self, AUTOSAVE_DELAY)
 
     def dirty(self) -> bool:
         typed = self.input.value.strip()
