@@ -100,7 +100,7 @@ def five_practices_visit(pg) -> None:
     for k, step in enumerate(practices):
         pg.get_by_role("heading", name=step.title, exact=True).wait_for()
         for i, _item in enumerate(step.items):
-            pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(1 + (i + k) % 10), exact=True).click()
+            pg.locator(".slk-rating").nth(i).get_by_role("radio", name=str(1 + (i + k) % 10), exact=True).click()
         pg.locator(".savebar", has_text="Saved").wait_for()
         pg.get_by_role("button", name="Next").click()
     pg.get_by_role("heading", name="Your profile", exact=True).wait_for()
@@ -117,7 +117,7 @@ def _next(pg, title: str) -> None:
 
 def _rate_all(pg, n: int) -> None:
     for i in range(n):
-        pg.locator(".slk-rating").nth(i).get_by_role("button", name=str(1 + i % 5), exact=True).click()
+        pg.locator(".slk-rating").nth(i).get_by_role("radio", name=str(1 + i % 5), exact=True).click()
     pg.locator(".savebar", has_text="Saved").wait_for()
 
 
@@ -164,7 +164,7 @@ def swot_visit(pg) -> None:
     pg.locator(".slk-add").click()
     pg.locator(".msg-ok", has_text="Added to").wait_for()
     _next(pg, "Prioritise")
-    pg.locator(".slk-vote-row").first.get_by_role("button", name="+").click()
+    pg.locator(".slk-vote-row").first.get_by_role("button", name=re.compile("^Give a vote to")).click()
     pg.locator(".msg-ok", has_text="Vote given").wait_for()
     _next(pg, "Strategies")
     _next(pg, "Goals")
@@ -457,7 +457,7 @@ async def _burst(url: str, n: int, server) -> dict:
             try:
                 await pg.goto(url, wait_until="commit")
                 await pg.get_by_role("button", name="Join the session").click()
-                await pg.locator(".slk-rating").first.get_by_role("button", name="5", exact=True).click()
+                await pg.locator(".slk-rating").first.get_by_role("radio", name="5", exact=True).click()
                 await pg.locator(".savebar", has_text="Saved").wait_for()
                 return time.perf_counter() - t0, ctx
             except Exception as e:  # noqa: BLE001 - counted, not raised
