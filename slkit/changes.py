@@ -37,14 +37,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .store import store_url
+
 
 class StoreChanges:
     """A token that changes whenever something is committed to the store at `url`."""
 
     def __init__(self, url: str, ttl: float = 1.0):
-        self.url = sa.make_url(url)
-        if self.url.drivername in ("postgresql", "postgres"):
-            self.url = self.url.set(drivername="postgresql+psycopg")  # as the store does
+        self.url = store_url(url)
         self.ttl = ttl
         self._lock = threading.Lock()
         self._cached: tuple[float, str | None] | None = None

@@ -227,15 +227,19 @@ def _describe(url: sa.URL) -> str:
     return f"{url.get_backend_name()} at {url.host or 'localhost'}:{url.port or ''}/{url.database}".replace(":/", "/")
 
 
+def store_url(raw: str) -> sa.URL:
+    """A store's URL as the kit connects to it: plain postgresql:// uses the driver the kit installs."""
+    url = sa.make_url(raw)
+    return url.set(drivername="postgresql+psycopg") if url.drivername in ("postgresql", "postgres") else url
+
+
 class Store:
     """One handle on the store. Cheap to create; each process (kernel) makes its own."""
 
     def __init__(self, url: str | None = None, *, retry_seconds: float = 15.0):
         raw = database_url(url)
         try:
-            self.url = sa.make_url(raw)
-            if self.url.drivername in ("postgresql", "postgres"):
-                self.url = self.url.set(drivername="postgresql+psycopg")  # the driver the kit installs
+            self.url = store_url(raw)
             if self.url.get_backend_name() not in ("sqlite", "postgresql"):
                 raise KitError(f"The store must be SQLite or PostgreSQL, not '{self.url.get_backend_name()}'.")
             self.engine = self._make_engine(self.url)

@@ -170,7 +170,7 @@ class Landing(W.VBox):
     def open_session(self, code: str, token: str | None = None, personal_code: str | None = None) -> None:
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=self._store_factory)
         self.body.children = [P.block(TITLE), self.join]
-        self.title.set("Join", self._session_title(code))
+        self.title.set("Join", self.join.session.title if self.join.session else None)
         if self.join.participant is not None:  # remembered: known while the panel was being built
             self._on_ready(self.join.participant)
 
@@ -179,10 +179,4 @@ class Landing(W.VBox):
             return
         self.home = SessionHome(self.join, just_joined=just_joined, store_factory=self._store_factory)
         self.body.children = [self.join, self.home]
-        self.title.set("Your modules", self._session_title(participant.session_code))
-
-    def _session_title(self, code: str | None) -> str | None:
-        try:
-            return self._store_factory().get_session(code).title
-        except KitError:
-            return None
+        self.title.set("Your modules", self.join.session.title)
