@@ -32,6 +32,11 @@ KERNEL_MB = 100  # a module page's kernel measures ~63 MB (PSS); the console's, 
 STATUS_FILE = "kernels.json"
 RETRY_SECONDS = 20
 FACILITATOR_PAGES = ("facilitator.ipynb", "screen.ipynb")
+
+
+def facilitator_page(path: str) -> bool:
+    """The console or the room screen (a request path ending in one of FACILITATOR_PAGES)."""
+    return path.rsplit("/", 1)[-1] in FACILITATOR_PAGES
 FACILITATOR_RESERVE = 4
 
 
@@ -66,7 +71,7 @@ class KernelGuard:
         facilitator's console and the room screen have a few kernels of their own beyond the
         cap: a full room must not lock out the person running it."""
         reason = None
-        reserve = FACILITATOR_RESERVE if path.rsplit("/", 1)[-1] in FACILITATOR_PAGES else 0
+        reserve = FACILITATOR_RESERVE if facilitator_page(path) else 0
         if self.kernels() >= self.budget.total + reserve:
             reason = "full"
         elif not _loopback(address) and sum(1 for a, _t in self.waiting.values() if a == address) >= self.budget.per_address:

@@ -208,7 +208,7 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
             return _Recording(km, started)
 
         async def get(self, path=None):
-            from .kernel_budget import FACILITATOR_PAGES
+            from .kernel_budget import facilitator_page
 
             guard = self.settings.get("slkit_guard")
             reason = guard.refusal(self.request.remote_ip, self.request.path) if guard is not None else None
@@ -222,7 +222,7 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 self.finish(full_page(reason))
                 return
             gate = self.settings.get("slkit_render_gate")
-            facilitator = self.request.path.rsplit("/", 1)[-1] in FACILITATOR_PAGES
+            facilitator = facilitator_page(self.request.path)
             try:
                 if gate is None or facilitator:  # the console and the room screen never wait
                     await super().get(path)

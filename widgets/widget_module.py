@@ -80,6 +80,7 @@ class ModulePage(W.VBox):
                    if just_joined else "") + "</nav>"
             )
             try:
+                # (self.join may not exist yet: a remembered person is ready while it is being built)
                 self.title.set(self.framework.title, self._store_factory().get_session(participant.session_code).title)
                 if not self._store_factory().module_state(participant.session_code, self.framework.id).is_open:
                     self.nav.value += P.message("error", "This module is closed: your facilitator has not opened it yet, or has closed it. "
