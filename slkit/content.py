@@ -20,7 +20,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from . import InputError, KitError
+from . import InputError, KitError, i18n
+from .i18n import _
 from .paths import FRAMEWORKS_DIR
 from .text import clean_text
 
@@ -114,7 +115,7 @@ class Framework(_Model):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise InputError(f"The module '{self.title}' has no question '{item_id}'.")
+        raise InputError(_("The module '{title}' has no question '{item}'.").format(title=self.title, item=item_id))
 
     def step_of(self, item_id: str) -> Step:
         for step in self.steps:
@@ -135,25 +136,25 @@ def validate_value(fw: Framework, item: Item, value: Any) -> Any:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                raise InputError(f"A rating is a whole number from {scale.min} to {scale.max}.")
+                raise InputError(_("A rating is a whole number from {min} to {max}.").format(min=scale.min, max=scale.max))
         if not scale.min <= value <= scale.max:
-            raise InputError(f"A rating is a whole number from {scale.min} to {scale.max}; got {value}.")
+            raise InputError(_("A rating is a whole number from {min} to {max}; got {value}.").format(min=scale.min, max=scale.max, value=value))
         return value
     if item.kind in ("choice", "rank"):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise InputError("Choose from the options given.")
+            raise InputError(_("Choose from the options given."))
         unknown = [v for v in value if v not in item.option_ids()]
         if unknown:
-            raise InputError(f"'{unknown[0]}' is not one of the options.")
+            raise InputError(_("'{option}' is not one of the options.").format(option=unknown[0]))
         if len(set(value)) != len(value):
-            raise InputError("Each option can be chosen once.")
+            raise InputError(_("Each option can be chosen once."))
         if not value and not item.optional:
-            raise InputError("Choose at least one option.")
+            raise InputError(_("Choose at least one option."))
         limit = item.max_choices or len(item.options)
         if len(value) > limit:
-            raise InputError(f"Choose at most {limit}.")
+            raise InputError(_("Choose at most {n}.").format(n=limit))
         return list(value)
     if item.kind == "text":
         return clean_text(value, max_length=item.max_length, allow_empty=item.optional)
@@ -163,10 +164,10 @@ def validate_value(fw: Framework, item: Item, value: Any) -> Any:
         try:
             return _dt.date.fromisoformat(str(value)).isoformat()
         except ValueError:
-            raise InputError("A date looks like 2026-12-31.") from None
+            raise InputError(_("A date looks like 2026-12-31.")) from None
     if item.kind == "board":
         if not isinstance(value, dict) or value.get("column") not in item.option_ids():
-            raise InputError("Choose where the entry belongs.")
+            raise InputError(_("Choose where the entry belongs."))
         return {"column": value["column"], "text": clean_text(value.get("text"), max_length=item.max_length, multiline=False)}
     raise AssertionError(item.kind)  # pragma: no cover - Literal above
 
@@ -239,25 +240,81 @@ def load_framework(path: Path | str) -> Framework:
     return fw
 
 
+# Each module is written once per language: `<id>.yaml` in English, `<id>.nb.yaml` in Norwegian
+# bokmål. The ids of steps, items, options and scales are the same in every language, so the
+# answers of people using different languages add up to one team result.
+SOURCE_LANGUAGE = "en"
+
+
+def content_path(directory: Path | str, module: str, language: str) -> Path:
+    suffix = "" if language == SOURCE_LANGUAGE else f".{language}"
+    return Path(directory) / f"{module}{suffix}.yaml"
+
+
+def _shape(fw: Framework) -> dict[str, Any]:
+    """What must be the same in every language: everything but the words (a tag ending in
+    `_title` is words, such as a facet's name)."""
+    return {
+        "order": fw.order, "notebook": fw.notebook,
+        "scales": {k: (s.min, s.max) for k, s in fw.scales.items()},
+        "steps": [s.id for s in fw.steps],
+        "groups": {s.id: [g.id for g in s.groups] for s in fw.steps},
+        "items": {i.id: (fw.step_of(i.id).id, i.kind, i.group, i.scale, tuple(i.option_ids()), i.max_choices, i.max_length,
+                         i.optional, tuple(sorted((k, "" if k.endswith("_title") else v) for k, v in i.tags.items()))) for i in fw.items},
+    }
+
+
+def translation_problems(source: Framework, translated: Framework) -> list[str]:
+    """How `translated` differs from `source` in anything but words: missing or extra items,
+    steps, scales, options, kinds or limits (each problem names the id)."""
+    a, b = _shape(source), _shape(translated)
+    problems = [f"item '{i}' is missing (it is in the {source.language} file)" for i in a["items"] if i not in b["items"]]
+    problems += [f"item '{i}' is extra (it is not in the {source.language} file)" for i in b["items"] if i not in a["items"]]
+    names = ("step", "kind", "group", "scale", "options", "max_choices", "max_length", "optional", "tags")
+    for i in a["items"].keys() & b["items"].keys():
+        for name, x, y in zip(names, a["items"][i], b["items"][i]):
+            if x != y:
+                problems.append(f"item '{i}': {name} is {y!r}, in the {source.language} file {x!r}")
+    for key in ("order", "notebook", "scales", "steps", "groups"):
+        if a[key] != b[key]:
+            problems.append(f"{key} differ: {b[key]!r}, in the {source.language} file {a[key]!r}")
+    return sorted(problems)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_translated(path: str, language: str) -> Framework:
+    """One module's file in `language`, checked against its English file."""
+    fw = _load_one(path)
+    if fw.language != language:
+        raise ContentError(f"{path}: language: '{fw.language}', but the file name says '{language}'.")
+    if language != SOURCE_LANGUAGE:
+        source = _load_one(str(content_path(Path(path).parent, fw.id, SOURCE_LANGUAGE)))
+        problems = translation_problems(source, fw)
+        if problems:
+            raise ContentError(f"{path}: " + "; ".join(problems))
+    return fw
+
+
 @functools.lru_cache(maxsize=8)
 def _load_dir(directory: str, language: str) -> dict[str, Framework]:
-    files = sorted(Path(directory).glob("*.yaml"))
+    files = sorted(f for f in Path(directory).glob("*.yaml") if f.name.count(".") == 1)  # the English files name the modules
     out: dict[str, Framework] = {}
     for f in files:
-        fw = load_framework(f)
-        if fw.language != language:
-            continue
+        module = f.stem
+        path = content_path(directory, module, language)
+        fw = _load_translated(str(path if path.exists() else f), language if path.exists() else SOURCE_LANGUAGE)
         if fw.id in out:
             raise ContentError(f"{f}: module id '{fw.id}' is defined twice.")
         out[fw.id] = fw
     if not out:
-        raise ContentError(f"{directory}: no module content found for language '{language}'.")
+        raise ContentError(f"{directory}: no module content found.")
     return dict(sorted(out.items(), key=lambda kv: kv[1].order))
 
 
-def load_frameworks(directory: Path | str | None = None, language: str = "en") -> dict[str, Framework]:
-    """Every module in `directory` (default: the kit's data/frameworks), in workshop order."""
-    return _load_dir(str(directory or FRAMEWORKS_DIR), language)
+def load_frameworks(directory: Path | str | None = None, language: str | None = None) -> dict[str, Framework]:
+    """Every module in `directory` (default: the kit's data/frameworks), in workshop order, in
+    `language` (default: the page's; a module not written in it comes in English)."""
+    return _load_dir(str(directory or FRAMEWORKS_DIR), i18n.normalize(language) or i18n.current())
 
 
 @functools.lru_cache(maxsize=16)
@@ -265,11 +322,16 @@ def _load_one(path: str) -> Framework:
     return load_framework(path)
 
 
-def get_framework(module: str, directory: Path | str | None = None) -> Framework:
-    """One module's content, reading only its own file (a page needs no other)."""
+def get_framework(module: str, directory: Path | str | None = None, language: str | None = None) -> Framework:
+    """One module's content in `language` (default: the page's), reading only its own files (a
+    page needs no other module)."""
     if not isinstance(module, str) or not MODULE_ID_RE.match(module):
-        raise InputError(f"There is no module '{module}'.")
-    path = Path(directory or FRAMEWORKS_DIR) / f"{module}.yaml"
+        raise InputError(_("There is no module '{module}'.").format(module=module))
+    directory = Path(directory or FRAMEWORKS_DIR)
+    if not content_path(directory, module, SOURCE_LANGUAGE).exists():
+        raise InputError(_("There is no module '{module}'.").format(module=module))
+    language = i18n.normalize(language) or i18n.current()
+    path = content_path(directory, module, language)
     if not path.exists():
-        raise InputError(f"There is no module '{module}'.")
-    return _load_one(str(path))
+        path, language = content_path(directory, module, SOURCE_LANGUAGE), SOURCE_LANGUAGE
+    return _load_translated(str(path), language)
