@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 
 BIN := $(VENV)/bin
 
-.PHONY: serve test demo lab bench clean-venv
+.PHONY: serve test demo lab bench translations clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The kit needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 serve")'
@@ -46,6 +46,14 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
+
+# Interface strings: extract them from the code into slkit/locale/slkit.pot, merge that into the
+# en and nb catalogs (new strings arrive untranslated; tests/slkit/test_i18n.py fails until
+# each has its Norwegian), and compile the catalogs the pages read.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header -k N_ -o slkit/locale/slkit.pot .
+	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete -D slkit -i slkit/locale/slkit.pot -d slkit/locale
+	$(BIN)/pybabel --quiet compile --statistics -D slkit -d slkit/locale
 
 clean-venv:
 	rm -rf $(VENV)
