@@ -32,11 +32,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 
 from . import InputError
+from .i18n import N_, _
 from .content import Framework
 from .store import Participant, Store, check_open, metadata, participants_t
 
 DEFAULT_BUDGET = 3
-BOARD_KEPT = "the board is kept, new items and votes cannot be added"
+BOARD_KEPT = N_("the board is kept, new items and votes cannot be added")
 # Whole sentences, not built from column names (plurals differ; they will be translated).
 TOWS_RULES = {
     "so": "An SO strategy combines at least one strength and one opportunity, and nothing else.",
@@ -123,7 +124,7 @@ def check_links(column: str, links: Iterable[int], entries: dict[int, Entry]) ->
     pair = TOWS_PAIRS.get(column)
     if pair is None:
         if links:
-            raise InputError("Only a strategy links to other items.")
+            raise InputError(_("Only a strategy links to other items."))
         return links
     chosen = [entries.get(i) for i in links]
     if any(e is None or not e.visible for e in chosen):
@@ -159,7 +160,7 @@ def votes_left(budget: int, mine: dict[int, int], entries: dict[int, Entry], col
 
 
 def _budget_message(budget: int, column_label: str) -> str:
-    return f"You have used your {budget} votes for {column_label}. Take one back to move it."
+    return _("You have used your {n} votes for {column}. Take one back to move it.").format(n=budget, column=column_label)
 
 
 def _column_label(fw: Framework, item: str, column: str) -> str:
@@ -202,7 +203,7 @@ class MemoryBoard:
     def vote(self, entry_id: int) -> Entry:
         e = self._entries.get(entry_id)
         if e is None or not e.visible:
-            raise InputError("This item is no longer on the board.")
+            raise InputError(_("This item is no longer on the board."))
         if votes_left(self.budget, self._mine, self._entries, e.column) <= 0:
             raise InputError(_budget_message(self.budget, _column_label(self.framework, e.item, e.column)))
         self._mine[entry_id] = self._mine.get(entry_id, 0) + 1
@@ -211,7 +212,7 @@ class MemoryBoard:
 
     def unvote(self, entry_id: int) -> Entry:
         if self._mine.get(entry_id, 0) <= 0:
-            raise InputError("You have no vote on this item to take back.")
+            raise InputError(_("You have no vote on this item to take back."))
         self._mine[entry_id] -= 1
         e = self._entries[entry_id]
         self._entries[entry_id] = replace(e, votes=e.votes - 1)
@@ -320,7 +321,7 @@ class StoreBoard:
         p = self.participant
 
         def run(conn: Connection) -> int:
-            check_open(conn, p.session_id, self.module, BOARD_KEPT)
+            check_open(conn, p.session_id, self.module, _(BOARD_KEPT))
             entries = _entries(conn, p.session_id, self.module)
             checked = check_links(column, links, entries)
             key = text_key(clean)
@@ -345,14 +346,14 @@ class StoreBoard:
         budget = self.budget
 
         def run(conn: Connection) -> None:
-            check_open(conn, p.session_id, self.module, BOARD_KEPT)
+            check_open(conn, p.session_id, self.module, _(BOARD_KEPT))
             # One person's votes are counted and added one at a time (PostgreSQL: a row lock;
             # SQLite: the write lock every writer takes), so no double click beats the budget.
             conn.execute(sa.select(participants_t.c.id).where(participants_t.c.id == p.id).with_for_update())
             entries = _entries(conn, p.session_id, self.module)
             e = entries.get(int(entry_id))
             if e is None or not e.visible:
-                raise InputError("This item is no longer on the board.")
+                raise InputError(_("This item is no longer on the board."))
             if votes_left(budget, _mine(conn, p, entries), entries, e.column) <= 0:
                 raise InputError(_budget_message(budget, _column_label(fw, e.item, e.column)))
             conn.execute(votes_t.insert().values(session_id=p.session_id, board_item_id=e.id, participant_id=p.id, created_at=_now()))
@@ -364,13 +365,13 @@ class StoreBoard:
         p = self.participant
 
         def run(conn: Connection) -> None:
-            check_open(conn, p.session_id, self.module, BOARD_KEPT)
+            check_open(conn, p.session_id, self.module, _(BOARD_KEPT))
             vote = conn.execute(
                 sa.select(votes_t.c.id).where(votes_t.c.participant_id == p.id, votes_t.c.board_item_id == int(entry_id))
                 .order_by(votes_t.c.id.desc()).limit(1)
             ).scalar_one_or_none()
             if vote is None:
-                raise InputError("You have no vote on this item to take back.")
+                raise InputError(_("You have no vote on this item to take back."))
             conn.execute(votes_t.delete().where(votes_t.c.id == vote))
 
         self.store.write(run)
@@ -387,7 +388,7 @@ def hide_entry(store: Store, code: object, module: str, entry_id: int, hidden: b
                                      board_items_t.c.module == module).values(hidden=bool(hidden))
     ).rowcount)
     if not done:
-        raise InputError("There is no such item on this board.")
+        raise InputError(_("There is no such item on this board."))
 
 
 def merge_entries(store: Store, code: object, module: str, duplicate_id: int, into_id: int) -> None:
@@ -395,17 +396,17 @@ def merge_entries(store: Store, code: object, module: str, duplicate_id: int, in
     session = store.get_session(code)
     duplicate_id, into_id = int(duplicate_id), int(into_id)
     if duplicate_id == into_id:
-        raise InputError("An item cannot be merged into itself.")
+        raise InputError(_("An item cannot be merged into itself."))
 
     def run(conn: Connection) -> None:
         entries = _entries(conn, session.id, module)
         dup, into = entries.get(duplicate_id), entries.get(into_id)
         if dup is None or into is None:
-            raise InputError("There is no such item on this board.")
+            raise InputError(_("There is no such item on this board."))
         if (dup.item, dup.column) != (into.item, into.column):
-            raise InputError("Only items in the same column can be merged.")
+            raise InputError(_("Only items in the same column can be merged."))
         if not dup.visible or not into.visible:
-            raise InputError("Hidden or already merged items cannot be merged.")
+            raise InputError(_("Hidden or already merged items cannot be merged."))
         conn.execute(votes_t.update().where(votes_t.c.board_item_id == dup.id).values(board_item_id=into.id))
         # Items merged into the duplicate earlier follow it, so nothing points at a merged item.
         conn.execute(board_items_t.update().where(board_items_t.c.merged_into == dup.id).values(merged_into=into.id))

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from . import i18n
 from .aggregate import Stat
+from .i18n import _
 
 OWN = "#1a6fa3"
 TEAM = "#e07b00"
@@ -24,6 +26,7 @@ CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 def _spec(data: list[dict], height: int, scale: tuple[int, int], title: str | None) -> dict:
     layout = {
         "height": height + 30, "margin": {"l": 10, "r": 10, "t": 40, "b": 70}, "font": FONT, "plot_bgcolor": "#ffffff",
+        "separators": _(".,"),  # the decimal mark, then the thousands separator, as the language writes them
         "title": {"text": title or "", "x": 0, "xanchor": "left"},
         "xaxis": {"range": [scale[0] - 0.5, scale[1] + 0.5], "dtick": 1, "tickangle": 0, "gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
@@ -41,19 +44,19 @@ def profile_figure(
     data = []
     if own is not None:
         data.append({
-            "type": "bar", "orientation": "h", "name": "You", "x": list(own), "y": list(labels),
-            "marker": {"color": OWN}, "text": [f"{v:.1f}" if v is not None else "" for v in own],
+            "type": "bar", "orientation": "h", "name": _("You"), "x": list(own), "y": list(labels),
+            "marker": {"color": OWN}, "text": [i18n.number(v, 1) if v is not None else "" for v in own],
             "textposition": "inside", "insidetextanchor": "start",
-            "hovertemplate": "%{y}: %{x:.1f}<extra>You</extra>",
+            "hovertemplate": "%{y}: %{x:.1f}<extra>" + _("You") + "</extra>",
         })
     if team is not None:
         data.append({
-            "type": "scatter", "mode": "markers", "name": "Team (mean ± spread)",
+            "type": "scatter", "mode": "markers", "name": _("Team (mean ± spread)"),
             "x": [s.mean for s in team], "y": list(labels),
             "marker": {"symbol": "diamond", "size": 14, "color": TEAM, "line": {"width": 1, "color": "#ffffff"}},
             "error_x": {"type": "data", "array": [s.sd or 0 for s in team], "color": TEAM, "thickness": 2, "width": 6},
             "customdata": [[s.n] for s in team],
-            "hovertemplate": "%{y}: mean %{x:.1f}, %{customdata[0]} people<extra>Team</extra>",
+            "hovertemplate": _("%{y}: mean %{x:.1f}, %{customdata[0]} people") + "<extra>" + _("Team") + "</extra>",
         })
     return _spec(data, 110 + 48 * len(labels), scale, title)
 
@@ -66,7 +69,7 @@ def distribution_figure(labels: Sequence[str], counts: Sequence[dict[int, int]],
         "type": "heatmap", "z": z, "x": values, "y": list(labels), "zmin": 0,
         # Light to mid blue under dark text: every count readable at 4.5:1 or better.
         "colorscale": [[0, "#f5f7fa"], [1, "#8fbfe0"]], "showscale": False,
-        "text": z, "texttemplate": "%{text}", "textfont": {"color": "#1f2933"}, "hovertemplate": "%{y}, rating %{x}: %{z}<extra></extra>",
+        "text": z, "texttemplate": "%{text}", "textfont": {"color": "#1f2933"}, "hovertemplate": _("%{y}, rating %{x}: %{z}") + "<extra></extra>",
     }]
     return _spec(data, 110 + 48 * len(labels), scale, title)
 
@@ -125,13 +128,13 @@ def mime_bundle(spec: dict) -> dict:
 
 def figure_title(spec: dict) -> str:
     title = spec.get("layout", {}).get("title")
-    return (title.get("text") if isinstance(title, dict) else title) or "Chart"
+    return (title.get("text") if isinstance(title, dict) else title) or _("Chart")
 
 
 def _number(v) -> str:
     if v is None:
         return "–"
-    return f"{v:.1f}" if isinstance(v, float) and not float(v).is_integer() else f"{int(v)}" if isinstance(v, (int, float)) else str(v)
+    return i18n.number(v, 1, fixed=False) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
 
 
 def figure_table(spec: dict) -> str:
@@ -148,7 +151,7 @@ def figure_table(spec: dict) -> str:
         rows = [[str(y)] + [_number(v) for v in z] for y, z in zip(heat["y"], heat["z"])]
     else:
         labels = list(dict.fromkeys(y for tr in traces for y in tr.get("y", [])))
-        head = [""] + [tr.get("name") or "Value" for tr in traces]
+        head = [""] + [tr.get("name") or _("Value") for tr in traces]
         rows = []
         for label in labels:
             row = [str(label)]
@@ -164,6 +167,6 @@ def figure_table(spec: dict) -> str:
                     value += f" ± {_number(float(spread[i]))}"
                 row.append(value)
             rows.append(row)
-    th = "".join(f"<th scope='col'>{esc(h or 'Item')}</th>" for h in head)
+    th = "".join(f"<th scope='col'>{esc(h or _('Item'))}</th>" for h in head)
     body = "".join("<tr><th scope='row'>" + esc(r[0]) + "</th>" + "".join(f"<td>{esc(c)}</td>" for c in r[1:]) + "</tr>" for r in rows)
     return f"<table class='figure-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"

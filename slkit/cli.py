@@ -11,7 +11,7 @@ import os
 import json
 import sys
 
-from . import KitError, __version__
+from . import KitError, __version__, i18n
 
 
 def _store(args, *, migrate: bool = True):
@@ -47,6 +47,7 @@ def cmd_serve(args) -> int:
         preheat=args.preheat, preheat_pages=tuple(p.strip() for p in args.preheat_pages.split(",") if p.strip()),
         public_url=args.public_url, max_kernels=args.max_kernels, max_pending_per_address=args.max_pending_per_address,
         connect_timeout=args.connect_timeout, behind_proxy=args.worker, render_at_once=args.render_at_once,
+        language=args.lang,
     )
     if args.workers and args.worker:
         raise KitError("--workers starts the workers itself; --worker is for one worker behind a proxy you run.")
@@ -100,7 +101,7 @@ def cmd_serve(args) -> int:
         worker_args = ["--public-url", base, "--database-url", database_url(args.database_url),
                        "--cull-idle-timeout", str(args.cull_idle_timeout), "--max-pending-per-address", str(args.max_pending_per_address),
                        "--connect-timeout", str(args.connect_timeout), "--max-kernels", str(per_worker),
-                       "--render-at-once", str(args.render_at_once)]
+                       "--render-at-once", str(args.render_at_once)] + (["--lang", args.lang] if args.lang else [])
         if opts.preheat > 0:
             worker_args += ["--preheat", str(opts.preheat)] + (["--preheat-pages", args.preheat_pages] if args.preheat_pages else [])
         Workers(args.workers, opts.host, opts.port, worker_args).run()
@@ -123,10 +124,11 @@ def cmd_session_new(args) -> int:
             raise KitError(f"Unknown module {', '.join(unknown)}; choose from {', '.join(load_frameworks())}.")
     else:
         modules = list(load_frameworks())
-    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget}, modules=modules, start_open=args.open)
+    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget}, modules=modules, start_open=args.open,
+                             language=args.lang or i18n.server_default())
     base = _base_url(args)
     out = {
-        "code": s.code, "title": s.title, "threshold": s.threshold, "modules": modules,
+        "code": s.code, "title": s.title, "threshold": s.threshold, "modules": modules, "language": s.language,
         "join_link": join_link(base, s.code),
         "facilitator_link": facilitator_link(base, s.key, s.code),
         "facilitator_key": s.key,
@@ -135,7 +137,7 @@ def cmd_session_new(args) -> int:
     if args.json:
         print(json.dumps(out))
     else:
-        print(f"Session {s.code}: {s.title} (team results from {s.threshold} answers)\n"
+        print(f"Session {s.code}: {s.title} (team results from {s.threshold} answers; language: {i18n.LANGUAGES[s.language]})\n"
               f"  Modules:           {', '.join(modules)} ({'open' if args.open else 'closed until you open them'})\n"
               f"  Join link:         {out['join_link']}\n"
               f"  Facilitator link:  {out['facilitator_link']}\n"
@@ -238,6 +240,13 @@ def _threshold(value: str) -> int:
     return n
 
 
+def _language(value: str) -> str:
+    lang = i18n.normalize(value)
+    if lang is None:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a language the kit speaks; choose en or nb")
+    return lang
+
+
 RENDER_AT_ONCE = 2 * (os.cpu_count() or 2)
 
 
@@ -273,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=_threshold, default=0, metavar="N",
                    help="run N workers on ports PORT+1..PORT+N behind HAProxy on PORT, restarting any that stops (needs haproxy; "
                         "use PostgreSQL for more than a few workers)")
+    s.add_argument("--lang", type=_language, default=None, metavar="LANG",
+                   help="the language of pages and new sessions: en (English) or nb (Norwegian bokmål; 'no' works too); "
+                        "default: $SLKIT_LANG, else the computer's locale, else English")
     s.add_argument("--worker", action="store_true",
                    help="run as one worker behind a proxy you run (deploy/): client addresses from X-Forwarded-For; the key is left as it is")
     s.set_defaults(func=cmd_serve)
@@ -283,6 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--threshold", type=_threshold, default=3, help="answers needed before team results show (default 3)")
     n.add_argument("--vote-budget", type=_threshold, default=3, help="SWOT votes per person and quadrant (default 3)")
     n.add_argument("--modules", help="the modules the session uses, in order, comma-separated (default: all four)")
+    n.add_argument("--lang", type=_language, default=None, metavar="LANG",
+                   help="the session's language: en or nb ('no' works too); participants may switch on their page (default: $SLKIT_LANG, else the computer's locale, else English)")
     n.add_argument("--open", action="store_true", help="open every module now with results shown (default: closed until you open them)")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=cmd_session_new)

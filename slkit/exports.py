@@ -23,16 +23,17 @@ from typing import Any
 
 from . import InputError
 from .content import Framework, Item, load_frameworks
+from .i18n import N_, _
 from .store import SessionInfo, Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOARD = "social_team_swot_board"  # the name of the SWOT board's file
 
-ANSWER_COLUMNS = [("step", "Step", 24), ("question", "Question", 46), ("person", "Person", 9), ("name", "Name", 14),
-                  ("answer", "Answer", 70)]
+ANSWER_COLUMNS = [("step", N_("Step"), 24), ("question", N_("Question"), 46), ("person", N_("Person"), 9), ("name", N_("Name"), 14),
+                  ("answer", N_("Answer"), 70)]
 DATA_COLUMNS = ["module", "step_id", "step", "item", "kind", "question", "person", "name", "value", "answer", "updated_at"]
-BOARD_COLUMNS = [("board", "Board", 18), ("column", "Column", 16), ("text", "Item", 60), ("votes", "Votes", 8),
-                 ("name", "Name", 14), ("merged_into", "Merged into", 36), ("builds_on", "Builds on", 60)]
+BOARD_COLUMNS = [("board", N_("Board"), 18), ("column", N_("Column"), 16), ("text", N_("Item"), 60), ("votes", N_("Votes"), 8),
+                 ("name", N_("Name"), 14), ("merged_into", N_("Merged into"), 36), ("builds_on", N_("Builds on"), 60)]
 
 
 def csv_safe(value: Any) -> Any:
@@ -130,17 +131,17 @@ def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
 
     counts = respondent_counts(store, session.code)
     rows: list[tuple[str, Any]] = [
-        ("Session", session.title), ("Code", session.code), ("Held", session.created_at.strftime("%Y-%m-%d")),
-        ("Participants who joined", store.participant_count(session.code)),
-        ("Anonymity threshold", session.threshold), ("", ""), ("Module", "People who took part"),
+        (_("Session"), session.title), (_("Code"), session.code), (_("Held"), session.created_at.strftime("%Y-%m-%d")),
+        (_("Participants who joined"), store.participant_count(session.code)),
+        (_("Anonymity threshold"), session.threshold), ("", ""), (_("Module"), _("People who took part")),
     ]
     for module, fw in load_frameworks().items():
         n = counts.get(module, 0)
-        note = "" if n >= session.threshold or n == 0 else f" (fewer than {session.threshold}: results stayed hidden in the workshop)"
+        note = "" if n >= session.threshold or n == 0 else " " + _("(fewer than {n}: results stayed hidden in the workshop)").format(n=session.threshold)
         rows.append((fw.title, f"{n}{note}"))
-    rows += [("", ""), ("About this workbook", "One sheet per module for reading, the SWOT board, and a Data sheet "
+    rows += [("", ""), (_("About this workbook"), _("One sheet per module for reading, the SWOT board, and a Data sheet "
              "(one row per answer, ids and labels) for analysis. People are P1, P2, …; a name shows only where its "
-             "author chose so. Items the facilitator hid are left out.")]
+             "author chose so. Items the facilitator hid are left out."))]
     return rows
 
 
@@ -176,7 +177,7 @@ def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
 
     wb = Workbook()
     summary = wb.active
-    summary.title = "Summary"
+    summary.title = _("Summary")
     for row in summary_rows(store, session):
         summary.append([_cell(summary, v) for v in row])
     _layout(summary, [("", "", 30), ("", "", 90)], header=False)
@@ -184,8 +185,8 @@ def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
     answers = answer_records(store, session.code)
     for module, fw in load_frameworks().items():
         _table(wb.create_sheet(sheet_title(fw)), ANSWER_COLUMNS, [r for r in answers if r["module"] == module])
-    _table(wb.create_sheet("SWOT board"), BOARD_COLUMNS, board_records(store, session.code))
-    _table(wb.create_sheet("Data"), [(c, c, 16) for c in DATA_COLUMNS], answers, wrap=False)
+    _table(wb.create_sheet(_("SWOT board")), BOARD_COLUMNS, board_records(store, session.code))
+    _table(wb.create_sheet("Data"), [(c, c, 16) for c in DATA_COLUMNS], answers, wrap=False, translate=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -209,8 +210,9 @@ def _cell(ws, value: Any):
     return cell
 
 
-def _table(ws, columns: list[tuple[str, str, int]], records: list[dict], *, wrap: bool = True) -> None:
-    ws.append([_cell(ws, title) for _key, title, _w in columns])
+def _table(ws, columns: list[tuple[str, str, int]], records: list[dict], *, wrap: bool = True, translate: bool = True) -> None:
+    """A sheet: a header (the columns' titles, in the session's language unless `translate` is off), then a row per record."""
+    ws.append([_cell(ws, _(title) if translate else title) for _key, title, _w in columns])
     for r in records:
         ws.append([_cell(ws, r[key]) for key, _t, _w in columns])
     _layout(ws, columns, wrap=wrap)

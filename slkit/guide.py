@@ -16,6 +16,8 @@ import functools
 import re
 from pathlib import Path
 
+from . import i18n
+from .i18n import _
 from .paths import IN_CHECKOUT, KIT_ROOT, PACKAGE_DIR
 from .report import html_page
 from .text import esc
@@ -76,14 +78,21 @@ def _label_cells(table: str) -> str:
     return re.sub(r"<tr>.*?</tr>", row, table, flags=re.S)
 
 
-def title_of(slug: str) -> str:
-    text = (GUIDE_DIR / PAGES[slug]).read_text(encoding="utf-8")
+def guide_dir(language: str | None = None) -> Path:
+    """The guide's folder in `language`: English at the top, each other language in its own
+    folder with the same file names (facilitator_guide/nb/)."""
+    language = i18n.normalize(language) or i18n.current()
+    return GUIDE_DIR if language == "en" or not (GUIDE_DIR / language).is_dir() else GUIDE_DIR / language
+
+
+def title_of(slug: str, language: str | None = None) -> str:
+    text = (guide_dir(language) / PAGES[slug]).read_text(encoding="utf-8")
     return next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), "Guide")
 
 
-@functools.lru_cache(maxsize=16)
-def _body(slug: str, base: str) -> str:
-    text = (GUIDE_DIR / PAGES[slug]).read_text(encoding="utf-8")
+@functools.lru_cache(maxsize=32)
+def _body(slug: str, base: str, folder: Path) -> str:
+    text = (folder / PAGES[slug]).read_text(encoding="utf-8")
     html = _markdown()(text)
     html = re.sub(r'(href=")([A-Za-z_]+\.md)(#[\w-]+)?"', lambda m: _link(m, base), html)
     # A checklist to tick: mistune's boxes are disabled; people tick them on screen, and each
@@ -93,20 +102,24 @@ def _body(slug: str, base: str) -> str:
     return re.sub(r"<table>.*?</table>", lambda m: _label_cells(m.group(0)), html, flags=re.S)
 
 
-def render(slug: str, base: str = "/slkit/guide") -> str:
+def render(slug: str, base: str = "/slkit/guide", language: str | None = None) -> str:
     """The guide's page `slug` as a complete HTML page, with the guide's contents above it
     (the privacy statement stands alone: participants open it from the join page)."""
     if slug not in PAGES:
         raise KeyError(slug)
-    body = _body(slug, base.rstrip("/"))
-    nav = ""
-    if slug != "privacy":
-        current = " aria-current='page'"
-        items = "".join(f"<li><a href='{base}/{s}'{current if s == slug else ''}>{esc(title_of(s))}</a></li>" for s in PAGES)
-        nav = f"<nav class='guide' aria-label='Guide'><ul>{items}</ul></nav>"
-    title = title_of(slug) + ("" if slug == "privacy" else " · Facilitator guide")
-    return html_page(title, nav + body, style=STYLE)
+    with i18n.use(language or i18n.server_default()):
+        folder = guide_dir()
+        body = _body(slug, base.rstrip("/"), folder)
+        nav = ""
+        if slug != "privacy":
+            current = " aria-current='page'"
+            items = "".join(f"<li><a href='{base}/{s}'{current if s == slug else ''}>{esc(title_of(s))}</a></li>" for s in PAGES)
+            others = " · ".join(f"<a href='{base}/{slug}?lang={code}' lang='{code}' hreflang='{code}'>{esc(name)}</a>"
+                                for code, name in i18n.LANGUAGES.items() if code != i18n.current())
+            nav = f"<nav class='guide' aria-label='{esc(_('Guide'))}'><ul>{items}<li>{others}</li></ul></nav>"
+        title = title_of(slug) + ("" if slug == "privacy" else " · " + _("Facilitator guide"))
+        return html_page(title, nav + body, style=STYLE)
 
 
-def guide_files() -> list[Path]:
-    return [GUIDE_DIR / f for f in PAGES.values()]
+def guide_files(language: str = "en") -> list[Path]:
+    return [guide_dir(language) / f for f in PAGES.values()]

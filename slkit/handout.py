@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import aggregate as A
+from . import aggregate as A, i18n
 from .content import Framework, load_frameworks
 from .exports import answer_label, question_text
+from .i18n import _
 from .report import PRINT_CSS, html_page
 from .selfstudy import is_self_study
 from .sessions import planned
@@ -41,11 +42,13 @@ def handout_html(store: Store, participant: Participant) -> str:
     all_rows = [] if alone else store.answers(session.code)
     mine = {fw.id: store.answers_of(participant, fw.id) for fw in modules}
     name = f"{esc(participant.display_name)}, " if participant.display_name else ""
-    where = "working on my own" if alone else f"{esc(session.title)} (session {esc(session.code)}, {session.created_at:%d %B %Y})"
-    parts = [f"<h1>My workshop</h1><p class='muted'>{name}{where}. Made {dt.date.today():%d %B %Y}.</p>"]
+    where = (_("working on my own") if alone else _("{title} (session {code}, {date})").format(
+        title=esc(session.title), code=esc(session.code), date=i18n.date(session.created_at.date(), "long")))
+    made = _("Made {date}.").format(date=i18n.date(dt.date.today(), "long"))
+    parts = [f"<h1>{_('My workshop')}</h1><p class='muted'>{name}{where}. {made}</p>"]
     promised = [c for fw in modules for c in own_commitments(fw, mine[fw.id])]
     if promised:
-        parts.append("<div class='box'><h2>My commitments</h2><ul class='commitments'>"
+        parts.append(f"<div class='box'><h2>{_('My commitments')}</h2><ul class='commitments'>"
                      + "".join(commitment_html(c) for c in promised) + "</ul></div>")
     for fw in modules:
         rows = [r for r in all_rows if r["module"] == fw.id]
@@ -53,8 +56,8 @@ def handout_html(store: Store, participant: Participant) -> str:
         n = A.respondents(rows, A.counted_items(fw))
         team = rows if (not alone and state.results_revealed and A.team_visible(n, session.threshold)) else None
         parts.append(module_html(fw, mine[fw.id], team, store, participant))
-    title = f"My workshop: {session.title}" if not alone else "My workshop"
-    return html_page(title, "".join(parts), frameworks[modules[0].id].language if modules else "en", STYLE)
+    title = _("My workshop: {title}").format(title=session.title) if not alone else _("My workshop")
+    return html_page(title, "".join(parts), style=STYLE)
 
 
 def own_commitments(fw: Framework, answers: dict[str, Any]) -> list[dict]:
@@ -66,21 +69,21 @@ def module_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None,
     head = f"<section class='module' data-module='{fw.id}'><h2>{fw.order}. {esc(fw.title)}</h2>"
     board = own_board_items(fw, store, participant)
     if not answers and not board:
-        return head + "<p class='muted'>Not answered.</p></section>"
+        return head + f"<p class='muted'>{_('Not answered.')}</p></section>"
     out = [head]
     profile = profile_html(fw, answers, team)
     if profile:
         out.append(profile)
     if board:
-        out.append("<h3>My items on the board</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in board) + "</ul>")
+        out.append(f"<h3>{_('My items on the board')}</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in board) + "</ul>")
     skip = {i for c in commitment_items(fw) for i in c if i}
     written = [(fw.step_of(i.id).title, i, answers[i.id]) for i in fw.items
                if i.kind not in ("rating", "board") and i.id in answers and i.id not in skip and answers[i.id] not in ("", [], None)]
     if written:
-        out.append("<h3>My answers</h3><dl>" + "".join(
+        out.append(f"<h3>{_('My answers')}</h3><dl>" + "".join(
             f"<dt>{esc(step)}: {esc(question_text(fw, item))}</dt><dd>{esc(shown(item, value))}</dd>" for step, item, value in written) + "</dl>")
     if team is None and any(i.kind == "rating" for i in fw.items):
-        out.append("<p class='muted'>The team's results were not shown for this module, so only yours are here.</p>")
+        out.append("<p class='muted'>" + _("The team's results were not shown for this module, so only yours are here.") + "</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -101,7 +104,7 @@ def profile_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None
 
         mine = A.tag_scores(fw, answers, "part", "when")
         theirs = A.team_tag_stats(fw, team, "part", "when") if team else {}
-        rows = [(f"{title}, {'today' if when == 'today' else 'wanted'}", mine.get((part, when)),
+        rows = [(f"{title}, {_('today') if when == 'today' else _('wanted')}", mine.get((part, when)),
                  theirs[(part, when)].mean if (part, when) in theirs else None)
                 for part, title in triad_parts(fw) for when in ("today", "wanted")]
     else:
@@ -112,19 +115,21 @@ def profile_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None
     rows = [r for r in rows if r[1] is not None]
     if not rows:
         return ""
-    team_head = "<th>Team</th>" if team else ""
+    team_head = f"<th>{_('Team')}</th>" if team else ""
 
     def bar(v, cls):
         return "" if v is None else f"<span class='bar {cls}' style='width:{80 * (v - scale.min) / (scale.max - scale.min) + 2:.0f}%'></span>"
 
     body = "".join(
-        f"<tr><td>{esc(label)}</td><td>{me:.1f}</td>" + (f"<td>{'' if t is None else f'{t:.1f}'}</td>" if team else "")
+        f"<tr><td>{esc(label)}</td><td>{i18n.number(me)}</td>" + (f"<td>{'' if t is None else i18n.number(t)}</td>" if team else "")
         + f"<td style='width:40%'>{bar(me, 'you')}<br>{bar(t, 'team') if team else ''}</td></tr>"
         for label, me, t in rows
     )
-    legend = (f"<p class='muted'>Scale {scale.min} ({esc(scale.low_label)}) to {scale.max} ({esc(scale.high_label)}). "
-              + ("Blue: me; orange: the team's mean.</p>" if team else "</p>"))
-    return f"<h3>My scores</h3><table><tr><th>Part</th><th>Me</th>{team_head}<th>As bars</th></tr>{body}</table>{legend}"
+    legend = ("<p class='muted'>" + _("Scale {min} ({low}) to {max} ({high}).").format(
+        min=scale.min, low=esc(scale.low_label), max=scale.max, high=esc(scale.high_label))
+              + (" " + _("Blue: me; orange: the team's mean.") + "</p>" if team else "</p>"))
+    return (f"<h3>{_('My scores')}</h3><table><tr><th>{_('Part')}</th><th>{_('Me')}</th>{team_head}<th>{_('As bars')}</th></tr>"
+            f"{body}</table>{legend}")
 
 
 def own_board_items(fw: Framework, store: Store, participant: Participant) -> list[str]:

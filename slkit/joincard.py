@@ -4,6 +4,8 @@ code to take home. One self-contained HTML file, no scripts, nothing fetched."""
 
 from __future__ import annotations
 
+from . import i18n
+from .i18n import _
 from .report import html_page
 from .sessions import qr_svg
 from .text import esc
@@ -25,18 +27,24 @@ STYLE = (
 )
 
 
-def join_card_html(title: str, code: str, link: str) -> str:
+def join_card_html(title: str, code: str, link: str, language: str | None = None) -> str:
+    """The poster and the cards, in `language` (the session's; default: the one being written in)."""
+    with i18n.use(language):
+        return _join_card_html(title, code, link)
+
+
+def _join_card_html(title: str, code: str, link: str) -> str:
     poster = (
-        f"<section class='poster'><h1>{esc(title)}</h1><p class='scan'>Scan the code with your phone's camera to join</p>"
-        f"<div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 8)}</div>"
-        f"<p class='small'>or open</p><p class='link'>{esc(link)}</p><p class='small'>Session code</p>"
+        f"<section class='poster'><h1>{esc(title)}</h1><p class='scan'>{esc(_('Scan the code with your phone’s camera to join'))}</p>"
+        f"<div class='qr' role='img' aria-label='{esc(_('QR code of the join link'))}'>{qr_svg(link, 8)}</div>"
+        f"<p class='small'>{_('or open')}</p><p class='link'>{esc(link)}</p><p class='small'>{_('Session code')}</p>"
         f"<p class='code' translate='no'>{esc(code)}</p></section>"
     )
     card = (
-        f"<div class='card'><span class='title'>{esc(title)}</span><span>Session code <b translate='no'>{esc(code)}</b></span>"
-        f"<span class='hint'>{esc(link)}</span><span>My personal code:</span><span class='write'></span>"
-        "<span class='hint'>With this code you continue as yourself on another phone or computer.</span></div>"
+        f"<div class='card'><span class='title'>{esc(title)}</span><span>{_('Session code')} <b translate='no'>{esc(code)}</b></span>"
+        f"<span class='hint'>{esc(link)}</span><span>{_('My personal code:')}</span><span class='write'></span>"
+        f"<span class='hint'>{_('With this code you continue as yourself on another phone or computer.')}</span></div>"
     )
-    cards = ("<section class='cards'><p class='cards-intro'>Cut along the dashed lines: one card per person, "
-             "to write their personal code on.</p>" + card * CARDS + "</section>")
-    return html_page(f"Join card: {title}", poster + cards, style=STYLE)
+    cards = ("<section class='cards'><p class='cards-intro'>" + _("Cut along the dashed lines: one card per person, "
+             "to write their personal code on.") + "</p>" + card * CARDS + "</section>")
+    return html_page(_("Join card: {title}").format(title=title), poster + cards, style=STYLE)

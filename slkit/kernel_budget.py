@@ -136,18 +136,25 @@ def _loopback(address: str) -> bool:
         return False
 
 
-def full_page(reason: str) -> str:
-    """What a person sees instead of a page when the budget is spent. No automatic reload (a
-    page that reloads by itself takes the reader's place away, WCAG 2.2.1): a link tries again."""
-    why = ("Many pages are open on this workshop server at the moment."
-           if reason == "full" else "Several pages are still opening on this device.")
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>The workshop is full right now</title>"
-        "<style>body{font:1.1rem/1.5 system-ui,sans-serif;color:#1f2933;max-width:36em;margin:3em auto;padding:0 1em}"
-        "h1{color:#123c5a;font-size:1.6rem}a{color:#0b5394;font-weight:600}</style></head><body><main>"
-        f"<h1>The workshop is full right now</h1><p>{esc(why)} Please try again in a moment (about "
-        f"{RETRY_SECONDS} seconds).</p><p>Answers you already gave are saved.</p>"
-        "<p><a href=''>Try again now</a></p></main></body></html>"
-    )
+def full_page(reason: str, language: str | None = None) -> str:
+    """What a person sees instead of a page when the budget is spent, in `language` (the one they
+    chose in this browser, else the server's). No automatic reload (a page that reloads by itself
+    takes the reader's place away, WCAG 2.2.1): a link tries again."""
+    from . import i18n
+    from .i18n import _
+
+    with i18n.use(language or i18n.server_default()):
+        why = (_("Many pages are open on this workshop server at the moment.")
+               if reason == "full" else _("Several pages are still opening on this device."))
+        title = _("The workshop is full right now")
+        return (
+            f"<!doctype html><html lang='{i18n.current()}'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{esc(title)}</title>"
+            "<style>body{font:1.1rem/1.5 system-ui,sans-serif;color:#1f2933;max-width:36em;margin:3em auto;padding:0 1em}"
+            "h1{color:#123c5a;font-size:1.6rem}a{color:#0b5394;font-weight:600}</style></head><body><main>"
+            f"<h1>{esc(title)}</h1><p>{esc(why)} "
+            + esc(_("Please try again in a moment (about {n} seconds).").format(n=RETRY_SECONDS))
+            + f"</p><p>{esc(_('Answers you already gave are saved.'))}</p>"
+            f"<p><a href=''>{esc(_('Try again now'))}</a></p></main></body></html>"
+        )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import InputError
+from . import InputError, i18n
 from .content import load_frameworks
+from .i18n import _, ngettext
 from .store import Store
 from .text import esc
 
@@ -18,13 +19,18 @@ FORMATS = ("csv", "xlsx", "html")
 
 
 def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
-    """Write the export; returns the files written. CSV: one file per module in the folder `out`."""
+    """Write the export, in the session's language; returns the files written. CSV: one file per
+    module in the folder `out`."""
+    if fmt not in FORMATS:
+        raise InputError(_("Unknown format '{format}'; choose one of: {formats}.").format(format=fmt, formats=", ".join(FORMATS)))
+    session = store.get_session(code)
+    with i18n.use(session.language):
+        return _export(store, session, fmt, Path(out))
+
+
+def _export(store: Store, session, fmt: str, out: Path) -> list[Path]:
     from .exports import write_csv, write_workbook
 
-    if fmt not in FORMATS:
-        raise InputError(f"Unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}.")
-    session = store.get_session(code)
-    out = Path(out)
     if fmt == "html":
         if out.suffix.lower() not in (".html", ".htm"):
             out = out / f"{session.code}-report.html" if out.is_dir() or not out.suffix else out.with_suffix(".html")
@@ -33,7 +39,7 @@ def export(store: Store, code: str, fmt: str, out: Path | str) -> list[Path]:
         return [out]
     if fmt == "csv":
         if out.suffix.lower() == ".csv":
-            raise InputError("A CSV export writes one file per module; give --out a folder, not a .csv file.")
+            raise InputError(_("A CSV export writes one file per module; give --out a folder, not a .csv file."))
         return write_csv(store, session, out)
     return [write_workbook(store, session, out)]
 
@@ -62,9 +68,11 @@ def session_report_html(store: Store, code: str) -> str:
     joined = store.participant_count(session.code)
     rows = store.answers(session.code)
     parts = [
-        f"<h1>{esc(session.title)}</h1>"
-        f"<p class='muted'>Session {esc(session.code)}, held {session.created_at:%d %B %Y}; report made {dt.date.today():%d %B %Y}. "
-        f"{joined} participants joined. Results of a module show once {session.threshold} people took part in it.</p>"
+        f"<h1>{esc(session.title)}</h1><p class='muted'>"
+        + _("Session {code}, held {held}; report made {made}.").format(
+            code=esc(session.code), held=i18n.date(session.created_at.date(), "long"), made=i18n.date(dt.date.today(), "long")) + " "
+        + ngettext("{n} participant joined.", "{n} participants joined.", joined).format(n=joined) + " "
+        + _("Results of a module show once {n} people took part in it.").format(n=session.threshold) + "</p>"
     ]
     figures = 0
     counts = respondent_counts(store, session.code)
@@ -73,13 +81,13 @@ def session_report_html(store: Store, code: str) -> str:
         entries = [e for e in board_entries(store, session.code, module) if not e.hidden]
         n = counts.get(module, 0)
         parts.append(f"<section class='module' data-module='{module}'><h2>{fw.order}. {esc(fw.title)}</h2>"
-                     f"<p class='muted respondents'>{n} people took part.</p>")
+                     "<p class='muted respondents'>" + ngettext("{n} person took part.", "{n} people took part.", n).format(n=n) + "</p>")
         if n == 0:
-            parts.append("<p class='muted'>This module was not used in the session.</p></section>")
+            parts.append(f"<p class='muted'>{_('This module was not used in the session.')}</p></section>")
             continue
         if n < session.threshold:
-            parts.append(f"<p class='muted hidden-results'>Fewer than {session.threshold} people took part, so the results stay "
-                         "hidden, as they did in the workshop.</p></section>")
+            parts.append("<p class='muted hidden-results'>" + _("Fewer than {n} people took part, so the results stay "
+                         "hidden, as they did in the workshop.").format(n=session.threshold) + "</p></section>")
             continue
         for part in S.summary(fw, module_rows, entries):
             if isinstance(part, dict):
@@ -90,7 +98,7 @@ def session_report_html(store: Store, code: str) -> str:
         parts.append("</section>")
     script = f"<script>{get_plotlyjs()}</script>" if figures else ""
     style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
-    return html_page(f"{session.title}: workshop report", f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
+    return html_page(_("{title}: workshop report").format(title=session.title), f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
 
 
 # A4 on paper: each module on a new page, charts no wider than the printable width (about
@@ -110,9 +118,10 @@ PAGE_STYLE = (
 )
 
 
-def html_page(title: str, body: str, language: str = "en", style: str = "") -> str:
-    """A self-contained HTML page (no scripts unless `body` brings its own). `body` is already escaped."""
-
+def html_page(title: str, body: str, language: str | None = None, style: str = "") -> str:
+    """A self-contained HTML page (no scripts unless `body` brings its own), in `language` (default:
+    the one being written in). `body` is already escaped."""
+    language = i18n.normalize(language) or i18n.current()
     return (
         f"<!doctype html><html lang='{language}'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{esc(title)}</title>"

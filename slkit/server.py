@@ -16,6 +16,7 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from . import KitError
+from .i18n import N_, _
 from .network import choose_base
 from .paths import DATA_DIR, DATABASE_URL_ENV, JUPYTER_DATA_DIR, WORKSHOPS_DIR, database_url
 
@@ -48,6 +49,7 @@ class ServeOptions:
     connect_timeout: int = 30
     behind_proxy: bool = False  # one of several workers behind a proxy: client addresses from X-Forwarded-For
     render_at_once: int = 0  # participant pages rendered at the same time (0: no limit)
+    language: str | None = None  # the default language of pages and new sessions (en, nb); None: SLKIT_LANG or the locale
 
     def budget(self):
         from .kernel_budget import KernelBudget, default_max_kernels
@@ -83,8 +85,16 @@ def preheat_notebooks(pages: tuple[str, ...] | list[str]) -> list[str]:
     return [names[p] for p in (pages or names)]
 
 
-PAGE_ERROR = ("This page could not start. Reload it to try again: answers already saved are kept. "
-              "If it happens again, tell your facilitator.")
+PAGE_ERROR = N_("This page could not start. Reload it to try again: answers already saved are kept. "
+                "If it happens again, tell your facilitator.")
+
+
+def page_error(opts: ServeOptions) -> str:
+    """What a page that failed to start says, in the server's language."""
+    from . import i18n
+
+    with i18n.use(opts.language or i18n.server_default()):
+        return _(PAGE_ERROR)
 
 
 def voila_argv(opts: ServeOptions) -> list[str]:
@@ -98,7 +108,7 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         # What a participant reads if a page fails (the details go to the server's log).
-        f"--VoilaExecutor.cell_error_instruction={PAGE_ERROR}",
+        f"--VoilaExecutor.cell_error_instruction={page_error(opts)}",
         "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|svg)",
         # A page learns who is taking part from the browser's cookie for its session
         # (widgets/widget_join.py): Voila hands the Cookie header to the kernel as HTTP_COOKIE.
@@ -219,7 +229,10 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 self.set_header("Retry-After", str(RETRY_SECONDS))
                 self.set_header("Cache-Control", "no-store")
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(full_page(reason))
+                from . import i18n
+
+                language = i18n.normalize(self.get_query_argument("lang", None)) or i18n.normalize(self.get_cookie("slk_lang"))
+                self.finish(full_page(reason, language))  # the person's language, else the server's
                 return
             gate = self.settings.get("slkit_render_gate")
             facilitator = facilitator_page(self.request.path)
@@ -266,9 +279,12 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
         def get(self, slug=""):
             from .guide import render
 
+            from . import i18n
+
             root = self.settings["base_url"].rstrip("/")
+            language = i18n.normalize(self.get_query_argument("lang", None)) or i18n.normalize(self.get_cookie("slk_lang"))
             try:
-                page = render(slug or "", base=f"{root}/slkit/guide")
+                page = render(slug or "", base=f"{root}/slkit/guide", language=language)
             except KeyError:
                 raise web.HTTPError(404) from None
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -459,6 +475,8 @@ def serve(opts: ServeOptions) -> None:
     # facilitator opened the console at (http://127.0.0.1 on the laptop itself, say).
     os.environ["SLKIT_PUBLIC_URL"] = opts.base_url()
     os.environ["SLKIT_LOOPBACK_ONLY"] = "1" if opts.loopback_only() else ""
+    if opts.language:  # every page's kernel and every new session starts in it
+        os.environ["SLKIT_LANG"] = opts.language
     if not opts.behind_proxy:  # a worker: the launcher in front wrote the proxy's address
         write_state(opts)
     app = make_app_class(opts.budget(), behind_proxy=opts.behind_proxy, render_at_once=opts.render_at_once)()

@@ -16,6 +16,7 @@ import secrets
 from urllib.parse import urlencode
 
 from . import InputError
+from .i18n import _
 from .text import echo
 
 # No look-alikes: no 0/O, no 1/I/L.
@@ -26,7 +27,7 @@ SECRET_BYTES = 24  # 192 random bits for facilitator keys and resume tokens
 
 
 def _random_code(length: int) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
 
 
 def new_session_code() -> str:
@@ -37,26 +38,24 @@ def new_personal_code() -> str:
     return _random_code(PERSONAL_CODE_LENGTH)
 
 
-def _normalize(value: object, length: int, what: str) -> str:
-    if not isinstance(value, str):
-        raise InputError(f"Please enter the {what}.")
+def _normalize(value: object, length: int, personal: bool) -> str:
+    if not isinstance(value, str) or not "".join(value.split()).replace("-", ""):
+        raise InputError(_("Please enter your personal code.") if personal else _("Please enter the session code."))
     code = "".join(value.split()).replace("-", "").upper()
-    if not code:
-        raise InputError(f"Please enter the {what}.")
     if len(code) != length or any(c not in CODE_ALPHABET for c in code):
-        raise InputError(
-            f"A {what} has {length} letters and digits (no 0, O, 1, I or L); '{echo(value)}' is not one."
-        )
+        raise InputError((_("A personal code has {n} letters and digits (no 0, O, 1, I or L); '{typed}' is not one.") if personal
+                          else _("A session code has {n} letters and digits (no 0, O, 1, I or L); '{typed}' is not one.")
+                          ).format(n=length, typed=echo(value)))
     return code
 
 
 def normalize_code(value: object) -> str:
     """A session code as typed ('ab c-d2e') -> 'ABCD2E', or InputError."""
-    return _normalize(value, CODE_LENGTH, "session code")
+    return _normalize(value, CODE_LENGTH, personal=False)
 
 
 def normalize_personal_code(value: object) -> str:
-    return _normalize(value, PERSONAL_CODE_LENGTH, "personal code")
+    return _normalize(value, PERSONAL_CODE_LENGTH, personal=True)
 
 
 PERSONAL_CODE_ROUNDS = 20_000

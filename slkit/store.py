@@ -32,6 +32,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.pool import NullPool, StaticPool
 
 from . import InputError, KitError
+from .i18n import _, normalize as normalize_language
 from .paths import database_url
 from .sessions import (
     hash_secret,
@@ -43,7 +44,7 @@ from .sessions import (
     normalize_personal_code,
     verify_secret,
 )
-from .text import clean_text
+from .text import clean_text, echo
 
 T = TypeVar("T")
 
@@ -77,6 +78,7 @@ participants_t = sa.Table(
     sa.Column("personal_code", sa.String(64), nullable=False),  # its hash (sessions.hash_personal_code)
     sa.Column("display_name", sa.String(NAME_MAX), nullable=True),
     sa.Column("show_name", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("language", sa.String(8), nullable=True),  # the language they chose (None: the session's)
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("session_id", "personal_code", name="uq_participant_personal_code"),
 )
@@ -155,6 +157,11 @@ class SessionInfo:
     settings: dict
     created_at: dt.datetime
 
+    @property
+    def language(self) -> str:
+        """The session's language (`settings["language"]`; English for sessions made before there was a choice)."""
+        return normalize_language(self.settings.get("language")) or "en"
+
 
 @dataclass(frozen=True)
 class NewSession(SessionInfo):
@@ -171,6 +178,7 @@ class Participant:
     display_name: str | None
     token: str | None = field(default=None, repr=False)  # known only right after joining
     show_name: bool = False  # the name shows with what they write (their choice when joining)
+    language: str | None = None  # the language they chose; None: the session's
 
 
 @dataclass(frozen=True)
@@ -308,9 +316,10 @@ class Store:
                     raise StoreUnavailable(self._failure(exc, write)) from exc
                 attempt += 1
                 if time.monotonic() >= deadline:
-                    lost = "; nothing was saved" if write else ""
                     raise StoreUnavailable(
-                        f"The workshop store ({self.describe()}) cannot be reached right now{lost}. Please try again in a moment."
+                        (_("The workshop store ({store}) cannot be reached right now; nothing was saved. Please try again in a moment.")
+                         if write else _("The workshop store ({store}) cannot be reached right now. Please try again in a moment.")
+                         ).format(store=self.describe())
                     ) from exc
                 pause = min(1.0, 0.02 * 2**attempt) * (0.5 + random.random())
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
@@ -318,8 +327,9 @@ class Store:
     def _failure(self, exc: BaseException, write: bool) -> str:
         orig = getattr(exc, "orig", exc)
         reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-        lost = "; nothing was saved" if write else ""
-        return f"The workshop store ({self.describe()}) failed: {reason}{lost}. Please try again; if it keeps failing, tell the facilitator."
+        return (_("The workshop store ({store}) failed: {reason}; nothing was saved. Please try again; if it keeps failing, tell the facilitator.")
+                if write else _("The workshop store ({store}) failed: {reason}. Please try again; if it keeps failing, tell the facilitator.")
+                ).format(store=self.describe(), reason=reason)
 
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self._run(fn, write=False)
@@ -336,7 +346,7 @@ class Store:
             upgrade(self.engine)
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-            raise StoreUnavailable(f"The workshop store ({self.describe()}) cannot be reached: {reason}") from None
+            raise StoreUnavailable(_("The workshop store ({store}) cannot be reached: {reason}").format(store=self.describe(), reason=reason)) from None
 
     def check(self) -> None:
         """Raise StoreUnavailable unless the store answers."""
@@ -371,21 +381,26 @@ class Store:
         )
 
     def create_session(self, title: object, threshold: object = DEFAULT_THRESHOLD, settings: dict | None = None,
-                       modules: list[str] | None = None, *, start_open: bool = False) -> NewSession:
+                       modules: list[str] | None = None, *, start_open: bool = False, language: str | None = None) -> NewSession:
         """A new session. With `modules` (ids, in the order the workshop takes them) it uses only
         those, and they start closed with results held back unless `start_open`; without, every
-        module, open (the way sessions were before plans)."""
-        title = clean_text(title, max_length=TITLE_MAX, field="The session title", multiline=False)
+        module, open (the way sessions were before plans). `language` ('en', 'nb'; 'no' is taken
+        for 'nb') is what its pages, exports and handouts speak unless a person chooses another."""
+        title = clean_text(title, max_length=TITLE_MAX, field=_("The session title"), multiline=False)
         if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
-            raise InputError(f"The anonymity threshold is a whole number from 1 to {MAX_THRESHOLD}.")
+            raise InputError(_("The anonymity threshold is a whole number from 1 to {max}.").format(max=MAX_THRESHOLD))
         settings = dict(settings or {})
+        if language is not None:
+            if normalize_language(language) is None:
+                raise InputError(_("The kit speaks English (en) and Norwegian bokmål (nb), not '{language}'.").format(language=echo(language)))
+            settings["language"] = normalize_language(language)
         if modules is not None:
             modules = list(dict.fromkeys(modules))
             if not modules:
-                raise InputError("Choose at least one module for the session.")
+                raise InputError(_("Choose at least one module for the session."))
             settings[PLAN] = modules
         key, screen_key = new_secret(), new_secret()
-        for _ in range(20):
+        for _attempt in range(20):
             code = new_session_code()
             now = _now()
             values = dict(
@@ -406,7 +421,7 @@ class Store:
                 continue  # the code was taken; draw another
             return NewSession(id=new_id, code=code, title=title, threshold=threshold,
                               settings=settings, created_at=now, key=key, screen_key=screen_key)
-        raise StoreUnavailable("Could not find a free session code; please try again.")  # pragma: no cover
+        raise StoreUnavailable(_("Could not find a free session code; please try again."))  # pragma: no cover
 
     def screen_key(self, code: object) -> str:
         """The key of the session's room-screen link (made on first use for older sessions)."""
@@ -442,7 +457,7 @@ class Store:
         code = normalize_code(code)
         row = self.read(lambda c: c.execute(sa.select(sessions_t).where(sessions_t.c.code == code)).first())
         if row is None:
-            raise UnknownSession(f"There is no session with the code {code}. Please check the code with your facilitator.")
+            raise UnknownSession(_("There is no session with the code {code}. Please check the code with your facilitator.").format(code=code))
         return self._session_info(row)
 
     def list_sessions(self) -> list[SessionInfo]:
@@ -467,7 +482,7 @@ class Store:
         values: dict[str, Any] = {}
         if threshold is not None:
             if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
-                raise InputError(f"The anonymity threshold is a whole number from 1 to {MAX_THRESHOLD}.")
+                raise InputError(_("The anonymity threshold is a whole number from 1 to {max}.").format(max=MAX_THRESHOLD))
             values["threshold"] = threshold
         if settings is not None:
             values["settings"] = {**session.settings, **settings}
@@ -479,9 +494,9 @@ class Store:
     def join(self, code: object, display_name: object = None, *, show_name: bool = False) -> Participant:
         """A new participant in the session; the returned token is the only copy."""
         session = self.get_session(code)
-        name = clean_text(display_name, max_length=NAME_MAX, field="The name", allow_empty=True, multiline=False) or None
+        name = clean_text(display_name, max_length=NAME_MAX, field=_("The name"), allow_empty=True, multiline=False) or None
         token = new_secret()
-        for _ in range(20):
+        for _attempt in range(20):
             personal = new_personal_code()
             values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=hash_personal_code(session.code, personal),
                           display_name=name, show_name=bool(show_name and name), created_at=_now())
@@ -495,7 +510,7 @@ class Store:
             except IntegrityError:
                 continue
             return Participant(pid, session.id, session.code, personal, name, token, values["show_name"])
-        raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
+        raise StoreUnavailable(_("Could not create a personal code; please try again."))  # pragma: no cover
 
     def resume(self, code: object, token: object = None, personal_code: object = None) -> Participant:
         """The participant behind a resume token (a browser that joined or continued) or a
@@ -504,7 +519,7 @@ class Store:
         session = self.get_session(code)
         if token:
             if not isinstance(token, str) or len(token) > 100:
-                raise InputError("This resume link is not valid; join again or enter your personal code.")
+                raise InputError(_("This resume link is not valid; join again or enter your personal code."))
             q = (sa.select(participants_t)
                  .join(participant_tokens_t, participant_tokens_t.c.participant_id == participants_t.c.id)
                  .where(participants_t.c.session_id == session.id, participant_tokens_t.c.token_hash == hash_secret(token)))
@@ -513,22 +528,32 @@ class Store:
             q = sa.select(participants_t).where(participants_t.c.session_id == session.id,
                                                 participants_t.c.personal_code == hash_personal_code(session.code, personal_code))
         else:
-            raise InputError("Please enter your personal code.")
+            raise InputError(_("Please enter your personal code."))
         row = self.read(lambda c: c.execute(q).first())
         if row is None:
-            what = "resume link" if token else "personal code"
-            raise InputError(f"This {what} does not belong to session {session.code}. Check it, or join as a new participant.")
+            raise InputError((_("This resume link does not belong to session {code}. Check it, or join as a new participant.") if token
+                              else _("This personal code does not belong to session {code}. Check it, or join as a new participant.")
+                              ).format(code=session.code))
         if not token:
             token = new_secret()
             self.write(lambda c: c.execute(participant_tokens_t.insert().values(
                 token_hash=hash_secret(token), participant_id=row.id, created_at=_now())))
         # The personal code is known only when it was typed (the store keeps its hash).
-        return Participant(row.id, session.id, session.code, personal_code or None, row.display_name, token, bool(row.show_name))
+        return Participant(row.id, session.id, session.code, personal_code or None, row.display_name, token, bool(row.show_name),
+                           normalize_language(row.language))
+
+    def set_language(self, participant: Participant, language: object) -> Participant:
+        """Remember the language a person chose (on every device they continue on)."""
+        lang = normalize_language(language)
+        if lang is None:
+            raise InputError(_("The kit speaks English (en) and Norwegian bokmål (nb), not '{language}'.").format(language=echo(language)))
+        self.write(lambda c: c.execute(participants_t.update().where(participants_t.c.id == participant.id).values(language=lang)))
+        return replace(participant, language=lang)
 
     def new_personal_code(self, participant: Participant) -> Participant:
         """A new personal code for someone this browser knows (the old one stops working); it is
         shown once, on their page."""
-        for _ in range(20):
+        for _attempt in range(20):
             personal = new_personal_code()
             value = hash_personal_code(participant.session_code, personal)
             try:
@@ -616,7 +641,7 @@ class Store:
         )
 
         def run(conn: Connection) -> None:
-            check_open(conn, participant.session_id, module, "your earlier answers are kept, new ones cannot be saved")
+            check_open(conn, participant.session_id, module, _("your earlier answers are kept, new ones cannot be saved"))
             conn.execute(stmt, rows)
 
         self.write(run)
@@ -681,7 +706,7 @@ def check_open(conn: Connection, session_id: int, module: str, kept: str) -> Non
         sa.select(module_states_t.c.is_open).where(module_states_t.c.session_id == session_id, module_states_t.c.module == module)
     ).scalar_one_or_none()
     if is_open is False:
-        raise ModuleClosed(f"This module has been closed by the facilitator; {kept}.")
+        raise ModuleClosed(_("This module has been closed by the facilitator; {kept}.").format(kept=kept))
 
 
 def _insert(engine: Engine):

@@ -18,6 +18,7 @@ from . import aggregate as A
 from . import charts
 from .board import Entry, merged_texts, ranked
 from .content import Framework
+from .i18n import _, date as written_date_in, number
 from .text import esc
 
 Part = Union[str, dict]
@@ -26,17 +27,22 @@ Part = Union[str, dict]
 def written_list(texts: list[str], cls: str = "texts") -> str:
     """Written answers side by side (a name only where its author chose to show it)."""
     if not texts:
-        return "<p class='muted'>Nothing written yet.</p>"
+        return f"<p class='muted'>{_('Nothing written yet.')}</p>"
     return f"<ul class='{cls}'>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
 
 
-SPREAD_NOTE = (f"<p class='muted spread-note'>Spreads (±) show once {A.SPREAD_MIN} people have answered: "
-               "with fewer, they would let someone work out another person's answers.</p>")
+def spread_note() -> str:
+    return ("<p class='muted spread-note'>" + _("Spreads (±) show once {n} people have answered: with fewer, they would "
+                                                "let someone work out another person's answers.").format(n=A.SPREAD_MIN) + "</p>")
 
 
 def spread_cell(stat: A.Stat) -> str:
     """A table cell's spread: '±1.2', or '–' while too few answered for it to be shown."""
-    return "–" if stat.sd is None else f"±{stat.sd:.1f}"
+    return "–" if stat.sd is None else f"±{number(stat.sd)}"
+
+
+def _head(*names: str) -> str:
+    return "".join(f"<th>{esc(n)}</th>" for n in names)
 
 
 def scale_range(fw: Framework) -> tuple[int, int]:
@@ -48,7 +54,7 @@ def scale_range(fw: Framework) -> tuple[int, int]:
 def fmt(v: float | None, signed: bool = False) -> str:
     if v is None:
         return ""
-    return f"{v:+.1f}" if signed else f"{v:.1f}"
+    return ("+" if signed and v > 0 else "") + number(v)
 
 
 # ---- purpose first ------------------------------------------------------------------------------
@@ -72,7 +78,7 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     culture_rows = "".join(
         f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{esc(i.text)}</td>"
         + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items())
-        + f"<td class='mean'>{stats[i.id].mean:.1f}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
+        + f"<td class='mean'>{number(stats[i.id].mean)}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
         for i in culture.items if i.id in means
     )
     value_parts = expectations_html(fw, rows, [r.option for r in ranked_objectives])
@@ -81,20 +87,20 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     decision_item = fw.item("decision")
     top = objectives.max_choices or len(objectives.options)
     return [
-        "<h3>Objectives, ranked by the team</h3><p class='muted'>A first place earns "
-        f"{top} points, a second {top - 1}, and so on.</p>"
-        "<div class='scroll'><table class='rank-table'><tr><th>Rank</th><th>Objective</th><th>Points</th><th>Chosen by</th><th>First place</th></tr>"
-        f"{rank_rows}</table></div>" + (f"<p>Also named:</p>{written_list(others)}" if others else ""),
-        "<h3>Culture fit: how the team rated each statement</h3>"
+        f"<h3>{_('Objectives, ranked by the team')}</h3><p class='muted'>"
+        + _("A first place earns {top} points, a second {second}, and so on.").format(top=top, second=top - 1) + "</p>"
+        "<div class='scroll'><table class='rank-table'><tr>" + _head(_("Rank"), _("Objective"), _("Points"), _("Chosen by"), _("First place")) + "</tr>"
+        f"{rank_rows}</table></div>" + (f"<p>{_('Also named:')}</p>{written_list(others)}" if others else ""),
+        f"<h3>{_('Culture fit: how the team rated each statement')}</h3>"
         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
-        "Rows in red pull against the purpose on the team's average.</p><div class='scroll'>"
-        "<table class='culture-table'><tr><th>Statement</th>" + "".join(f"<th>{v}</th>" for v in values)
-        + f"<th>Mean</th><th>Spread</th></tr>{culture_rows}</table></div>{SPREAD_NOTE}"
-        "<h3>Our purpose, in each person's words</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
+        + _("Rows in red pull against the purpose on the team's average.") + "</p><div class='scroll'>"
+        f"<table class='culture-table'><tr><th>{_('Statement')}</th>" + "".join(f"<th>{v}</th>" for v in values)
+        + f"<th>{_('Mean')}</th><th>{_('Spread')}</th></tr>{culture_rows}</table></div>{spread_note()}"
+        "<h3>" + _("Our purpose, in each person's words") + "</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
         + value_parts + tools_part
-        + "<h3>Decisions</h3><table class='decision-table'>"
+        + f"<h3>{_('Decisions')}</h3><table class='decision-table'>"
         + "".join(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
-        + "</table><p>The reasons given:</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons"),
+        + f"</table><p>{_('The reasons given:')}</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons"),
     ]
 
 
@@ -111,10 +117,10 @@ def expectations_html(fw: Framework, rows: list[dict], objectives: list[str]) ->
         if not values and not signals:
             continue
         out.append(f"<section class='expectation' data-objective='{esc(objective)}'><h4>{esc(rank.option_label(objective))}</h4>"
-                   + (f"<p>The value we expect:</p>{written_list(values, 'texts values')}" if values else "")
-                   + (f"<p>How we would notice it:</p>{written_list(signals, 'texts signals')}" if signals else "")
+                   + (f"<p>{_('The value we expect:')}</p>{written_list(values, 'texts values')}" if values else "")
+                   + (f"<p>{_('How we would notice it:')}</p>{written_list(signals, 'texts signals')}" if signals else "")
                    + "</section>")
-    return "<h3>What we expect, per objective</h3>" + ("".join(out) or "<p class='muted'>Nothing written yet.</p>")
+    return f"<h3>{_('What we expect, per objective')}</h3>" + ("".join(out) or f"<p class='muted'>{_('Nothing written yet.')}</p>")
 
 
 def choices_html(fw: Framework, rows: list[dict], items: list[str]) -> str:
@@ -128,8 +134,8 @@ def choices_html(fw: Framework, rows: list[dict], items: list[str]) -> str:
         ordered = sorted(item.options, key=lambda o: -counts.get(o.id, 0))
         body = "".join(f"<tr data-option='{o.id}'><td>{esc(o.label)}</td><td class='count'>{counts.get(o.id, 0)}</td></tr>"
                        for o in ordered)
-        out.append(f"<h4>{esc(item.text)}</h4><table class='choice-table' data-item='{item_id}'><tr><th>Option</th><th>People</th></tr>{body}</table>")
-    return f"<h3>{esc(fw.step_of(items[0]).title)}: what the team chose</h3>" + "".join(out)
+        out.append(f"<h4>{esc(item.text)}</h4><table class='choice-table' data-item='{item_id}'><tr>{_head(_('Option'), _('People'))}</tr>{body}</table>")
+    return "<h3>" + _("{step}: what the team chose").format(step=esc(fw.step_of(items[0]).title)) + "</h3>" + "".join(out)
 
 
 # ---- the motivation triad -----------------------------------------------------------------------
@@ -165,9 +171,9 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     facet_gaps = A.team_gaps(fw, rows, "part", "facet", "when")
     figure = charts.compare_figure(
         [t for _p, t in ps],
-        [("Today", [team[(p, TODAY)].mean for p, _t in ps], [team[(p, TODAY)].sd for p, _t in ps]),
-         ("What we want", [team[(p, WANTED)].mean for p, _t in ps], [team[(p, WANTED)].sd for p, _t in ps])],
-        scale_range(fw), title="The team: mean and spread",
+        [(_("Today"), [team[(p, TODAY)].mean for p, _t in ps], [team[(p, TODAY)].sd for p, _t in ps]),
+         (_("What we want"), [team[(p, WANTED)].mean for p, _t in ps], [team[(p, WANTED)].sd for p, _t in ps])],
+        scale_range(fw), title=_("The team: mean and spread"),
     )
     triad_rows = "".join(
         f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>{spread_cell(team[(p, TODAY)])}</td>"
@@ -177,7 +183,7 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     )
     ordered = sorted((kv for kv in facet_gaps.items() if kv[1].n), key=lambda kv: -kv[1].mean)
     gap_list = "".join(
-        f"<li data-facet='{part}_{facet}'>{esc(facet_label(fw, part, facet))} <b class='gap'>{stat.mean:+.1f}</b></li>"
+        f"<li data-facet='{part}_{facet}'>{esc(facet_label(fw, part, facet))} <b class='gap'>{fmt(stat.mean, True)}</b></li>"
         for (part, facet), stat in ordered
     )
     blocker_items = [i for i in fw.items if i.kind == "choice" and "part" in i.tags]
@@ -191,12 +197,12 @@ def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
     changes = "".join(f"<h3>{esc(t)}</h3>" + written_list(A.written(rows, f"{p}_change"), f"texts changes-{p}") for p, t in ps)
     return [
         figure,
-        "<div class='scroll'><table class='triad-table'><tr><th>Part</th><th>Today</th><th>Spread</th><th>Wanted</th><th>Spread</th><th>Gap</th></tr>"
-        f"{triad_rows}</table></div>{SPREAD_NOTE}"
-        f"<h3>Gaps, largest first</h3><ol class='gaps'>{gap_list}</ol>"
-        "<h3>What holds it back (number of people)</h3><div class='scroll'><table class='blocker-table'><tr><th>Reason</th>"
-        + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>All</th></tr>{blocker_rows}</table></div>"
-        f"<h3>Changes the team proposes</h3>{changes}",
+        "<div class='scroll'><table class='triad-table'><tr>" + _head(_("Part"), _("Today"), _("Spread"), _("Wanted"), _("Spread"), _("Gap")) + "</tr>"
+        f"{triad_rows}</table></div>{spread_note()}"
+        f"<h3>{_('Gaps, largest first')}</h3><ol class='gaps'>{gap_list}</ol>"
+        f"<h3>{_('What holds it back (number of people)')}</h3><div class='scroll'><table class='blocker-table'><tr><th>{_('Reason')}</th>"
+        + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>{_('All')}</th></tr>{blocker_rows}</table></div>"
+        f"<h3>{_('Changes the team proposes')}</h3>{changes}",
     ]
 
 
@@ -214,14 +220,14 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
     labels = [s.title for s in steps]
     profile = charts.profile_figure(
         labels, None if own is None else [own.get(s.id) for s in steps], [team[s.id] for s in steps], scale_range(fw),
-        title="You and the team" if own is not None else "The team: mean and spread",
+        title=_("You and the team") if own is not None else _("The team: mean and spread"),
     )
-    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title="How the team rated")
-    own_head = "<th>You</th>" if own is not None else ""
+    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title=_("How the team rated"))
+    own_head = f"<th>{_('You')}</th>" if own is not None else ""
     table_rows = "".join(
         f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
-        + ("" if own is None else f"<td class='own'>{'' if s.id not in own else f'{own[s.id]:.1f}'}</td>")
-        + f"<td class='mean'>{team[s.id].mean:.1f}</td><td class='sd'>{spread_cell(team[s.id])}</td></tr>"
+        + ("" if own is None else f"<td class='own'>{'' if s.id not in own else number(own[s.id])}</td>")
+        + f"<td class='mean'>{number(team[s.id].mean)}</td><td class='sd'>{spread_cell(team[s.id])}</td></tr>"
         for s in steps if team[s.id].n
     )
     answered = [s for s in steps if team[s.id].n]
@@ -229,10 +235,11 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
     widest = max(spreads, key=spreads.get) if spreads else None
     note = ""
     if widest is not None and len(set(round(v, 1) for v in spreads.values())) > 1:  # equal spreads single nothing out
-        note = f"<p>The team disagrees most on <b>{esc(next(s.title for s in answered if s.id == widest))}</b>: worth a conversation.</p>"
-    table = (f"<div class='scroll'><table class='team-table'><tr><th>Practice</th>{own_head}<th>Team mean</th><th>Spread</th></tr>"
-             f"{table_rows}</table></div>{SPREAD_NOTE}{note}")
-    return [profile, table, spread, "<h3>Commitments</h3>" + commitments_html(fw, rows)] if own is None else [profile, table, spread]
+        note = "<p>" + _("The team disagrees most on {practice}: worth a conversation.").format(
+            practice=f"<b>{esc(next(s.title for s in answered if s.id == widest))}</b>") + "</p>"
+    table = (f"<div class='scroll'><table class='team-table'><tr><th>{_('Practice')}</th>{own_head}<th>{_('Team mean')}</th><th>{_('Spread')}</th></tr>"
+             f"{table_rows}</table></div>{spread_note()}{note}")
+    return [profile, table, spread, f"<h3>{_('Commitments')}</h3>" + commitments_html(fw, rows)] if own is None else [profile, table, spread]
 
 
 def commitment_items(fw: Framework) -> list[tuple[str, str | None, str | None]]:
@@ -259,11 +266,11 @@ def commitments(fw: Framework, rows: list[dict]) -> list[dict]:
 
 
 def written_date(value: Any) -> str:
-    """An answer's date as people write it ("12 January 2027"); anything else as it is."""
+    """An answer's date as people write it ("12 January 2027", "12. januar 2027"); anything else as it is."""
     import datetime as dt
 
     try:
-        return dt.date.fromisoformat(value).strftime("%d %B %Y").lstrip("0")
+        return written_date_in(dt.date.fromisoformat(value), "long")
     except (TypeError, ValueError):
         return str(value or "")
 
@@ -273,14 +280,14 @@ def commitment_html(c: dict) -> str:
     when = written_date(c["date"])
     who = f" <span class='who muted'>— {esc(c['name'])}</span>" if c.get("name") else ""
     return (f"<li class='commitment'><span class='text'>{esc(c['text'])}</span>{who}"
-            + (f"<br><span class='first-step'>First step: {esc(c['first_step'])}</span>" if c["first_step"] else "")
-            + (f"<br><span class='date'>By {esc(when)}</span>" if when else "") + "</li>")
+            + ("<br><span class='first-step'>" + _("First step: {step}").format(step=esc(c['first_step'])) + "</span>" if c["first_step"] else "")
+            + ("<br><span class='date'>" + _("By {date}").format(date=esc(when)) + "</span>" if when else "") + "</li>")
 
 
 def commitments_html(fw: Framework, rows: list[dict]) -> str:
     found = commitments(fw, rows)
     if not found:
-        return "<p class='muted'>Nothing written yet.</p>"
+        return f"<p class='muted'>{_('Nothing written yet.')}</p>"
     return "<ul class='texts commitments'>" + "".join(commitment_html(c) for c in found) + "</ul>"
 
 
@@ -292,12 +299,12 @@ def entry_html(fw: Framework, e: Entry, by_id: dict[int, Entry], merged: dict[in
     if e.links:
         named = [by_id[i] for i in e.links if i in by_id]
         named = [by_id.get(x.merged_into, x) if x.merged_into else x for x in named]
-        extra += "<div class='links muted'>builds on: " + " + ".join(esc(x.text) for x in named) + "</div>"
+        extra += f"<div class='links muted'>{_('builds on:')} " + " + ".join(esc(x.text) for x in named) + "</div>"
     if merged.get(e.id):
-        extra += "<div class='merged muted'>also: " + "; ".join(esc(t) for t in merged[e.id]) + "</div>"
+        extra += f"<div class='merged muted'>{_('also:')} " + "; ".join(esc(t) for t in merged[e.id]) + "</div>"
     who = f" <span class='who muted'>— {esc(e.name)}</span>" if e.name else ""
-    mine = " <span class='yours muted'>(yours)</span>" if me is not None and e.author == me else ""
-    return (f"<li class='entry' data-entry='{e.id}'><span class='votes' title='votes'>{e.votes}</span>"
+    mine = f" <span class='yours muted'>{_('(yours)')}</span>" if me is not None and e.author == me else ""
+    return (f"<li class='entry' data-entry='{e.id}'><span class='votes' title='{esc(_('votes'))}'>{e.votes}</span>"
             f"<span class='text'>{esc(e.text)}</span>{who}{mine}{extra}</li>")
 
 
@@ -308,7 +315,7 @@ def board_html(fw: Framework, item: str, entries: Iterable[Entry], me: Any = Non
     merged = merged_texts(entries)
     cols = []
     for option in fw.item(item).options:
-        body = "".join(entry_html(fw, e, by_id, merged, me) for e in ranked(entries, option.id)) or "<li class='empty muted'>Nothing yet.</li>"
+        body = "".join(entry_html(fw, e, by_id, merged, me) for e in ranked(entries, option.id)) or f"<li class='empty muted'>{_('Nothing yet.')}</li>"
         cols.append(f"<section class='col col-{option.id}' data-column='{option.id}'><h3>{esc(option.label)}</h3><ul>{body}</ul></section>")
     return f"<div class='board board-{esc(item)}'>{''.join(cols)}</div>"
 
@@ -322,8 +329,8 @@ def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Par
         for i in ("team_mission", "team_goal", "personal_goal") if any(it.id == i for it in fw.items)
     )
     return [
-        "<h3>The SWOT board</h3>" + board_html(fw, "swot_item", items),
-        "<h3>Strategies (TOWS)</h3>" + board_html(fw, "tows_strategy", strategies + items),
+        f"<h3>{_('The SWOT board')}</h3>" + board_html(fw, "swot_item", items),
+        f"<h3>{_('Strategies (TOWS)')}</h3>" + board_html(fw, "tows_strategy", strategies + items),
         goals,
     ]
 

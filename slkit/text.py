@@ -13,6 +13,7 @@ import html
 import unicodedata
 
 from . import InputError
+from .i18n import _
 
 # Characters that reorder how text is displayed; they can make a board lie about what was typed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -22,19 +23,21 @@ def clean_text(
     value: object,
     *,
     max_length: int,
-    field: str = "The text",
+    field: str | None = None,
     allow_empty: bool = False,
     multiline: bool = True,
 ) -> str:
-    """Return `value` normalised (NFC, trimmed), or raise InputError saying what is wrong."""
+    """Return `value` normalised (NFC, trimmed), or raise InputError saying what is wrong
+    (`field` names it in the message: "The name"; default "The text")."""
+    field = field or _("The text")
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InputError(f"{field} must be text.")
+        raise InputError(_("{field} must be text.").format(field=field))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(f"{field} contains broken characters; please type it again.") from None
+        raise InputError(_("{field} contains broken characters; please type it again.").format(field=field)) from None
     text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
     if not multiline:
         text = " ".join(text.split())
@@ -43,14 +46,14 @@ def clean_text(
         if ch in "\n\t":
             continue
         if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS:
-            raise InputError(f"{field} contains an invisible control character; please remove it.")
+            raise InputError(_("{field} contains an invisible control character; please remove it.").format(field=field))
     if not visible(text) and not allow_empty:
         # Nothing but spaces, zero-width characters or direction marks reads as empty.
-        raise InputError(f"{field} is empty; please write something first.")
+        raise InputError(_("{field} is empty; please write something first.").format(field=field))
     if not visible(text):
         text = ""
     if len(text) > max_length:
-        raise InputError(f"{field} is {len(text)} characters long; the limit is {max_length}.")
+        raise InputError(_("{field} is {n} characters long; the limit is {limit}.").format(field=field, n=len(text), limit=max_length))
     return text
 
 

@@ -10,11 +10,13 @@ import functools
 import json
 import os
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import ipywidgets as W
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from slkit import KitError, i18n
+from slkit.i18n import _
 from slkit.store import Store
 from slkit.style import KIT_CSS
 from slkit.text import esc  # noqa: F401 - the pages' escape, P.esc
@@ -57,10 +59,51 @@ def run_js(out: W.Output, js: str) -> None:
     out.append_display_data(Javascript(js))
 
 
+LANG_COOKIE = "slk_lang"  # the language a person chose in this browser (a link's ?lang=, the switch)
+LANG_COOKIE_DAYS = 365
+
+
+def chosen_language() -> str | None:
+    """The language this page's link asks for (`?lang=nb`), if it names one the kit has."""
+    return i18n.normalize(query().get("lang"))
+
+
+def start_language(code: str | None = None, *, store_factory=None, personal: bool = True) -> str:
+    """Set the page's language, before anything on it is written: the link's `?lang=`, else
+    what the person chose in this browser (`personal` pages only: not the room screen or the
+    console, which speak the session's language), else the session's language, else the
+    server's (`slkit serve --lang`; self-study: SLKIT_LANG or the computer's locale)."""
+    lang = chosen_language() or (i18n.normalize(cookies().get(LANG_COOKIE)) if personal else None)
+    if lang is None and code:
+        try:
+            lang = (store_factory or store)().get_session(code).language
+        except KitError:
+            pass  # the page says what is wrong with the code, in the default language
+    return i18n.set_language(lang)
+
+
+def language_links(params: dict | None = None) -> str:
+    """The language switch: a link per language to this page with `?lang=` (the person's choice
+    is kept in this browser and with the person), the current one marked."""
+    links = []
+    for code, name in i18n.LANGUAGES.items():
+        href = "?" + urlencode({**(params or {}), "lang": code})
+        current = " aria-current='true' class='current'" if code == i18n.current() else ""
+        links.append(f"<a href='{esc(href)}' lang='{code}' hreflang='{code}'{current}>{esc(name)}</a>")
+    return f"<nav class='slk-languages' aria-label='{esc(_('Language'))}'>{' · '.join(links)}</nav>"
+
+
+def remember_language_js(lang: str) -> str:
+    return (f"document.cookie={json.dumps(f'{LANG_COOKIE}={lang}; Max-Age={LANG_COOKIE_DAYS * 86400}; Path=/; SameSite=Lax')};"
+            "var u=new URL(window.location.href);if(u.searchParams.has('lang')){u.searchParams.delete('lang');"
+            "window.history.replaceState(null,'',u.toString());}")
+
+
 class PageTitle(W.Output):
     """The browser tab's title, which is also the first thing a screen reader says of a page:
     it names the page and its session, then the kit ("Purpose first · Team day · Social
-    Leadership Workshop"), not the notebook's file name.
+    Leadership Workshop"), not the notebook's file name. It also sets the page's language
+    (`<html lang>`), and keeps a language chosen by the link (`?lang=`) in this browser.
 
     Example::
 
@@ -68,18 +111,18 @@ class PageTitle(W.Output):
         title.set("Your modules", session.title)
     """
 
-    KIT = "Social Leadership Workshop"
-
     def __init__(self, *parts: str | None):
         super().__init__(layout=W.Layout(display="none"))
         self.text = ""
         self.set(*parts)
 
     def set(self, *parts: str | None) -> None:
-        text = " · ".join([p for p in parts if p] + [self.KIT])
+        text = " · ".join([p for p in parts if p] + [_("Social Leadership Workshop")])
         if text != self.text:
             self.text = text
-            run_js(self, f"document.title = {json.dumps(text)};")
+            lang = i18n.current()
+            remember = remember_language_js(lang) if chosen_language() == lang else ""
+            run_js(self, f"document.title = {json.dumps(text)};document.documentElement.lang = {json.dumps(lang)};{remember}")
 
 
 SETTLE = 0.3  # seconds for a page's held-back updates to arrive before a click acts on them

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import traitlets as T
 
 from slkit import KitError
+from slkit.i18n import _
 from slkit.store import ModuleClosed, Participant, Store
 
 STATUSES = ("idle", "saved", "local", "error", "closed")
@@ -32,7 +33,7 @@ class AnswerSheet(T.HasTraits):
     pending = T.Dict(help="answers that could not be saved yet, to retry")
     show_name = T.Bool(False, help="the author chose to show their name with their written answers")
     unsaved = T.Dict(help="item id -> True for text typed on screen and not stored yet")
-    saved_text = T.Unicode("Saved.", help="what a successful save says (self-study: where it is kept)")
+    saved_text = T.Unicode("", help="what a successful save says (self-study: where it is kept); '' for “Saved.”")
 
     def __init__(self, store_factory: Callable[[], Store] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -63,7 +64,7 @@ class AnswerSheet(T.HasTraits):
             return False
         if not self.live:
             self.answers = {**self.answers, **clean}
-            self.status, self.message = "local", "Kept on this page only, until it closes: it could not be saved."
+            self.status, self.message = "local", _("Kept on this page only, until it closes: it could not be saved.")
             return True
         # Saving is synchronous in the kernel: a "Saving…" state would reach the page together
         # with "Saved." and only cost messages. The page says "Saved." after the commit.
@@ -74,11 +75,11 @@ class AnswerSheet(T.HasTraits):
             return False
         except KitError as e:
             self.pending = {**self.pending, **clean}
-            self.status, self.message = "error", f"Could not save. {e}"
+            self.status, self.message = "error", _("Could not save.") + f" {e}"
             return False
         self.answers = {**self.answers, **clean}
         self.pending = {k: v for k, v in self.pending.items() if k not in clean}
-        self.status, self.message = "saved", self.saved_text
+        self.status, self.message = "saved", self.saved_text or _("Saved.")
         return True
 
     def mark_unsaved(self, item_id: str, unsaved: bool) -> None:

@@ -15,6 +15,7 @@ import ipywidgets as W
 
 from slkit import aggregate as A
 from slkit.content import Framework, Step
+from slkit.i18n import _, join_list
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -52,5 +53,6 @@ class ActionPlan(W.VBox):
         titles = {s.id: s.title for s in self.framework.steps}
         weakest = sorted(scores, key=scores.get)[:2]
         self.hint.value = P.markup(
-            "<p class='muted'>Your weakest practices: " + " and ".join(f"<b>{P.esc(titles[w])}</b>" for w in weakest) + ".</p>"
+            "<p class='muted'>" + _("Your weakest practices: {practices}.").format(
+                practices=join_list([f"<b>{P.esc(titles[w])}</b>" for w in weakest])) + "</p>"
         )

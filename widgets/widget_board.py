@@ -12,7 +12,8 @@ import logging
 
 import ipywidgets as W
 
-from slkit import KitError
+from slkit import KitError, i18n
+from slkit.i18n import N_, _
 from slkit.content import load_frameworks
 from slkit.sessions import facilitator_link, join_link
 
@@ -21,7 +22,9 @@ from .widget_session import SessionView
 
 log = logging.getLogger("slkit.board")
 
-LOCKED = "This board needs the facilitator link."
+LOCKED = N_("This board needs the facilitator link.")
+
+
 
 
 class FacilitatorBoard(W.VBox):
@@ -29,19 +32,20 @@ class FacilitatorBoard(W.VBox):
         self._store_factory = store_factory
         self.key = key
         self.body = W.VBox()
-        self.title = P.PageTitle("Facilitator console")
+        P.start_language(code, store_factory=store_factory, personal=False)
+        self.title = P.PageTitle(_("Facilitator console"))
         super().__init__([P.page(self.title, self.body, width="1200px")], **kwargs)
         try:
             store = store_factory()
             allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
         except KitError as e:  # e.g. the store is unreachable: say so, show nothing else
-            self.body.children = [P.block("<h1>Facilitator board</h1>"), W.HTML(P.message("error", str(e)))]
+            self.body.children = [P.block(f"<h1>{_('Facilitator board')}</h1>"), W.HTML(P.message("error", str(e)))]
             self.allowed = False
             return
         if not allowed:
             # Nothing about what exists, and the key is not echoed.
             log.warning("facilitator board refused: %s", "wrong or missing key" if key else "no key")
-            self.body.children = [P.block(f"<h1>Facilitator board</h1><p>{LOCKED}</p>")]
+            self.body.children = [P.block(f"<h1>{_('Facilitator board')}</h1><p>{_(LOCKED)}</p>")]
             self.allowed = False
             return
         self.allowed = True
@@ -57,25 +61,30 @@ class FacilitatorBoard(W.VBox):
 
     # ---- no session yet: create one -----------------------------------------------------
     def show_start(self) -> None:
-        self.title_input = W.Text(placeholder="e.g. Marketing team, spring workshop", layout=W.Layout(width="auto"))
+        self.title_input = W.Text(placeholder=_("e.g. Marketing team, spring workshop"), layout=W.Layout(width="auto"))
         self.threshold_input = W.BoundedIntText(value=3, min=1, max=1000, layout=W.Layout(width="6em"))
         frameworks = load_frameworks()
         self.module_boxes = {m: W.Checkbox(value=True, description=f"{fw.order}. {fw.title}", indent=False, layout=W.Layout(width="auto"))
                              for m, fw in frameworks.items()}
-        self.start_open = W.Checkbox(value=False, description="Open every module now, results shown (otherwise you open each when the room gets there)",
+        self.start_open = W.Checkbox(value=False, description=_("Open every module now, results shown (otherwise you open each when the room gets there)"),
                                      indent=False, layout=W.Layout(width="auto"))
-        self.create_button = W.Button(description="Create session", button_style="primary")
+        # The language participants see unless they choose another on their page.
+        self.language_input = W.Dropdown(options=[(name, code) for code, name in i18n.LANGUAGES.items()], value=i18n.server_default(),
+                                         layout=W.Layout(width="16em"))
+        self.create_button = W.Button(description=_("Create session"), button_style="primary")
         self.create_button.add_class("slk-button")
         self.result = W.HTML()
         self.sessions = P.block(self._sessions_html())
         self.create_button.on_click(lambda _b: self.create())
         self.body.children = [
-            P.block("<h1>Facilitator board</h1><h2>New session</h2><p>Title</p>"),
+            P.block(f"<h1>{_('Facilitator board')}</h1><h2>{_('New session')}</h2><p>{_('Title')}</p>"),
             self.title_input,
-            P.block("<p>Team results show to participants once this many people have answered:</p>"),
+            P.block(f"<p>{_('Team results show to participants once this many people have answered:')}</p>"),
             self.threshold_input,
-            P.block("<p>The modules of this session, in the order of the workshop "
-                    "(another order: <code>slkit session new --modules</code>):</p>"),
+            P.block("<p>" + _("Language of the session's pages, exports and handouts (each participant can switch on their page):") + "</p>"),
+            self.language_input,
+            P.block("<p>" + _("The modules of this session, in the order of the workshop (another order: {command}):").format(
+                command="<code>slkit session new --modules</code>") + "</p>"),
             *self.module_boxes.values(),
             self.start_open,
             self.create_button,
@@ -90,7 +99,7 @@ class FacilitatorBoard(W.VBox):
         modules = [m for m, box in self.module_boxes.items() if box.value]
         try:
             s = self._store_factory().create_session(self.title_input.value, int(self.threshold_input.value),
-                                                     modules=modules, start_open=self.start_open.value)
+                                                     modules=modules, start_open=self.start_open.value, language=self.language_input.value)
         except KitError as e:
             self.result.value = P.message("error", str(e))
             return None
@@ -98,10 +107,10 @@ class FacilitatorBoard(W.VBox):
         base = P.base_url()
         board = facilitator_link(base, s.key, s.code)
         self.result.value = (
-            P.message("ok", f"Session {s.code} created.")
+            P.message("ok", _("Session {code} created.").format(code=s.code))
             + P.markup(
-                f"<p>Join link for participants: <a href='{P.esc(join_link(base, s.code))}'>{P.esc(join_link(base, s.code))}</a></p>"
-                f"<p>Your console for this session (keep it private, off the projector): <a href='{P.esc(board)}'>open the console</a></p>"
+                f"<p>{_('Join link for participants:')} <a href='{P.esc(join_link(base, s.code))}'>{P.esc(join_link(base, s.code))}</a></p>"
+                f"<p>{_('Your console for this session (keep it private, off the projector):')} <a href='{P.esc(board)}'>{_('open the console')}</a></p>"
             )
         )
         self.sessions.value = P.markup(self._sessions_html())
@@ -111,17 +120,19 @@ class FacilitatorBoard(W.VBox):
         store = self._store_factory()
         sessions = store.list_sessions()[:20]
         if not sessions:
-            return "<h2>Sessions</h2><p class='muted'>No sessions yet.</p>"
+            return f"<h2>{_('Sessions')}</h2><p class='muted'>{_('No sessions yet.')}</p>"
         rows = "".join(
             f"<tr><td class='code'>{P.esc(s.code)}</td><td>{P.esc(s.title)}</td><td>{s.created_at:%Y-%m-%d}</td>"
-            f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>console</a></td></tr>"
+            f"<td lang='{s.language}'>{P.esc(i18n.LANGUAGES[s.language])}</td>"
+            f"<td><a href='{P.esc(facilitator_link(P.base_url(), self.key, s.code))}'>{_('console')}</a></td></tr>"
             for s in sessions
         )
-        return f"<h2>Sessions</h2><table><tr><th>Code</th><th>Title</th><th>Created</th><th>Console</th></tr>{rows}</table>"
+        head = "".join(f"<th>{h}</th>" for h in (_("Code"), _("Title"), _("Created"), _("Language"), _("Console")))
+        return f"<h2>{_('Sessions')}</h2><table><tr>{head}</tr>{rows}</table>"
 
     # ---- one session ------------------------------------------------------------------------
     def show_session(self, code: str) -> None:
         self.code = code
         self.session = SessionView(code, store_factory=self._store_factory)
         self.body.children = [self.session]
-        self.title.set("Facilitator console", self.session.session_title)
+        self.title.set(_("Facilitator console"), self.session.session_title)

@@ -19,6 +19,7 @@ import uuid
 import ipywidgets as W
 
 from slkit.charts import figure_table, figure_title, mime_bundle
+from slkit.i18n import _
 
 from . import page as P
 
@@ -95,9 +96,9 @@ class Chart(W.VBox):
         # is one image named by its title, and its numbers are a table under it.
         title = P.esc(figure_title(spec))
         # (On the room screen, where nobody uses the page, the chart is named and nothing more.)
-        table = (f'<details class="figure-figures"><summary>{title}: the figures</summary><div class="scroll">{figure_table(spec)}</div></details>'
-                 if not self.height_css else "")
-        said = f"{title}: chart." + (" The same figures are in the table below it." if table else "")
+        table = (f'<details class="figure-figures"><summary>{_("{title}: the figures").format(title=title)}</summary>'
+                 f'<div class="scroll">{figure_table(spec)}</div></details>' if not self.height_css else "")
+        said = (_("{title}: chart. The same figures are in the table below it.") if table else _("{title}: chart.")).format(title=title)
         self.placeholder.value = (
             f'<div class="slk slk-figure"><div id="{self.id}" class="slk-chart" role="img" aria-label="{said}" '
             f'style="width:100%;{size}"></div>{table}</div>'

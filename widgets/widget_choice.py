@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from slkit.content import Item
+from slkit.i18n import _
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -25,7 +26,8 @@ class ChoiceList(W.VBox):
         self.radio: W.RadioButtons | None = None
         self.boxes: dict[str, W.Checkbox] = {}
         self._syncing = False
-        hint = " (choose one)" if self.limit == 1 else f" (up to {self.limit})" if self.limit < len(item.options) else ""
+        hint = (" " + _("(choose one)") if self.limit == 1
+                else " " + _("(up to {n})").format(n=self.limit) if self.limit < len(item.options) else "")
         head = P.block(f'<p class="item-text">{P.esc(item.text)}{hint}</p>')
         if self.limit == 1:
             stored = (sheet.get(item.id, []) or [None])[0]
@@ -59,7 +61,7 @@ class ChoiceList(W.VBox):
         chosen = self.selected()
         if checked and len(chosen) > self.limit:
             self._set(oid, False)
-            self.note.value = P.message("error", f"Choose at most {self.limit}; untick one first.")
+            self.note.value = P.message("error", _("Choose at most {n}; untick one first.").format(n=self.limit))
             return
         self.note.value = ""
         if chosen:

@@ -16,14 +16,15 @@ from typing import Callable
 import ipywidgets as W
 
 from slkit import KitError
+from slkit.i18n import _
 
 from . import page as P
 
 
 class DownloadLink(W.HTML):
-    def __init__(self, filename: str, make: Callable[[], str | bytes], label: str = "Download your results", *,
+    def __init__(self, filename: str, make: Callable[[], str | bytes], label: str | None = None, *,
                  mime: str = "text/html;charset=utf-8", **kwargs):
-        self.filename, self._make, self.label, self.mime = filename, make, label, mime
+        self.filename, self._make, self.label, self.mime = filename, make, label or _("Download your results"), mime
         super().__init__(**kwargs)
         self.refresh()
 
@@ -31,7 +32,7 @@ class DownloadLink(W.HTML):
         try:
             content = self._make()
         except KitError as e:  # the store failed: say so where the link would be
-            self.value = P.message("error", f"“{self.label}” could not be prepared. {e}")
+            self.value = P.message("error", _("“{label}” could not be prepared.").format(label=self.label) + f" {e}")
             return
         payload = base64.b64encode(content.encode("utf-8") if isinstance(content, str) else content).decode("ascii")
         self.value = (
@@ -45,4 +46,4 @@ def handout_link(store_factory: Callable, participant) -> DownloadLink:
     from slkit.handout import handout_html
 
     return DownloadLink(f"my-workshop-{participant.session_code}.html", lambda: handout_html(store_factory(), participant),
-                        "Download my workshop (a page to keep or print)")
+                        _("Download my workshop (a page to keep or print)"))

@@ -15,6 +15,8 @@ from typing import Callable, Sequence, Union
 
 import ipywidgets as W
 
+from slkit.i18n import _
+
 from . import page as P
 
 StepBody = Union[W.Widget, Callable[[], W.Widget]]
@@ -61,8 +63,8 @@ class StepFlow(W.VBox):
         self.header.add_class("slk-step-title")
         self.progress = W.IntProgress(min=0, max=len(steps), value=1, layout=W.Layout(width="100%", height="10px"))
         self.holder = W.VBox()
-        self.back = W.Button(description="Back")
-        self.next = W.Button(description="Next", button_style="primary")
+        self.back = W.Button(description=_("Back"))
+        self.next = W.Button(description=_("Next"), button_style="primary")
         for b in (self.back, self.next):
             b.add_class("slk-button")
         self.back.on_click(lambda _b: self.go(self.index - 1))
@@ -103,11 +105,12 @@ class StepFlow(W.VBox):
         _call_all(body, "resume")  # its live views ask for updates again
         self.holder.children = [body]
         # The title changes after the body, so a new title means the new step is on its way.
-        self.header.value = f'<div class="slk"><p class="muted">Step {i + 1} of {n}</p><h2>{P.esc(self.titles[i])}</h2></div>'
+        step = _("Step {n} of {total}").format(n=i + 1, total=n)
+        self.header.value = f'<div class="slk"><p class="muted">{step}</p><h2>{P.esc(self.titles[i])}</h2></div>'
         self.progress.value = i + 1
         self.progress.description = ""
         self.back.disabled = i == 0
-        self.next.description = "Finish" if i == n - 1 else "Next"
+        self.next.description = _("Finish") if i == n - 1 else _("Next")
         if i != n - 1:
             self.finished.children = []
         if self._on_show is not None:

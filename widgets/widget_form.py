@@ -35,7 +35,7 @@ def item_widget(framework: Framework, item: Item, sheet: AnswerSheet) -> W.Widge
         return TextEntry(item, sheet, multiline=item.max_length > 120)
     if item.kind == "date":
         return DateEntry(item, sheet)
-    raise ValueError(f"A {item.kind} item has its own component.")
+    raise ValueError(f"A {item.kind} item has its own component.")  # a programming error, not shown to people
 
 
 class StepForm(W.VBox):

@@ -23,6 +23,8 @@ import ipywidgets as W
 
 from slkit import KitError
 from slkit.content import load_frameworks
+from slkit import i18n
+from slkit.i18n import _
 from slkit.paths import WORKSHOPS_DIR
 from slkit.sessions import format_personal_code, planned
 from slkit.store import Participant, SessionInfo
@@ -32,11 +34,10 @@ from . import page as P
 COOKIE_DAYS = 30
 # The privacy statement (facilitator_guide/privacy.md), served by the workshop server.
 PRIVACY_LINK = "../../slkit/privacy"
-JOIN_NOTE = (
-    "Your ratings and choices are only ever shown as team totals, once enough people have answered. "
-    "What you write (purposes, reasons, proposals, commitments) is shown to the team word for word: "
-    "without your name, unless you tick the box below."
-)
+def join_note() -> str:
+    return _("Your ratings and choices are only ever shown as team totals, once enough people have answered. "
+             "What you write (purposes, reasons, proposals, commitments) is shown to the team word for word: "
+             "without your name, unless you tick the box below.")
 
 
 def session_modules(settings: dict | None = None) -> list:
@@ -76,11 +77,11 @@ def code_box(personal_code: str) -> str:
     code = format_personal_code(personal_code)
     return (
         f"<span class='code personal-code' translate='no'>{code}</span> "
-        f"<button type='button' class='copy-code' aria-label='Copy the personal code {code}' "
-        f"onclick=\"(function(b){{var t='{code}';var done=function(){{b.textContent='Copied';}};"
+        f"<button type='button' class='copy-code' aria-label='{P.esc(_('Copy the personal code {code}').format(code=code))}' "
+        f"onclick=\"(function(b){{var t='{code}';var done=function(){{b.textContent={P.esc(json.dumps(_('Copied')))};}};"
         "if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(t).then(done);}"
         "else{var a=document.createElement('textarea');a.value=t;document.body.appendChild(a);a.select();"
-        "try{document.execCommand('copy');done();}catch(e){}a.remove();}})(this)\">Copy</button>"
+        f"try{{document.execCommand('copy');done();}}catch(e){{}}a.remove();}}}})(this)\">{P.esc(_('Copy'))}</button>"
     )
 
 
@@ -107,7 +108,7 @@ class JoinPanel(W.VBox):
         try:
             self.session = store_factory().get_session(code)
         except KitError as e:
-            self.status.value = P.message("error", str(e)) + P.markup("<p><a href='index.ipynb'>Back to the start page</a></p>")
+            self.status.value = P.message("error", str(e)) + P.markup(f"<p><a href='index.ipynb'>{_('Back to the start page')}</a></p>")
             return
         # The browser's own memory first; a token or personal code in an old link still works.
         remembered = P.cookies().get(cookie_name(self.session.code))
@@ -131,27 +132,27 @@ class JoinPanel(W.VBox):
         from slkit import selfstudy
 
         if P.in_voila():
-            self.status.value = P.markup(
-                "<p class='muted'>You are trying this module on its own: your answers stay on this page and are not kept. "
+            self.status.value = P.markup("<p class='muted'>" + _(
+                "You are trying this module on its own: your answers stay on this page and are not kept. "
                 "To take part in a workshop, open the link your facilitator gives you; to work through the modules "
-                "on your own and keep your answers, install the kit on your computer and run <code>slkit lab</code>.</p>")
+                "on your own and keep your answers, install the kit on your computer and run {command}.").format(
+                command="<code>slkit lab</code>") + "</p>")
             self._on_ready(None, just_joined=False)
             return
         try:
             store = selfstudy.open_store()
             p = selfstudy.myself(store)
         except (KitError, OSError) as e:
-            self.status.value = P.message("error", f"Your answers cannot be saved on this computer ({e}). "
-                                                   "They stay on this page until it closes.")
+            self.status.value = P.message("error", _("Your answers cannot be saved on this computer ({reason}). "
+                                                     "They stay on this page until it closes.").format(reason=e))
             self._on_ready(None, just_joined=False)
             return
         self.self_study, self.participant = True, p
         self.store_factory = lambda: store
-        self.status.value = P.markup(
-            "<p class='muted self-study'>You are working on your own. Your answers are saved on this computer, in "
-            f"<code>{P.esc(str(selfstudy.store_path()))}</code>, and are here again when you come back. "
-            "To take part in a live workshop, open the link your facilitator gives you.</p>"
-        )
+        self.status.value = P.markup("<p class='muted self-study'>" + _(
+            "You are working on your own. Your answers are saved on this computer, in {path}, and are here "
+            "again when you come back. To take part in a live workshop, open the link your facilitator gives you.").format(
+            path=f"<code>{P.esc(str(selfstudy.store_path()))}</code>") + "</p>")
         self._on_ready(p, just_joined=False, own_store=self.store_factory)
 
     @classmethod
@@ -167,25 +168,28 @@ class JoinPanel(W.VBox):
         # Sent when the person leaves the field, not per keystroke: ipywidgets holds back a state
         # update while an earlier one is unanswered, but sends a click at once, so a fast
         # "type, Tab, Enter" could join with half a name.
-        self.name_input = W.Text(placeholder="Your name (optional)", continuous_update=False,
+        self.name_input = W.Text(placeholder=_("Your name (optional)"), continuous_update=False,
                                  layout=W.Layout(width="auto", max_width="24em"))
         self.name_input.add_class("slk-input")
-        self.show_name = W.Checkbox(value=False, description="Show my name with what I write", indent=False, layout=W.Layout(width="auto"))
-        self.start_button = W.Button(description="Join the session", button_style="primary")
+        self.show_name = W.Checkbox(value=False, description=_("Show my name with what I write"), indent=False, layout=W.Layout(width="auto"))
+        self.start_button = W.Button(description=_("Join the session"), button_style="primary")
         self.start_button.add_class("slk-button")
         self.start_button.on_click(lambda _b: self._start_soon())
         self.code_input = W.Text(placeholder="ABCD-EFGH", layout=W.Layout(width="10em"))
         self.code_input.add_class("slk-input")
-        self.resume_button = W.Button(description="Continue")
+        self.resume_button = W.Button(description=_("Continue"))
         self.resume_button.add_class("slk-button")
         self.resume_button.on_click(lambda _b: self.resume())
         self.form.children = [
-            P.block(f"<h2>Join “{P.esc(self.session.title)}”</h2><p class='muted'>Session {P.esc(self.session.code)}</p>"
-                    f"<p>{P.esc(JOIN_NOTE)} <a href='{PRIVACY_LINK}' target='_blank' rel='noopener'>How your answers are kept</a></p>"),
+            P.block(P.language_links({"session": self.session.code})
+                    + f"<h2>{_('Join “{title}”').format(title=P.esc(self.session.title))}</h2>"
+                    f"<p class='muted'>{_('Session {code}').format(code=P.esc(self.session.code))}</p>"
+                    f"<p>{P.esc(join_note())} <a href='{PRIVACY_LINK}?lang={i18n.current()}' target='_blank' rel='noopener'>{_('How your answers are kept')}</a></p>"),
             self.name_input,
             self.show_name,
             self.start_button,
-            P.block("<h3>Joined already, on this or another device?</h3><p class='muted'>Enter your personal code to continue where you left off.</p>"),
+            P.block(f"<h3>{_('Joined already, on this or another device?')}</h3>"
+                    f"<p class='muted'>{_('Enter your personal code to continue where you left off.')}</p>"),
             W.HBox([self.code_input, self.resume_button], layout=W.Layout(align_items="center", flex_flow="row wrap")),
         ]
 
@@ -232,8 +236,18 @@ class JoinPanel(W.VBox):
         P.run_js(self.script, remember_js(self.session.code, None) + "window.location.reload();")
 
     def _ready(self, p: Participant, *, just_joined: bool) -> None:
+        script = remember_js(p.session_code, p.token)
+        chosen = P.chosen_language()
+        if chosen and chosen != p.language:  # chosen by the link or the switch: kept with the person
+            try:
+                p = self._store_factory().set_language(p, chosen)
+            except KitError:
+                pass  # the page is in the chosen language all the same; the next page asks again
+        elif not chosen and p.language and p.language != i18n.current():
+            # Chosen on another device: this browser learns it, and the page comes again in it.
+            script += P.remember_language_js(p.language) + "window.location.reload();"
         self.participant = p
         self.form.children = []
         self.status.value = ""
-        P.run_js(self.script, remember_js(p.session_code, p.token))
+        P.run_js(self.script, script)
         self._on_ready(p, just_joined=just_joined)

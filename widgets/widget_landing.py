@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from slkit import KitError
+from slkit.i18n import _
 from slkit.store import ModuleState, Participant
 
 from . import page as P
@@ -24,7 +25,9 @@ from .widget_download import handout_link
 from .widget_join import JoinPanel, code_box, module_link, session_modules
 from .widget_live import LiveTicker
 
-TITLE = "<h1>Social Leadership Workshop</h1><p class='muted'>Leading with social media: short, hands-on modules for a team.</p>"
+def title_block() -> str:
+    return (f"<h1>{_('Social Leadership Workshop')}</h1>"
+            f"<p class='muted'>{_('Leading with social media: short, hands-on modules for a team.')}</p>")
 
 
 class SessionHome(W.VBox):
@@ -34,17 +37,18 @@ class SessionHome(W.VBox):
         self.join, self._store_factory = join, store_factory
         p: Participant = join.participant
         self.code = p.session_code
-        hello = f"Hello, {P.esc(p.display_name)}" if p.display_name else "Welcome"
-        note = ("<p class='msg-ok' role='status'>You have joined. Note your personal code: with it you continue on another "
-                "device. This browser remembers you for this session.</p>" if just_joined else "")
+        hello = _("Hello, {name}.").format(name=P.esc(p.display_name)) if p.display_name else _("Welcome.")
+        note = ("<p class='msg-ok' role='status'>" + _("You have joined. Note your personal code: with it you continue on another "
+                "device. This browser remembers you for this session.") + "</p>" if just_joined else "")
         self.header = P.block(
-            f"<h1>{P.esc(join.session.title)}</h1><p>{hello}. This is your page for the session: "
-            "open the module your facilitator names.</p>" + note
+            P.language_links({"session": self.code})
+            + f"<h1>{P.esc(join.session.title)}</h1><p>{hello} "
+            + _("This is your page for the session: open the module your facilitator names.") + "</p>" + note
         )
         # The personal code is shown once (the store keeps only its hash): when joining, or when
         # continuing with it. A browser that remembers the person can ask for a new one.
         self.personal = W.HTML()
-        self.new_code_button = W.Button(description="Show me a new personal code", layout=W.Layout(width="auto"))
+        self.new_code_button = W.Button(description=_("Show me a new personal code"), layout=W.Layout(width="auto"))
         self.new_code_button.add_class("slk-leave")
         self.new_code_button.on_click(lambda _b: self.new_personal_code())
         self._show_personal(p.personal_code)
@@ -52,21 +56,22 @@ class SessionHome(W.VBox):
         self.keep = handout_link(store_factory, p)
         self._progress: dict | None = None
         self.ticker = LiveTicker(self.refresh)
-        self.leave_button = W.Button(description="Not you? Leave this browser", layout=W.Layout(width="auto"))
+        self.leave_button = W.Button(description=_("Not you? Leave this browser"), layout=W.Layout(width="auto"))
         self.leave_button.add_class("slk-leave")
         self.leave_button.on_click(lambda _b: join.leave())
-        super().__init__([self.header, self.personal, self.new_code_button, self.modules, P.block("<h2>To keep</h2>"), self.keep,
+        super().__init__([self.header, self.personal, self.new_code_button, self.modules, P.block(f"<h2>{_('To keep')}</h2>"), self.keep,
                           self.ticker, self.leave_button], **kwargs)
         self.refresh()
 
     def _show_personal(self, personal_code: str | None) -> None:
         if personal_code:
-            self.personal.value = P.markup(f"<p class='who'>Your personal code: {code_box(personal_code)}</p>"
-                                           "<p class='muted'>Write it down: it is shown only now.</p>")
+            self.personal.value = P.markup(f"<p class='who'>{_('Your personal code:')} {code_box(personal_code)}</p>"
+                                           f"<p class='muted'>{_('Write it down: it is shown only now.')}</p>")
             self.new_code_button.layout.display = "none"
         else:
-            self.personal.value = P.markup("<p class='who muted'>Your personal code was shown when you joined: with it you "
-                                           "continue on another device. Lost it? Get a new one (the old one stops working).</p>")
+            self.personal.value = P.markup("<p class='who muted'>" + _(
+                "Your personal code was shown when you joined: with it you continue on another device. "
+                "Lost it? Get a new one (the old one stops working).") + "</p>")
             self.new_code_button.layout.display = ""
 
     def new_personal_code(self) -> None:
@@ -95,18 +100,18 @@ class SessionHome(W.VBox):
             m = fw.id
             state = states.get(m, ModuleState())
             mine = progress.get(m)
-            where = ("<span class='state done'>✓ Done</span>" if mine and mine.done
-                     else f"<span class='state started'>In progress: step {mine.step + 1} of {mine.steps}</span>"
-                     if mine else "<span class='state new'>Not started</span>")
+            where = (f"<span class='state done'>✓ {_('Done')}</span>" if mine and mine.done
+                     else "<span class='state started'>" + _("In progress: step {n} of {total}").format(n=mine.step + 1, total=mine.steps) + "</span>"
+                     if mine else f"<span class='state new'>{_('Not started')}</span>")
             body = f"<b>{fw.order}. {P.esc(fw.title)}</b><br><span class='muted'>{P.esc(fw.summary)}</span><br>"
             if not state.is_open and mine is None:
                 # Not open yet: nothing to do there until the facilitator opens it (this page follows).
                 cards.append(f'<div class="card module-card waiting-module" data-module="{m}">{body}'
-                             "<span class='state closed'>Not open yet: your facilitator opens it when the room gets there</span></div>")
+                             f"<span class='state closed'>{_('Not open yet: your facilitator opens it when the room gets there')}</span></div>")
                 continue
-            opened = "" if state.is_open else " <span class='state closed'>· Closed by the facilitator</span>"
+            opened = "" if state.is_open else f" <span class='state closed'>· {_('Closed by the facilitator')}</span>"
             cards.append(f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">{body}{where}{opened}</a>')
-        value = P.markup("<h2>Modules</h2>" + "".join(cards))
+        value = P.markup(f"<h2>{_('Modules')}</h2>" + "".join(cards))
         if self.modules.value != value:
             self.modules.value = value
 
@@ -117,6 +122,7 @@ class Landing(W.VBox):
     def __init__(self, code: str | None = None, token: str | None = None, personal_code: str | None = None,
                  store_factory=P.store, **kwargs):
         self._store_factory = store_factory
+        P.start_language(code, store_factory=store_factory)
         self.join: JoinPanel | None = None
         self.home: SessionHome | None = None
         self.body = W.VBox()
@@ -134,9 +140,9 @@ class Landing(W.VBox):
         return cls(q.get("session"), q.get("p"), q.get("pc"))
 
     def show_code_entry(self) -> None:
-        self.code_input = W.Text(placeholder="e.g. K7M2QX", continuous_update=False, layout=W.Layout(width="12em"))
+        self.code_input = W.Text(placeholder=_("e.g. K7M2QX"), continuous_update=False, layout=W.Layout(width="12em"))
         self.code_input.add_class("slk-input")
-        self.join_button = W.Button(description="Next", button_style="primary", layout=W.Layout(margin="0 0 0 8px"))
+        self.join_button = W.Button(description=_("Next"), button_style="primary", layout=W.Layout(margin="0 0 0 8px"))
         self.join_button.add_class("slk-button")
         self.join_button.on_click(lambda _b: self.enter(self.code_input.value))
         self.code_input.observe(lambda ch: self.enter(ch["new"]) if ch["new"] else None, "value")
@@ -146,12 +152,14 @@ class Landing(W.VBox):
             for fw in session_modules()
         )
         self.body.children = [
-            P.block(TITLE + "<h2>Join a session</h2><p>Type the code your facilitator shows you.</p>"),
+            P.block(P.language_links() + title_block()
+                    + f"<h2>{_('Join a session')}</h2><p>{_('Type the code your facilitator shows you.')}</p>"),
             W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            P.block(("<h2>Trying it on your own?</h2><p class='muted'>Open a module without a code to try it: it runs just for you, "
-                     "and your answers are not kept.</p>" if P.in_voila() else
-                     "<h2>Working on your own?</h2><p class='muted'>Open a module's notebook and run it: your answers are saved on "
-                     "this computer.</p>") + cards),
+            P.block((f"<h2>{_('Trying it on your own?')}</h2><p class='muted'>"
+                     + _("Open a module without a code to try it: it runs just for you, and your answers are not kept.") + "</p>"
+                     if P.in_voila() else
+                     f"<h2>{_('Working on your own?')}</h2><p class='muted'>"
+                     + _("Open a module's notebook and run it: your answers are saved on this computer.") + "</p>") + cards),
         ]
 
     def enter(self, raw: str) -> bool:
@@ -169,8 +177,8 @@ class Landing(W.VBox):
 
     def open_session(self, code: str, token: str | None = None, personal_code: str | None = None) -> None:
         self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=self._store_factory)
-        self.body.children = [P.block(TITLE), self.join]
-        self.title.set("Join", self.join.session.title if self.join.session else None)
+        self.body.children = [P.block(title_block()), self.join]
+        self.title.set(_("Join"), self.join.session.title if self.join.session else None)
         if self.join.participant is not None:  # remembered: known while the panel was being built
             self._on_ready(self.join.participant)
 
@@ -179,4 +187,4 @@ class Landing(W.VBox):
             return
         self.home = SessionHome(self.join, just_joined=just_joined, store_factory=self._store_factory)
         self.body.children = [self.join, self.home]
-        self.title.set("Your modules", self.join.session.title)
+        self.title.set(_("Your modules"), self.join.session.title)

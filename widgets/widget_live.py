@@ -26,6 +26,8 @@ from typing import Callable
 import ipywidgets as W
 import traitlets as T
 
+from slkit.i18n import _
+
 from . import page as P
 
 PERIOD = 2  # seconds between ticks: results within 2 s of an answer, without reloading
@@ -65,7 +67,7 @@ class LiveTicker(W.VBox):
             self.tick.add_class("slk-gated")
         self.tick.on_click(lambda _b: self._ticked())
         self.status = W.HTML()
-        self.refresh_button = W.Button(description="Refresh", icon="refresh")
+        self.refresh_button = W.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.add_class("slk-refresh")
         self.refresh_button.on_click(lambda _b: (self.touch(), self._on_tick()))
         self.script = W.Output(layout=W.Layout(display="none"))
@@ -87,11 +89,11 @@ class LiveTicker(W.VBox):
     def _show(self, change) -> None:
         if change["new"]:
             self.tick.add_class("slk-live")
-            text = ("<span class='muted live'>● Live: updates every few seconds</span>" if P.in_voila()
-                    else "<span class='muted'>Refresh to see the latest.</span>")  # JupyterLab runs no page timer
+            text = (f"<span class='muted live'>● {_('Live: updates every few seconds')}</span>" if P.in_voila()
+                    else f"<span class='muted'>{_('Refresh to see the latest.')}</span>")  # JupyterLab runs no page timer
         else:
             self.tick.remove_class("slk-live")
-            text = "<span class='muted paused'>Live updates paused. Refresh to see the latest.</span>"
+            text = f"<span class='muted paused'>{_('Live updates paused. Refresh to see the latest.')}</span>"
         self.status.value = P.markup(text)
 
     def touch(self) -> None:

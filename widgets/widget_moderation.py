@@ -12,6 +12,7 @@ import ipywidgets as W
 from slkit import KitError
 from slkit import board as B
 from slkit.content import Framework
+from slkit.i18n import _
 
 from . import page as P
 
@@ -52,19 +53,19 @@ class BoardModeration(W.VBox):
         children: list[W.Widget] = []
         for option in self.framework.item(self.item).options:
             items = B.ranked(self.entries, option.id)
-            children.append(P.block(f"<h3>{P.esc(option.label)}</h3>" + ("" if items else "<p class='muted'>Nothing yet.</p>")))
+            children.append(P.block(f"<h3>{P.esc(option.label)}</h3>" + ("" if items else f"<p class='muted'>{_('Nothing yet.')}</p>")))
             for e in items:
                 text = W.HTML(P.markup(
                     f"<span class='votes'>{e.votes}</span> <span class='text'>{P.esc(e.text)}</span>"
-                    + (f"<div class='merged muted'>also: {'; '.join(P.esc(t) for t in merged[e.id])}</div>" if merged.get(e.id) else "")
+                    + (f"<div class='merged muted'>{_('also:')} {'; '.join(P.esc(t) for t in merged[e.id])}</div>" if merged.get(e.id) else "")
                 ), layout=W.Layout(flex="1 1 auto"))
-                hide = W.Button(description="Hide", tooltip="Hide from every board (the votes are kept)", layout=W.Layout(width="5em"))
-                hide.on_click(lambda _b, e=e: self._act(lambda: B.hide_entry(store(), self.code, self.framework.id, e.id), f"Hidden: {e.text}"))
+                hide = W.Button(description=_("Hide"), tooltip=_("Hide from every board (the votes are kept)"), layout=W.Layout(width="6em"))
+                hide.on_click(lambda _b, e=e: self._act(lambda: B.hide_entry(store(), self.code, self.framework.id, e.id), _("Hidden: {item}").format(item=e.text)))
                 others = [(f"{o.text[:40]} ({o.votes})", o.id) for o in items if o.id != e.id]
-                target = W.Dropdown(options=[("merge into…", 0)] + others, value=0, layout=W.Layout(width="14em"))
+                target = W.Dropdown(options=[(_("merge into…"), 0)] + others, value=0, layout=W.Layout(width="14em"))
                 target.observe(
                     lambda ch, e=e: ch["new"] and self._act(
-                        lambda: B.merge_entries(store(), self.code, self.framework.id, e.id, ch["new"]), f"Merged: {e.text}"),
+                        lambda: B.merge_entries(store(), self.code, self.framework.id, e.id, ch["new"]), _("Merged: {item}").format(item=e.text)),
                     "value",
                 )
                 row = W.HBox([text, target, hide], layout=W.Layout(align_items="center", border_bottom="1px solid #e4e7eb"))
@@ -72,9 +73,9 @@ class BoardModeration(W.VBox):
                 children.append(row)
         hidden = [e for e in self.entries if e.hidden and e.merged_into is None]
         if hidden:
-            children.append(P.block("<h3>Hidden</h3>"))
+            children.append(P.block(f"<h3>{_('Hidden')}</h3>"))
             for e in hidden:
-                show = W.Button(description="Show again", layout=W.Layout(width="8em"))
-                show.on_click(lambda _b, e=e: self._act(lambda: B.hide_entry(store(), self.code, self.framework.id, e.id, hidden=False), f"Shown again: {e.text}"))
+                show = W.Button(description=_("Show again"), layout=W.Layout(width="9em"))
+                show.on_click(lambda _b, e=e: self._act(lambda: B.hide_entry(store(), self.code, self.framework.id, e.id, hidden=False), _("Shown again: {item}").format(item=e.text)))
                 children.append(W.HBox([W.HTML(P.markup(f"<span class='muted'>{P.esc(e.text)}</span>"), layout=W.Layout(flex="1 1 auto")), show]))
         self.rows.children = children

@@ -15,6 +15,7 @@ import ipywidgets as W
 
 from slkit import KitError
 from slkit.content import get_framework
+from slkit.i18n import _
 from slkit.sessions import format_personal_code
 from slkit.store import Progress
 
@@ -30,6 +31,7 @@ from .widget_timer import TimerBanner
 class ModulePage(W.VBox):
     def __init__(self, module: str, code: str | None = None, token: str | None = None, personal_code: str | None = None,
                  *, store_factory=P.store, **kwargs):
+        P.start_language(code, store_factory=store_factory)
         self.framework = get_framework(module)
         self.sheet = AnswerSheet(framework=self.framework)
         self._store_factory = store_factory
@@ -65,7 +67,7 @@ class ModulePage(W.VBox):
     def _on_ready(self, participant, just_joined: bool = False, own_store=None) -> None:
         if own_store is not None:  # working alone, in the person's own store
             self._store_factory, self.alone = own_store, True
-            self.sheet.saved_text = "Saved on this computer."
+            self.sheet.saved_text = _("Saved on this computer.")
             if self._load(participant):
                 self._ready = True
                 self._build()
@@ -75,16 +77,16 @@ class ModulePage(W.VBox):
                 return
             self.sheet.show_name = participant.show_name
             self.nav.value = P.markup(
-                f"<nav aria-label='Session'><a class='home-link' href='{P.esc(home_link(participant.session_code))}'>← Your modules</a>"
-                + (f" <span class='muted'>· personal code <span class='code personal-code' translate='no'>{format_personal_code(participant.personal_code)}</span></span>"
+                f"<nav aria-label='{_('Session')}'><a class='home-link' href='{P.esc(home_link(participant.session_code))}'>{_('← Your modules')}</a>"
+                + (f" <span class='muted'>· {_('personal code')} <span class='code personal-code' translate='no'>{format_personal_code(participant.personal_code)}</span></span>"
                    if just_joined else "") + "</nav>"
             )
             try:
                 # (self.join may not exist yet: a remembered person is ready while it is being built)
                 self.title.set(self.framework.title, self._store_factory().get_session(participant.session_code).title)
                 if not self._store_factory().module_state(participant.session_code, self.framework.id).is_open:
-                    self.nav.value += P.message("error", "This module is closed: your facilitator has not opened it yet, or has closed it. "
-                                                         "You can look at it; answers cannot be saved until it opens.")
+                    self.nav.value += P.message("error", _("This module is closed: your facilitator has not opened it yet, or has closed it. "
+                                                           "You can look at it; answers cannot be saved until it opens."))
             except KitError:
                 pass
             # The facilitator's countdown, looked up again at each step and answer.
@@ -100,7 +102,7 @@ class ModulePage(W.VBox):
             self.sheet.bind(participant, self._store_factory)
             self._start = self._store_factory().progress_of(participant).get(self.framework.id, Progress()).step
         except KitError as e:  # the store went away between joining and loading answers
-            self.body.children = [W.HTML(P.message("error", f"{e} Reload the page to try again."))]
+            self.body.children = [W.HTML(P.message("error", f"{e} " + _("Reload the page to try again.")))]
             return False
         return True
 
@@ -111,7 +113,7 @@ class ModulePage(W.VBox):
         try:
             start_over(self._store_factory(), self.sheet.participant, self.framework.id)
         except KitError as e:
-            self.body.children = [W.HTML(P.message("error", f"Could not start over: {e}"))]
+            self.body.children = [W.HTML(P.message("error", _("Could not start over: {reason}").format(reason=e)))]
             return
         self.sheet.answers, self.sheet.unsaved, self.sheet.pending = {}, {}, {}
         self.sheet.status, self.sheet.message = "idle", ""
@@ -148,19 +150,21 @@ class ModulePage(W.VBox):
         p = self.sheet.participant
         title = P.esc(self.framework.title)
         keep: list[W.Widget] = [] if p is None else [handout_link(self._store_factory, p)]
+        finished = _("You have finished “{title}”.").format(title=title)
         if p is None:
-            text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”.</p>"
+            text = f"<p class='msg-ok done' role='status'>✓ {finished}</p>"
         elif self.alone:
-            text = (f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”. Your answers are saved on this computer.</p>"
-                    "<p>Keep your results: the page below holds your answers and commitments from every module you worked on.</p>")
+            text = (f"<p class='msg-ok done' role='status'>✓ {finished} {_('Your answers are saved on this computer.')}</p>"
+                    f"<p>{_('Keep your results: the page below holds your answers and commitments from every module you worked on.')}</p>")
         else:
             plan = [fw.id for fw in session_modules(self.join.session.settings)]
             later = plan[plan.index(self.framework.id) + 1:] if self.framework.id in plan else []
             nxt = get_framework(later[0]) if later else None
-            links = f"<a class='home-link' href='{P.esc(home_link(p.session_code))}'>Back to your modules</a>"
+            links = f"<a class='home-link' href='{P.esc(home_link(p.session_code))}'>{_('Back to your modules')}</a>"
             if nxt is not None:
-                links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>Next module: {P.esc(nxt.title)}</a>"
-            text = f"<p class='msg-ok done' role='status'>✓ You have finished “{title}”. Your answers are saved.</p><p>{links}</p>"
+                nxt_text = _("Next module: {title}").format(title=P.esc(nxt.title))
+                links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>{nxt_text}</a>"
+            text = f"<p class='msg-ok done' role='status'>✓ {finished} {_('Your answers are saved.')}</p><p>{links}</p>"
         self.flow.finished.children = [P.block(text), *keep]
 
 
@@ -169,12 +173,12 @@ class StartOver(W.VBox):
 
     def __init__(self, on_confirm, **kwargs):
         self._on_confirm = on_confirm
-        self.ask = W.Button(description="Start this module over", layout=W.Layout(width="auto"))
+        self.ask = W.Button(description=_("Start this module over"), layout=W.Layout(width="auto"))
         self.ask.add_class("slk-leave")
         self.ask.on_click(lambda _b: self.confirm())
-        self.yes = W.Button(description="Yes, clear my answers", button_style="danger", layout=W.Layout(width="auto"))
+        self.yes = W.Button(description=_("Yes, clear my answers"), button_style="danger", layout=W.Layout(width="auto"))
         self.yes.on_click(lambda _b: self._on_confirm())
-        self.no = W.Button(description="Keep them", layout=W.Layout(width="auto", margin="0 0 0 8px"))
+        self.no = W.Button(description=_("Keep them"), layout=W.Layout(width="auto", margin="0 0 0 8px"))
         self.no.on_click(lambda _b: self.cancel())
         self.question = W.HTML()
         self.buttons = W.HBox([], layout=W.Layout(flex_flow="row wrap"))
@@ -182,7 +186,7 @@ class StartOver(W.VBox):
         self.cancel()
 
     def confirm(self) -> None:
-        self.question.value = P.markup("<p role='alert'>This clears every answer you gave in this module, on this computer. Start over?</p>")
+        self.question.value = P.markup(f"<p role='alert'>{_('This clears every answer you gave in this module, on this computer. Start over?')}</p>")
         self.buttons.children = [self.yes, self.no]
 
     def cancel(self) -> None:

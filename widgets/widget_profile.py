@@ -14,6 +14,7 @@ from slkit import aggregate as A
 from slkit import charts
 from slkit.content import Framework
 from slkit import summaries as S
+from slkit.i18n import _, ngettext, number
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -38,19 +39,23 @@ class OwnProfile(W.VBox):
         steps = S.rated_steps(fw)
         missing = sum(1 for i in A.rating_items(fw) if i not in self.sheet.answers)
         if not scores:
-            self.summary.value = P.markup("<p>Rate the behaviours in the earlier steps to see your profile here.</p>")
+            self.summary.value = P.markup(f"<p>{_('Rate the behaviours in the earlier steps to see your profile here.')}</p>")
             self.chart.clear()
             self.ranked.value = ""
             return
         strongest, weakest = A.strongest_weakest(scores)
         title = {s.id: s.title for s in steps}
-        note = f"<p class='muted'>{missing} behaviours not rated yet; they are left out.</p>" if missing else ""
+        note = ("<p class='muted'>" + ngettext("{n} behaviour not rated yet; it is left out.",
+                                               "{n} behaviours not rated yet; they are left out.", missing).format(n=missing) + "</p>"
+                if missing else "")
         self.summary.value = P.markup(
-            f"<p>Your strongest practice: <b>{P.esc(title[strongest])}</b> ({scores[strongest]:.1f}). "
-            f"Most room to grow: <b>{P.esc(title[weakest])}</b> ({scores[weakest]:.1f}).</p>{note}"
+            "<p>" + _("Your strongest practice: {practice} ({score}).").format(
+                practice=f"<b>{P.esc(title[strongest])}</b>", score=number(scores[strongest])) + " "
+            + _("Most room to grow: {practice} ({score}).").format(
+                practice=f"<b>{P.esc(title[weakest])}</b>", score=number(scores[weakest])) + f"</p>{note}"
         )
         shown = [s for s in steps if s.id in scores]
-        self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, S.scale_range(fw), title="Your score per practice"))
+        self.chart.show(charts.profile_figure([s.title for s in shown], [scores[s.id] for s in shown], None, S.scale_range(fw), title=_("Your score per practice")))
         ranked = A.ranked_items(fw, self.sheet.answers)
 
         def lst(pairs):
@@ -62,7 +67,8 @@ class OwnProfile(W.VBox):
             self.ranked.value = ""
         else:
             self.ranked.value = P.markup(
-                f"<h3>Your {k} highest</h3><ol>{lst(ranked[:k])}</ol><h3>Your {k} lowest</h3><ol>{lst(ranked[-k:][::-1])}</ol>"
+                f"<h3>{_('Your {n} highest').format(n=k)}</h3><ol>{lst(ranked[:k])}</ol>"
+                f"<h3>{_('Your {n} lowest').format(n=k)}</h3><ol>{lst(ranked[-k:][::-1])}</ol>"
             )
 
 

@@ -14,6 +14,7 @@ import ipywidgets as W
 from slkit import aggregate as A
 from slkit import summaries as S
 from slkit.content import Framework
+from slkit.i18n import _
 from slkit.report import html_page
 
 from . import page as P
@@ -55,7 +56,7 @@ class ValuePerObjective(W.VBox):
         fw, answers = self.framework, self.sheet.answers
         ranking = list(answers.get(OBJECTIVES) or [])
         if not ranking:
-            self.children = [self.intro, P.block("<p class='muted'>Choose your objectives in the first step; each gets its questions here.</p>")]
+            self.children = [self.intro, P.block(f"<p class='muted'>{_('Choose your objectives in the first step; each gets its questions here.')}</p>")]
             return
         shown = []
         for place, option in enumerate(ranking, 1):
@@ -73,13 +74,13 @@ class ValuePerObjective(W.VBox):
 
 def _answer(answers: dict, item: str) -> str:
     value = answers.get(item)
-    return P.esc(value) if value not in (None, "", []) else "<span class='muted'>not answered yet</span>"
+    return P.esc(value) if value not in (None, "", []) else f"<span class='muted'>{_('not answered yet')}</span>"
 
 
 def _labels(fw: Framework, answers: dict, item: str) -> str:
     chosen = answers.get(item) or []
     if not chosen:
-        return "<span class='muted'>not answered yet</span>"
+        return f"<span class='muted'>{_('not answered yet')}</span>"
     return ", ".join(P.esc(fw.item(item).option_label(o)) for o in chosen)
 
 
@@ -88,31 +89,33 @@ def canvas_markup(fw: Framework, answers: dict) -> str:
     ranking = list(answers.get(OBJECTIVES) or [])
     objectives = "".join(
         f"<li><b>{P.esc(objective_label(fw, answers, o))}</b>"
-        f"<br><span class='muted'>Value:</span> {_answer(answers, _value_items(fw, o)[0])}"
-        f"<br><span class='muted'>We would notice:</span> {_answer(answers, _value_items(fw, o)[1])}</li>"
+        f"<br><span class='muted'>{_('Value:')}</span> {_answer(answers, _value_items(fw, o)[0])}"
+        f"<br><span class='muted'>{_('We would notice:')}</span> {_answer(answers, _value_items(fw, o)[1])}</li>"
         for o in ranking
-    ) or "<li class='muted'>not answered yet</li>"
+    ) or f"<li class='muted'>{_('not answered yet')}</li>"
     culture = next(s for s in fw.steps if s.id == CULTURE)
     rated = [i for i in culture.items if i.kind == "rating" and i.id in answers]
     against = A.pulling_against(fw, answers, CULTURE)
     if not rated:
-        fit = "<p class='muted'>Rate the culture statements to see where they help or hinder.</p>"
+        fit = f"<p class='muted'>{_('Rate the culture statements to see where they help or hinder.')}</p>"
     elif against:
-        fit = "<p>Where your culture pulls against the purpose:</p><ul>" + "".join(
-            f"<li class='against'>{P.esc(fw.item(i).text)} <span class='muted'>(you: {answers[i]} of {fw.scales[fw.item(i).scale].max})</span></li>" for i in against
+        fit = f"<p>{_('Where your culture pulls against the purpose:')}</p><ul>" + "".join(
+            f"<li class='against'>{P.esc(fw.item(i).text)} <span class='muted'>"
+            + _("(you: {rating} of {max})").format(rating=answers[i], max=fw.scales[fw.item(i).scale].max) + "</span></li>" for i in against
         ) + "</ul>"
     else:
-        fit = "<p class='fits'>None of the statements you rated pulls clearly against the purpose.</p>"
+        fit = f"<p class='fits'>{_('None of the statements you rated pulls clearly against the purpose.')}</p>"
     decision = answers.get("decision") or []
-    decided = P.esc(fw.item("decision").option_label(decision[0])) if decision else "<span class='muted'>not decided yet</span>"
+    decided = P.esc(fw.item("decision").option_label(decision[0])) if decision else f"<span class='muted'>{_('not decided yet')}</span>"
+    reason = '. ' + P.esc(answers['decision_reason']) if decision and answers.get('decision_reason') else ''
     return (
         "<div class='canvas'>"
-        f"<section><h3>Purpose</h3><p class='purpose'>{_answer(answers, 'purpose_sentence')}</p></section>"
-        f"<section><h3>Objectives, most important first</h3><ol>{objectives}</ol></section>"
-        f"<section><h3>Culture fit</h3>{fit}</section>"
-        f"<section><h3>Tools and use</h3><p>Channels: {_labels(fw, answers, 'channels')}<br>"
-        f"How often: {_labels(fw, answers, 'cadence')}<br>Who: {_labels(fw, answers, 'who_uses')}</p></section>"
-        f"<section><h3>Decision</h3><p class='decision'><b>{decided}</b>{'. ' + P.esc(answers['decision_reason']) if decision and answers.get('decision_reason') else ''}</p></section>"
+        f"<section><h3>{_('Purpose')}</h3><p class='purpose'>{_answer(answers, 'purpose_sentence')}</p></section>"
+        f"<section><h3>{_('Objectives, most important first')}</h3><ol>{objectives}</ol></section>"
+        f"<section><h3>{_('Culture fit')}</h3>{fit}</section>"
+        f"<section><h3>{_('Tools and use')}</h3><p>{_('Channels:')} {_labels(fw, answers, 'channels')}<br>"
+        f"{_('How often:')} {_labels(fw, answers, 'cadence')}<br>{_('Who:')} {_labels(fw, answers, 'who_uses')}</p></section>"
+        f"<section><h3>{_('Decision')}</h3><p class='decision'><b>{decided}</b>{reason}</p></section>"
         "</div>"
     )
 
@@ -126,7 +129,7 @@ class PurposeCanvas(W.VBox):
     def __init__(self, framework: Framework, sheet: AnswerSheet, **kwargs):
         self.framework, self.sheet = framework, sheet
         self.canvas = W.HTML()
-        self.download = DownloadLink(f"{framework.id}-canvas.html", self.page_html, label="Download your purpose canvas")
+        self.download = DownloadLink(f"{framework.id}-canvas.html", self.page_html, label=_("Download your purpose canvas"))
         super().__init__([self.canvas, self.download], **kwargs)
         self.refresh()
         sheet.observe(self._answers_changed, "answers")
@@ -138,7 +141,8 @@ class PurposeCanvas(W.VBox):
             self.download.refresh()
 
     def page_html(self) -> str:
-        return html_page(f"{self.framework.title}: purpose canvas", f"<h1>Our purpose canvas</h1>{canvas_markup(self.framework, self.sheet.answers)}",
+        return html_page(_("{title}: purpose canvas").format(title=self.framework.title),
+                         f"<h1>{_('Our purpose canvas')}</h1>{canvas_markup(self.framework, self.sheet.answers)}",
                          self.framework.language, CANVAS_STYLE)
 
     def refresh(self) -> None:

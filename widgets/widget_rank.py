@@ -22,6 +22,7 @@ import itertools
 import ipywidgets as W
 
 from slkit.content import Item
+from slkit.i18n import N_, _
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -29,19 +30,20 @@ from .widget_text import register_pending, save_later
 
 SETTLE = 0.8  # seconds after the last choice: the ranking is put in order and saved
 
-PLACES = ["Most important", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"]
+PLACES = [N_("Most important"), N_("Second"), N_("Third"), N_("Fourth"), N_("Fifth"), N_("Sixth"), N_("Seventh"),
+          N_("Eighth"), N_("Ninth"), N_("Tenth")]
 NONE = ""
 
 
 def place_name(i: int) -> str:
-    return PLACES[i] if i < len(PLACES) else f"Place {i + 1}"
+    return _(PLACES[i]) if i < len(PLACES) else _("Place {n}").format(n=i + 1)
 
 
 class RankList(W.VBox):
     def __init__(self, item: Item, sheet: AnswerSheet, **kwargs):
         self.item, self.sheet = item, sheet
         self.places = item.max_choices or len(item.options)
-        options = [("(choose)", NONE)] + [(o.label, o.id) for o in item.options]
+        options = [(_("(choose)"), NONE)] + [(o.label, o.id) for o in item.options]
         self.selects = [
             W.Dropdown(options=options, value=NONE, description=place_name(i), style={"description_width": "9em"},
                        layout=W.Layout(width="100%", max_width="36em"))
@@ -99,7 +101,7 @@ class RankList(W.VBox):
             self._syncing = False
         ranking = self.ranking()  # saved without gaps; the screen keeps the places as chosen
         if not ranking:
-            self.note.value = P.message("error", "Choose at least one option.") if not self.item.optional else ""
+            self.note.value = P.message("error", _("Choose at least one option.")) if not self.item.optional else ""
             self.sheet.mark_unsaved(self.item.id, False)
             return True
         self.note.value = ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from slkit.i18n import N_, _, ngettext
+
 from . import page as P
 from .sheet import AnswerSheet
 
@@ -17,7 +19,7 @@ STYLE = {
     "saved": ("ok", "✓"),
     "local": ("muted", "✓"),
     "error": ("error", "⚠"),
-    "closed": ("error", "Closed:"),
+    "closed": ("error", N_("Closed:")),
 }
 
 
@@ -25,7 +27,7 @@ class SaveBar(W.HBox):
     def __init__(self, sheet: AnswerSheet, **kwargs):
         self.sheet = sheet
         self.label = W.HTML()
-        self.retry_button = W.Button(description="Try again", icon="refresh", layout=W.Layout(display="none"))
+        self.retry_button = W.Button(description=_("Try again"), icon="refresh", layout=W.Layout(display="none"))
         self.retry_button.on_click(lambda _b: sheet.retry())
         super().__init__([self.label, self.retry_button], layout=W.Layout(align_items="center", min_height="2.2em"), **kwargs)
         self.add_class("slk-savebar")
@@ -34,12 +36,12 @@ class SaveBar(W.HBox):
 
     def update(self) -> None:
         kind, icon = STYLE[self.sheet.status]
-        text = f"{icon} {self.sheet.message}".strip()
+        text = f"{_(icon) if icon else ''} {self.sheet.message}".strip()
         if self.sheet.unsaved and self.sheet.status in ("idle", "saved", "local"):
             # Never "Saved." while a field shows text that is not stored yet.
             n = len(self.sheet.unsaved)
-            kind, text = "muted", ("Not saved yet: your text is saved when you pause typing." if n == 1
-                                   else f"Not saved yet: {n} fields are saved when you pause typing.")
+            kind, text = "muted", ngettext("Not saved yet: your text is saved when you pause typing.",
+                                           "Not saved yet: {n} fields are saved when you pause typing.", n).format(n=n)
         cls = {"ok": "msg-ok", "error": "msg-error"}.get(kind, "muted")
         value = f'<div class="slk" role="status" aria-live="polite"><span class="{cls} savebar" data-state="{"unsaved" if kind == "muted" and self.sheet.unsaved else self.sheet.status}">{P.esc(text)}</span></div>' if text else ""
         if value != self.label.value:  # a change of status and message in one save sends one update

@@ -14,6 +14,8 @@ Example (in a notebook)::
 
 from __future__ import annotations
 
+import json
+
 import ipywidgets as W
 
 from slkit import KitError
@@ -21,6 +23,7 @@ from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import load_frameworks
+from slkit.i18n import N_, _, ngettext
 from slkit.sessions import join_link, qr_svg
 
 from . import page as P
@@ -30,7 +33,7 @@ from .widget_timer import MODULE as TIMER_MODULE, timer_end, timer_markup
 
 SETTING = "screen"
 VIEWS = ("join", "results", "countdown", "pause")
-LOCKED = "This screen needs the room-screen link from the facilitator's console."
+LOCKED = N_("This screen needs the room-screen link from the facilitator's console.")
 
 
 def screen_state(settings: dict) -> tuple[str, str | None]:
@@ -42,9 +45,9 @@ def screen_state(settings: dict) -> tuple[str, str | None]:
 
 def join_view(title: str, code: str, link: str) -> str:
     return (
-        f"<div class='screen-join'><div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 10)}</div>"
-        f"<div class='screen-join-text'><h1>{P.esc(title)}</h1><p>Scan the code, or open</p><p class='link'>{P.esc(link)}</p>"
-        f"<p>Session code</p><p class='code screen-code' translate='no'>{P.esc(code)}</p></div></div>"
+        f"<div class='screen-join'><div class='qr' role='img' aria-label='{P.esc(_('QR code of the join link'))}'>{qr_svg(link, 10)}</div>"
+        f"<div class='screen-join-text'><h1>{P.esc(title)}</h1><p>{_('Scan the code, or open')}</p><p class='link'>{P.esc(link)}</p>"
+        f"<p>{_('Session code')}</p><p class='code screen-code' translate='no'>{P.esc(code)}</p></div></div>"
     )
 
 
@@ -68,7 +71,8 @@ class RoomScreen(W.VBox):
         self.body.add_class("slk-screen")
         self._shown: tuple | None = None
         self.ticker: LiveTicker | None = None
-        self.title = P.PageTitle("Room screen")
+        P.start_language(code, store_factory=store_factory, personal=False)
+        self.title = P.PageTitle(_("Room screen"))
         super().__init__([P.page(self.title, self.body, width="100%")], **kwargs)
         try:
             allowed = bool(code) and store_factory().verify_screen(code, key)
@@ -76,11 +80,11 @@ class RoomScreen(W.VBox):
             self.body.children = [W.HTML(P.message("error", str(e)))]
             return
         if not allowed:
-            self.body.children = [P.block(f"<h1>Room screen</h1><p>{LOCKED}</p>")]
+            self.body.children = [P.block(f"<h1>{_('Room screen')}</h1><p>{_(LOCKED)}</p>")]
             return
         session = store_factory().get_session(code)
         self.code = session.code
-        self.title.set("Room screen", session.title)
+        self.title.set(_("Room screen"), session.title)
         self.frameworks = load_frameworks()
         self.content = W.VBox()
         self.ticker = LiveTicker(self.refresh, minutes=600, gated=False)  # a screen stays up for a whole day
@@ -88,7 +92,7 @@ class RoomScreen(W.VBox):
         self.body.children = [self.content, self.ticker]
         # Nothing on the screen takes the focus; the page itself can, so it can be scrolled by keyboard.
         P.run_js(self._script(), "var m=document.getElementById('rendered_cells');if(m){m.setAttribute('tabindex','0');"
-                                 "m.setAttribute('aria-label','Room screen');}")
+                                 f"m.setAttribute('aria-label',{json.dumps(_('Room screen'))});}}")
         self.refresh()
 
     @classmethod
@@ -129,11 +133,11 @@ class RoomScreen(W.VBox):
             end = timer_end(session.settings)
             mod = self.frameworks.get(session.settings.get(TIMER_MODULE))
             what = f"<p class='screen-sub'>{P.esc(mod.title)}</p>" if mod else ""
-            body = timer_markup(end) if end else "<p class='screen-sub'>No countdown is running.</p>"
+            body = timer_markup(end) if end else f"<p class='screen-sub'>{_('No countdown is running.')}</p>"
             self.content.children = [P.block(f"<div class='screen-countdown'>{what}{body}</div>")]
             self._count_down()
         elif view == "pause":
-            self.content.children = [P.block(f"<div class='screen-pause'><h1>{P.esc(session.title)}</h1><p class='screen-sub'>Look up: we talk together now.</p></div>")]
+            self.content.children = [P.block(f"<div class='screen-pause'><h1>{P.esc(session.title)}</h1><p class='screen-sub'>{_('Look up: we talk together now.')}</p></div>")]
         else:
             title = f"<h1 class='screen-title'>{fw.order}. {P.esc(fw.title)}</h1>"
             try:
@@ -143,15 +147,15 @@ class RoomScreen(W.VBox):
                 self._shown = None
                 return
             if not revealed:
-                self.content.children = [P.block(title + "<p class='screen-sub held'>The results are held back for now.</p>")]
+                self.content.children = [P.block(title + f"<p class='screen-sub held'>{_('The results are held back for now.')}</p>")]
             elif parts is None:
                 k = session.threshold
-                self.content.children = [P.block(title + f"<p class='screen-sub waiting'>{n} of {k} answers so far: "
-                                                         f"the team's results show once {k} people have answered.</p>")]
+                self.content.children = [P.block(title + "<p class='screen-sub waiting'>" + _(
+                    "{n} of {k} answers so far: the team's results show once {k} people have answered.").format(n=n, k=k) + "</p>")]
             else:
                 # One level below the module's title: the summaries' sections become h2 here.
                 parts = [p.replace("<h3>", "<h2>").replace("</h3>", "</h2>") if isinstance(p, str) else p for p in parts]
-                self.content.children = [P.block(title + f"<p class='muted'>{n} people answered.</p>"), parts_view(parts, screen=True)]
+                self.content.children = [P.block(title + "<p class='muted'>" + ngettext("{n} person answered.", "{n} people answered.", n).format(n=n) + "</p>"), parts_view(parts, screen=True)]
 
     def _count_down(self) -> None:
         from .widget_timer import _COUNTDOWN

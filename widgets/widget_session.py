@@ -22,11 +22,12 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from slkit import KitError
+from slkit import KitError, i18n
 from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
+from slkit.i18n import N_, _, ngettext
 from slkit.sessions import join_link, planned, qr_svg, screen_link
 from slkit.store import ModuleState
 
@@ -42,10 +43,10 @@ log = logging.getLogger("slkit.board")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The facilitator guide, rendered by the workshop server (slkit.guide); relative to /voila/render/.
 GUIDE_LINK = "../../slkit/guide/"
-SCREEN_VIEWS = [("Join view", "join"), ("Results", "results"), ("Countdown", "countdown"), ("Pause", "pause")]
+SCREEN_VIEWS = [(N_("Join view"), "join"), (N_("Results"), "results"), (N_("Countdown"), "countdown"), (N_("Pause"), "pause")]
 STATES = {  # what a module is now, and the button that changes it
-    "open": (("Open", "Close"), ("Closed", "Open")),
-    "reveal": (("Shown to participants", "Hold back"), ("Held back", "Show")),
+    "open": ((N_("Open"), N_("Close")), (N_("Closed"), N_("Open"))),
+    "reveal": ((N_("Shown to participants"), N_("Hold back")), (N_("Held back"), N_("Show"))),
 }
 
 
@@ -67,13 +68,13 @@ class SessionView(W.VBox):
         self._rows: list | None = None
         self._controls: dict[tuple[str, str], tuple[W.HTML, W.Button]] = {}
         self._states: dict[str, ModuleState] = {}
-        self.next_button = W.Button(description="Open the next module", button_style="primary", layout=W.Layout(width="auto"))
+        self.next_button = W.Button(description=_("Open the next module"), button_style="primary", layout=W.Layout(width="auto"))
         self.next_button.on_click(lambda _b: self.open_next())
         # The room screen: what it shows now, and the buttons that change it.
         options = [(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()]
         self.screen_now = W.HTML()
-        self.screen_view = W.ToggleButtons(options=SCREEN_VIEWS, value=None, style={"button_width": "8.5em"})
-        self.screen_module = W.Dropdown(options=options, description="Results of", style={"description_width": "6em"},
+        self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "8.5em"})
+        self.screen_module = W.Dropdown(options=options, description=_("Results of"), style={"description_width": "6em"},
                                         layout=W.Layout(width="auto"))
         self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
         self.screen_module.observe(lambda ch: self.show_on_screen("results", ch["new"]) if self.screen_view.value == "results" else None, "value")
@@ -85,76 +86,77 @@ class SessionView(W.VBox):
         self._results_key: tuple | None = None
         # Countdown.
         self.timer = TimerBanner(code, store_factory=store_factory)
-        self.minutes = W.BoundedIntText(value=10, min=1, max=180, description="Minutes", style={"description_width": "5em"}, layout=W.Layout(width="11em"))
-        self.timer_for = W.Dropdown(options=options, description="For", style={"description_width": "3em"}, layout=W.Layout(width="auto"))
+        self.minutes = W.BoundedIntText(value=10, min=1, max=180, description=_("Minutes"), style={"description_width": "5em"}, layout=W.Layout(width="11em"))
+        self.timer_for = W.Dropdown(options=options, description=_("For"), style={"description_width": "3em"}, layout=W.Layout(width="auto"))
         # The countdown is for the module on the screen (or in the preview) unless the facilitator picks another.
         for chooser in (self.screen_module, self.results_module):
             chooser.observe(lambda ch: setattr(self.timer_for, "value", ch["new"]) if ch["new"] else None, "value")
-        start, stop = W.Button(description="Start the countdown", layout=W.Layout(width="auto")), W.Button(description="Stop the countdown", layout=W.Layout(width="auto"))
+        start, stop = W.Button(description=_("Start the countdown"), layout=W.Layout(width="auto")), W.Button(description=_("Stop the countdown"), layout=W.Layout(width="auto"))
         start.on_click(lambda _b: self.start_timer(int(self.minutes.value), self.timer_for.value))
         stop.on_click(lambda _b: self.stop_timer())
         # Settings.
-        self.threshold = W.BoundedIntText(value=session.threshold, min=1, max=1000, description="Anonymity threshold",
+        self.threshold = W.BoundedIntText(value=session.threshold, min=1, max=1000, description=_("Anonymity threshold"),
                                           style={"description_width": "14em"}, layout=W.Layout(width="22em"))
-        self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description="SWOT votes per quadrant",
+        self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description=_("SWOT votes per quadrant"),
                                        style={"description_width": "14em"}, layout=W.Layout(width="22em"))
-        save = W.Button(description="Save settings")
+        save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
         swot = self.frameworks.get("social_team_swot")
         self.moderation = BoardModeration(swot, code, "swot_item", store_factory=store_factory) if swot else None
         # Exports, made when asked for (a report carries plotly.js: a few MB).
         self.exports = W.VBox()
-        make_report = W.Button(description="Report for the team (HTML)", layout=W.Layout(width="auto"))
-        make_xlsx = W.Button(description="All answers (Excel)", layout=W.Layout(width="auto"))
+        make_report = W.Button(description=_("Report for the team (HTML)"), layout=W.Layout(width="auto"))
+        make_xlsx = W.Button(description=_("All answers (Excel)"), layout=W.Layout(width="auto"))
         make_report.on_click(lambda _b: self.prepare_export("html"))
         make_xlsx.on_click(lambda _b: self.prepare_export("xlsx"))
         # Ending and deleting.
-        self.end_button = W.Button(description="End the session", layout=W.Layout(width="auto"))
+        self.end_button = W.Button(description=_("End the session"), layout=W.Layout(width="auto"))
         self.end_button.on_click(lambda _b: self.end())
-        self.delete_button = W.Button(description="Delete the session…", button_style="danger", layout=W.Layout(width="auto"))
+        self.delete_button = W.Button(description=_("Delete the session…"), button_style="danger", layout=W.Layout(width="auto"))
         self.delete_button.on_click(lambda _b: self.ask_delete())
         self.confirm = W.VBox()
         self.ticker = LiveTicker(self.refresh, minutes=180, gated=False)  # also shows what is not stored (kernels open)
-        loopback = ("<p class='msg-error'>Only this computer can open this link: the server listens on this machine only. "
-                    "Restart it with <code>--host 0.0.0.0</code> (or <code>--public-url</code>) for the room's phones.</p>"
+        loopback = ("<p class='msg-error'>" + _("Only this computer can open this link: the server listens on this machine only. "
+                                                "Restart it with {host} (or {public}) for the room's phones.").format(
+                        host="<code>--host 0.0.0.0</code>", public="<code>--public-url</code>") + "</p>"
                     if os.environ.get("SLKIT_LOOPBACK_ONLY") else "")
         header = P.block(
-            f"<div class='console-top'><div class='qr' role='img' aria-label='QR code of the join link'>{qr_svg(link, 4)}</div><div>"
+            f"<div class='console-top'><div class='qr' role='img' aria-label='{P.esc(_('QR code of the join link'))}'>{qr_svg(link, 4)}</div><div>"
             f"<h1>{P.esc(session.title)}</h1>"
-            f"<p>Session code <span class='code' translate='no'>{P.esc(code)}</span> · join link <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
+            f"<p>{_('Session code')} <span class='code' translate='no'>{P.esc(code)}</span> · {_('join link')} <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
             f"{loopback}"
-            f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>Open the room screen</a> "
-            "in a new window and put that window on the projector; this console stays on your laptop. "
-            f"<a class='guide-link' href='{GUIDE_LINK}' target='_blank' rel='noopener'>Guide</a>: agendas, module scripts, "
-            "what to do when something goes wrong.</p></div></div>"
+            f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>{_('Open the room screen')}</a> "
+            + _("in a new window and put that window on the projector; this console stays on your laptop.") + " "
+            f"<a class='guide-link' href='{GUIDE_LINK}?lang={i18n.current()}' target='_blank' rel='noopener'>{_('Guide')}</a>: "
+            + _("agendas, module scripts, what to do when something goes wrong.") + "</p></div></div>"
         )
         from slkit.joincard import join_card_html
 
-        card = DownloadLink(f"{code}-join-card.html", lambda: join_card_html(session.title, code, link),
-                            "Join card to print (A4: QR code, link and code; cards for personal codes)")
+        card = DownloadLink(f"{code}-join-card.html", lambda: join_card_html(session.title, code, link, session.language),
+                            _("Join card to print (A4: QR code, link and code; cards for personal codes)"))
         run = W.VBox([
-            P.block("<h2>On the room screen</h2>"), self.screen_now,
+            P.block(f"<h2>{_('On the room screen')}</h2>"), self.screen_now,
             W.HBox([self.screen_view, self.screen_module], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            P.block("<h2>Modules</h2>"), self.modules, self.next_button,
-            P.block("<h2>Countdown</h2><p class='muted'>Participants in the chosen module see it from their next step or answer; "
-                    "\u201cTime is up\u201d shows for a minute, then goes. Put it on the room screen with Countdown above.</p>"), self.timer,
+            P.block(f"<h2>{_('Modules')}</h2>"), self.modules, self.next_button,
+            P.block(f"<h2>{_('Countdown')}</h2><p class='muted'>" + _("Participants in the chosen module see it from their next step or answer; "
+                    "\u201cTime is up\u201d shows for a minute, then goes. Put it on the room screen with Countdown above.") + "</p>"), self.timer,
             W.HBox([self.minutes, self.timer_for, start, stop], layout=W.Layout(flex_flow="row wrap", align_items="center")),
         ])
-        preview = W.VBox([P.block("<h2>Preview</h2><p class='muted'>Only you see this preview: every module's team results once the threshold "
-                                  "is reached, also those held back from participants' pages and the room screen.</p>"),
+        preview = W.VBox([P.block(f"<h2>{_('Preview')}</h2><p class='muted'>" + _("Only you see this preview: every module's team results once the threshold "
+                                  "is reached, also those held back from participants' pages and the room screen.") + "</p>"),
                           self.results_module, self.results])
         settings = W.VBox([
-            P.block("<h2>Settings</h2>"), self.threshold, self.budget, save, self.note,
-            P.block("<h2>Exports</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
-            P.block("<h2>End or delete</h2><p class='muted'>Ending closes every module; answers are kept for the report. "
-                    "Deleting removes the session with every answer in it, for good.</p>"),
+            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, save, self.note,
+            P.block(f"<h2>{_('Exports')}</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
+            P.block(f"<h2>{_('End or delete')}</h2><p class='muted'>" + _("Ending closes every module; answers are kept for the report. "
+                    "Deleting removes the session with every answer in it, for good.") + "</p>"),
             W.HBox([self.end_button, self.delete_button]), self.confirm,
         ])
-        pages = [run, preview] + ([W.VBox([P.block("<p class='muted'>Hide an item to take it off every board and export "
-                                                   "(its votes are kept); merge a duplicate into another item (its votes move over).</p>"),
+        pages = [run, preview] + ([W.VBox([P.block("<p class='muted'>" + _("Hide an item to take it off every board and export "
+                                                   "(its votes are kept); merge a duplicate into another item (its votes move over).") + "</p>"),
                                            self.moderation])] if self.moderation is not None else []) + [settings]
-        self.tabs = W.Tab(children=pages, titles=["Run the room", "Preview results"]
-                          + (["SWOT moderation"] if self.moderation is not None else []) + ["Settings and exports"])
+        self.tabs = W.Tab(children=pages, titles=[_("Run the room"), _("Preview results")]
+                          + ([_("SWOT moderation")] if self.moderation is not None else []) + [_("Settings and exports")])
         self.tabs.add_class("slk-tabs")
         super().__init__([header, card, self.problem, self.stats, self.tabs, self.ticker], **kwargs)
         self.refresh()
@@ -163,20 +165,21 @@ class SessionView(W.VBox):
     def show_on_screen(self, view: str, module: str | None = None) -> None:
         """Put the join view, a module's results, the countdown or the pause on the room screen."""
         state = {"view": view, "module": module if view == "results" else None}
-        if self._attempt("change the room screen", lambda: self._store_factory().update_session(self.code, settings={SCREEN: state})):
-            self._attempt("read the session", self._screen_label)
+        if self._attempt(_("Could not change the room screen."), lambda: self._store_factory().update_session(self.code, settings={SCREEN: state})):
+            self._attempt(_("Could not read the session."), self._screen_label)
 
     def _screen_label(self, settings: dict | None = None) -> None:
         if settings is None:
             settings = self._store_factory().get_session(self.code).settings
             self._states = self._store_factory().module_states(self.code)
         view, module = screen_state(settings)
-        what = dict((v, k) for k, v in SCREEN_VIEWS)[view]
+        what = _(dict((v, k) for k, v in SCREEN_VIEWS)[view])
         if view == "results" and module in self.frameworks:
             fw = self.frameworks[module]
             revealed = self._is_on(module, "reveal")  # the states this refresh has just read
-            what = f"the results of {fw.order}. {P.esc(fw.title)}" + ("" if revealed else " (held back: the screen says so and shows none)")
-        value = P.markup(f"<p class='screen-now'>Now showing: <b>{what}</b></p>")
+            what = (_("the results of {module}") if revealed else _("the results of {module} (held back: the screen says so and shows none)")
+                    ).format(module=f"{fw.order}. {P.esc(fw.title)}")
+        value = P.markup(f"<p class='screen-now'>{_('Now showing:')} <b>{what}</b></p>")
         if self.screen_now.value != value:
             self.screen_now.value = value
 
@@ -190,11 +193,11 @@ class SessionView(W.VBox):
             pair = self._controls[(module, what)] = (label, button)
         label, button = pair
         title = self.frameworks[module].title
-        state = on_state if on else off_state
+        state = _(on_state if on else off_state)
         value = P.markup(f"<span class='state-{what} {'on' if on else 'off'}' data-module='{module}'>{state}</span>")
         if label.value != value:
             label.value = value
-        button.description = on_action if on else off_action
+        button.description = _(on_action if on else off_action)
         button.tooltip = f"{button.description}: {title}"
         return W.HBox([label, button], layout=W.Layout(align_items="center"))
 
@@ -202,12 +205,13 @@ class SessionView(W.VBox):
         state = self._states.get(module, ModuleState())
         return state.is_open if what == "open" else state.results_revealed
 
-    def _attempt(self, what: str, action) -> bool:
-        """Run a console action; if the store fails, say so at the top of the console (it changed nothing)."""
+    def _attempt(self, failed: str, action) -> bool:
+        """Run a console action; if the store fails, say so (`failed`: "Could not …") at the top of
+        the console (it changed nothing)."""
         try:
             action()
         except KitError as e:
-            self.problem.value = P.message("error", f"Could not {what}. {e}")
+            self.problem.value = P.message("error", f"{failed} {e}")
             return False
         if self.problem.value:
             self.problem.value = ""
@@ -223,9 +227,10 @@ class SessionView(W.VBox):
                 log.info("session %s: module %s %s", self.code, module, {("open", True): "opened", ("open", False): "closed",
                                                                           ("reveal", True): "results shown", ("reveal", False): "results hidden"}[(what, on)])
 
-        verb = {("open", True): "open", ("open", False): "close", ("reveal", True): "show the results of",
-                ("reveal", False): "hold back the results of"}[(what, on)]
-        if self._attempt(f"{verb} {self.frameworks[module].title}", change):
+        failed = {("open", True): _("Could not open {module}."), ("open", False): _("Could not close {module}."),
+                  ("reveal", True): _("Could not show the results of {module}."),
+                  ("reveal", False): _("Could not hold back the results of {module}.")}[(what, on)]
+        if self._attempt(failed.format(module=self.frameworks[module].title), change):
             self.refresh()
 
     def next_module(self) -> str | None:
@@ -245,16 +250,16 @@ class SessionView(W.VBox):
         except KitError as e:
             self.note.value = P.message("error", str(e))
             return
-        self.confirm.children = [W.HTML(P.message("ok", "The session has ended: every module is closed; answers are kept."))]
+        self.confirm.children = [W.HTML(P.message("ok", _("The session has ended: every module is closed; answers are kept.")))]
         self.refresh()
 
     def ask_delete(self) -> None:
-        yes = W.Button(description="Yes, delete it and every answer", button_style="danger", layout=W.Layout(width="auto"))
-        no = W.Button(description="No, keep it", layout=W.Layout(width="auto"))
+        yes = W.Button(description=_("Yes, delete it and every answer"), button_style="danger", layout=W.Layout(width="auto"))
+        no = W.Button(description=_("No, keep it"), layout=W.Layout(width="auto"))
         yes.on_click(lambda _b: self.delete())
         no.on_click(lambda _b: setattr(self.confirm, "children", []))
-        self.confirm.children = [P.block(f"<p class='msg-error'>Delete session {P.esc(self.code)} with all its participants and answers? "
-                                         "This cannot be undone.</p>"), W.HBox([yes, no])]
+        self.confirm.children = [P.block("<p class='msg-error'>" + _("Delete session {code} with all its participants and answers? "
+                                                                       "This cannot be undone.").format(code=P.esc(self.code)) + "</p>"), W.HBox([yes, no])]
 
     def delete(self) -> None:
         try:
@@ -264,7 +269,7 @@ class SessionView(W.VBox):
             return
         log.info("session %s deleted", self.code)
         self.ticker.pause()
-        self.children = [P.block(f"<h1>Session deleted</h1><p>Session {P.esc(self.code)} and every answer in it are gone.</p>")]
+        self.children = [P.block(f"<h1>{_('Session deleted')}</h1><p>" + _("Session {code} and every answer in it are gone.").format(code=P.esc(self.code)) + "</p>")]
 
     # ---- settings and the countdown ---------------------------------------------------------------
     def save_settings(self) -> None:
@@ -273,19 +278,19 @@ class SessionView(W.VBox):
         except KitError as e:
             self.note.value = P.message("error", str(e))
             return
-        self.note.value = P.message("ok", "Settings saved.")
+        self.note.value = P.message("ok", _("Settings saved."))
         self.refresh_results(force=True)
 
     def start_timer(self, minutes: int, module: str | None = None) -> None:
         """A countdown for one module (by default the one whose results are shown here): a new one replaces the last."""
         module = module or self.results_module.value or next(iter(self.frameworks))
         end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
-        if self._attempt("start the countdown", lambda: self._store_factory().update_session(
+        if self._attempt(_("Could not start the countdown."), lambda: self._store_factory().update_session(
                 self.code, settings={TIMER: end.isoformat(), TIMER_MODULE: module})):
             self.timer.refresh()
 
     def stop_timer(self) -> None:
-        if self._attempt("stop the countdown", lambda: self._store_factory().update_session(self.code, settings={TIMER: None})):
+        if self._attempt(_("Could not stop the countdown."), lambda: self._store_factory().update_session(self.code, settings={TIMER: None})):
             self.timer.refresh()
 
     # ---- exports -------------------------------------------------------------------------------------
@@ -300,8 +305,8 @@ class SessionView(W.VBox):
             self.exports.children = [W.HTML(P.message("error", str(e)))]
             return
         name, label, mime = {
-            "html": (f"{self.code}-report.html", "Download the report", "text/html;charset=utf-8"),
-            "xlsx": (f"{self.code}-answers.xlsx", "Download the workbook", XLSX),
+            "html": (f"{self.code}-report.html", _("Download the report"), "text/html;charset=utf-8"),
+            "xlsx": (f"{self.code}-answers.xlsx", _("Download the workbook"), XLSX),
         }[fmt]
         self.exports.children = [DownloadLink(name, lambda: data, label, mime=mime)]
 
@@ -320,14 +325,14 @@ class SessionView(W.VBox):
         from slkit.kernel_budget import read_status
 
         server = read_status()
-        load = (f" <span class='kernels muted'>· {server['kernels']} of at most {server['cap']} pages open on the server</span>"
-                if server else "")
-        stats = P.markup(f"<p class='joined'>{joined} {'participant' if joined == 1 else 'participants'} joined.{load}</p>")
+        load = (" <span class='kernels muted'>· " + _("{n} of at most {cap} pages open on the server").format(n=server['kernels'], cap=server['cap'])
+                + "</span>" if server else "")
+        stats = P.markup("<p class='joined'>" + ngettext("{n} participant joined.", "{n} participants joined.", joined).format(n=joined) + f"{load}</p>")
         if self.stats.value != stats:
             self.stats.value = stats
         rows = [
             (m, P.markup(f"<span class='module' data-module='{m}'>{fw.order}. {P.esc(fw.title)}</span>"),
-             P.markup(f"<span class='answered' data-module='{m}'>{counts.get(m, 0)} took part</span>"))
+             P.markup(f"<span class='answered' data-module='{m}'>{_('{n} took part').format(n=counts.get(m, 0))}</span>"))
             for m, fw in self.frameworks.items()
         ]
         controls = {m: (self._control(m, "open", states[m].is_open), self._control(m, "reveal", states[m].results_revealed)) for m in self.frameworks}
@@ -339,7 +344,8 @@ class SessionView(W.VBox):
                 for m, lv, cv in rows
             ]
         nxt = self.next_module()
-        self.next_button.description = f"Open the next module: {self.frameworks[nxt].order}. {self.frameworks[nxt].title}" if nxt else "Every module is open"
+        self.next_button.description = (_("Open the next module: {module}").format(module=f"{self.frameworks[nxt].order}. {self.frameworks[nxt].title}")
+                                        if nxt else _("Every module is open"))
         self.next_button.disabled = nxt is None
         self._screen_label(settings)
         if self.results_module.value is None:
@@ -354,7 +360,7 @@ class SessionView(W.VBox):
         """Redraw the chosen module's results when its answers or board changed."""
         module = self.results_module.value
         if module is None:
-            self.results.children = [P.block("<p class='muted'>Results appear here once people answer.</p>")]
+            self.results.children = [P.block(f"<p class='muted'>{_('Results appear here once people answer.')}</p>")]
             return
         fw = self.frameworks[module]
         store = self._store_factory()
@@ -374,8 +380,10 @@ class SessionView(W.VBox):
         self._results_key = key
         if not team_visible(n, session.threshold):
             self.results.children = [P.block(
-                f"<p class='waiting'>{n} of {session.threshold} so far: results show once {session.threshold} people have taken part.</p>")]
+                "<p class='waiting'>" + _("{n} of {threshold} so far: results show once {threshold} people have taken part.").format(
+                    n=n, threshold=session.threshold) + "</p>")]
             return
-        held = ("<p class='msg-error held-note'>Held back: participants' pages and the room screen do not show these results. "
-                "Show them under Run the room when the group is ready.</p>" if not revealed else "")
-        self.results.children = [P.block(f"{held}<p class='muted'>{n} people took part.</p>"), parts_view(S.summary(fw, rows, entries))]
+        held = ("<p class='msg-error held-note'>" + _("Held back: participants' pages and the room screen do not show these results. "
+                                                      "Show them under Run the room when the group is ready.") + "</p>" if not revealed else "")
+        took_part = ngettext("{n} person took part.", "{n} people took part.", n).format(n=n)
+        self.results.children = [P.block(f"{held}<p class='muted'>{took_part}</p>"), parts_view(S.summary(fw, rows, entries))]

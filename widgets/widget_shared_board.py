@@ -23,6 +23,7 @@ from slkit import KitError
 from slkit import board as B
 from slkit import summaries as S
 from slkit.content import Framework
+from slkit.i18n import _
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -139,10 +140,10 @@ class BoardAdd(W.VBox):
         self.column = W.ToggleButtons(options=[(o.label, o.id) for o in content.options], value=content.options[0].id)
         self.column.add_class("slk-columns")
         self.help = W.HTML()
-        self.input = W.Text(placeholder="A short item", continuous_update=True, layout=W.Layout(width="100%"))
+        self.input = W.Text(placeholder=_("A short item"), continuous_update=True, layout=W.Layout(width="100%"))
         self.input.add_class("slk-text")
         self.input.add_class("slk-board-input")
-        self.add_button = W.Button(description="Add", button_style="primary", icon="plus")
+        self.add_button = W.Button(description=_("Add"), button_style="primary", icon="plus")
         self.add_button.add_class("slk-button")
         self.add_button.add_class("slk-add")
         self.add_button.on_click(lambda _b: P.after_updates(self.submit))
@@ -162,9 +163,9 @@ class BoardAdd(W.VBox):
         label = self.state.column_label(self.item, self.column.value)
         before = {e.id for e in self.state.entries}
         added: list = []
-        ok = self.state.act(lambda: added.append(self.state.board.add(self.item, self.column.value, text)), f"Added to {label}.")
+        ok = self.state.act(lambda: added.append(self.state.board.add(self.item, self.column.value, text)), _("Added to {column}.").format(column=label))
         if ok and added and added[0].id in before:
-            self.state.message = f"You already added that to {label}."  # one item, not two
+            self.state.message = _("You already added that to {column}.").format(column=label)  # one item, not two
         if ok:
             self.input.value = ""  # a refused item stays in the field, to fix
         self.note.value = _message(self.state)
@@ -199,8 +200,8 @@ class VoteBoard(W.VBox):
             plus = W.Button(description="+", button_style="primary", layout=W.Layout(width="3em"))
             for b in (minus, plus):
                 b.add_class("slk-vote")
-            minus.on_click(lambda _b: self._act(lambda: self.state.board.unvote(entry_id), "Vote taken back."))
-            plus.on_click(lambda _b: self._act(lambda: self.state.board.vote(entry_id), "Vote given."))
+            minus.on_click(lambda _b: self._act(lambda: self.state.board.unvote(entry_id), _("Vote taken back.")))
+            plus.on_click(lambda _b: self._act(lambda: self.state.board.vote(entry_id), _("Vote given.")))
             box = W.HBox([text, minus, plus], layout=W.Layout(align_items="center", border_bottom="1px solid #e4e7eb"))
             box.add_class("slk-vote-row")
             self._rows[entry_id] = (box, text, minus, plus)
@@ -222,18 +223,18 @@ class VoteBoard(W.VBox):
             head = self._heads.setdefault(option.id, W.HTML())
             head.value = P.markup(
                 f"<h3 class='vote-head' data-column='{option.id}'>{P.esc(option.label)} "
-                f"<span class='left muted'>{left} of {s.budget} votes left</span></h3>"
+                f"<span class='left muted'>{_('{left} of {budget} votes left').format(left=left, budget=s.budget)}</span></h3>"
             )
             blocks.append(head)
             for e in B.ranked(s.entries, option.id):
                 box, text, minus, plus = self._row(e.id)
                 mine = s.mine.get(e.id, 0)
-                dots = f"<span class='mydots' title='your votes'>{'●' * mine}</span>" if mine else ""
+                dots = f"<span class='mydots' title='{P.esc(_('your votes'))}'>{'●' * mine}</span>" if mine else ""
                 text.value = P.markup(f"<ul class='vote-list'>{S.entry_html(s.framework, e, by_id, merged, s.me)}</ul>{dots}")
                 minus.disabled = mine == 0
                 plus.disabled = left == 0
                 # What a screen reader says for "−" and "+": which item the vote is for.
-                minus.tooltip, plus.tooltip = f"Take a vote back from “{e.text}”", f"Give a vote to “{e.text}”"
+                minus.tooltip, plus.tooltip = _("Take a vote back from “{item}”").format(item=e.text), _("Give a vote to “{item}”").format(item=e.text)
                 blocks.append(box)
         self.columns.children = blocks
 
@@ -250,10 +251,10 @@ class StrategyForm(W.VBox):
         self.cell_help = W.HTML()
         self.choices = W.VBox()
         self._boxes: dict[int, W.Checkbox] = {}
-        self.input = W.Text(placeholder="The strategy, in a sentence", layout=W.Layout(width="auto"))
+        self.input = W.Text(placeholder=_("The strategy, in a sentence"), layout=W.Layout(width="auto"))
         self.input.add_class("slk-text")
         self.input.add_class("slk-strategy-input")
-        self.add_button = W.Button(description="Add strategy", button_style="primary", icon="plus")
+        self.add_button = W.Button(description=_("Add strategy"), button_style="primary", icon="plus")
         self.add_button.add_class("slk-button")
         self.add_button.on_click(lambda _b: P.after_updates(self.submit))
         P.on_enter(self.input, self.submit)
@@ -282,8 +283,8 @@ class StrategyForm(W.VBox):
         self._layout = layout
         blocks: list[W.Widget] = []
         for column, items in shown:
-            blocks.append(P.block(f"<h3>{P.esc(source.option_label(column))}: the top {len(items)}</h3>" if items else
-                                  f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>Nothing on the board yet.</p>"))
+            blocks.append(P.block(f"<h3>{_('{column}: the top {n}').format(column=P.esc(source.option_label(column)), n=len(items))}</h3>" if items else
+                                  f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>{_('Nothing on the board yet.')}</p>"))
             for e in items:
                 box = self._boxes.get(e.id)
                 if box is None:
@@ -300,7 +301,7 @@ class StrategyForm(W.VBox):
 
     def submit(self) -> bool:
         links = self.chosen()
-        ok = self.state.act(lambda: self.state.board.add(self.item, self.cell.value, self.input.value, links=links), "Strategy added.")
+        ok = self.state.act(lambda: self.state.board.add(self.item, self.cell.value, self.input.value, links=links), _("Strategy added."))
         if ok:
             self.input.value = ""
             for box in self._boxes.values():
@@ -317,5 +318,5 @@ class TeamGoals(TeamPanel):
 
     def __init__(self, framework: Framework, code: str | None, **kwargs):
         ids = [i.id for i in framework.items if i.id in self.GOALS]
-        super().__init__(framework, code, render=lambda rows: P.block("<h3>Goals</h3>" + S.swot_team(framework, rows, [])[2]),
+        super().__init__(framework, code, render=lambda rows: P.block(f"<h3>{_('Goals')}</h3>" + S.swot_team(framework, rows, [])[2]),
                          items=ids, **kwargs)

@@ -19,13 +19,15 @@ import ipywidgets as W
 from slkit import KitError
 from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import Framework
+from slkit.i18n import _, ngettext
 
 from . import page as P
 from .widget_live import LiveTicker
 
 
 def waiting_text(n: int, threshold: int) -> str:
-    return f"{n} of {threshold} answers so far: team results show once {threshold} people have answered, so nobody's answers can be singled out."
+    return _("{n} of {threshold} answers so far: team results show once {threshold} people have answered, "
+             "so nobody's answers can be singled out.").format(n=n, threshold=threshold)
 
 
 class TeamPanel(W.VBox):
@@ -45,7 +47,7 @@ class TeamPanel(W.VBox):
 
     def refresh(self) -> None:
         if not self.code:
-            self.status.value = P.markup("<p class='muted'>Team results need a live session: they appear when a group answers together.</p>")
+            self.status.value = P.markup(f"<p class='muted'>{_('Team results need a live session: they appear when a group answers together.')}</p>")
             self.body.children = []
             return
         try:
@@ -67,11 +69,11 @@ class TeamPanel(W.VBox):
         n = respondents(rows, self.items)
         self.visible = revealed and team_visible(n, threshold)
         if not revealed:
-            self.status.value = P.markup("<p class='muted held'>The facilitator will show the team's results when the group is ready.</p>")
+            self.status.value = P.markup("<p class='muted held'>" + _("The facilitator will show the team's results when the group is ready.") + "</p>")
             self.body.children = []
         elif not self.visible:
             self.status.value = P.markup(f"<p class='muted waiting'>{P.esc(waiting_text(n, threshold))}</p>")
             self.body.children = []
         else:
-            self.status.value = P.markup(f"<p class='muted'>{n} people answered.</p>")
+            self.status.value = P.markup("<p class='muted'>" + ngettext("{n} person answered.", "{n} people answered.", n).format(n=n) + "</p>")
             self.body.children = [self._render(rows)]

@@ -20,6 +20,7 @@ import weakref
 import ipywidgets as W
 
 from slkit.content import Item
+from slkit.i18n import _
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -79,10 +80,10 @@ class TextEntry(W.VBox):
     def _count(self) -> None:
         n, limit = len(self.input.value.strip()), self.item.max_length
         over = n > limit
-        state = ("not saved: too long" if over else f"not saved: {self.refused}" if self.refused
-                 else "not saved yet" if self.dirty() else "saved" if self.item.id in self.sheet.answers else "")
+        state = (_("not saved: too long") if over else _("not saved: {reason}").format(reason=self.refused) if self.refused
+                 else _("not saved yet") if self.dirty() else _("saved") if self.item.id in self.sheet.answers else "")
         cls = "msg-error" if over or self.refused else "muted"
-        text = f"{n} / {limit} characters" + (f" · {state}" if state else "")
+        text = _("{n} / {limit} characters").format(n=n, limit=limit) + (f" · {state}" if state else "")
         value = f'<div class="slk"><span class="{cls} field-state">{P.esc(text)}</span></div>'
         if self.counter.value != value:
             self.counter.value = value

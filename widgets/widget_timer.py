@@ -19,6 +19,7 @@ import datetime as dt
 import ipywidgets as W
 
 from slkit import KitError
+from slkit.i18n import _
 
 from . import page as P
 
@@ -34,8 +35,8 @@ _COUNTDOWN = (
     "document.querySelectorAll('.slk-timer[data-end]').forEach(function(el){"
     "var left=Math.round((Number(el.dataset.end)-Date.now())/1000);var out=el.querySelector('.left');if(!out)return;"
     f"if(left<=-{UP_FOR}){{out.textContent='';el.classList.add('over');return;}}"
-    "if(left<=0){out.textContent='Time is up';el.classList.add('done');}"
-    "else{var m=Math.floor(left/60),s=left%60;out.textContent=m+':'+(s<10?'0':'')+s+' left';el.classList.remove('done');}"
+    "if(left<=0){out.textContent=el.dataset.up;el.classList.add('done');}"
+    "else{var m=Math.floor(left/60),s=left%60;out.textContent=el.dataset.fmt.replace('{time}',m+':'+(s<10?'0':'')+s);el.classList.remove('done');}"
     "shown=shown||{text:out.textContent,done:left<=0};});"
     "var f=document.getElementById('slk-float-timer');"
     "if(!shown){if(f)f.remove();return;}"
@@ -65,8 +66,10 @@ def timer_markup(end: dt.datetime | None) -> str:
     if left <= -UP_FOR:
         return ""  # over, and said so long enough
     left = max(0, left)
-    text = f"{left // 60}:{left % 60:02d} left" if left else "Time is up"
-    return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}'><span class='left'>{text}</span></div>")
+    fmt, up = _("{time} left"), _("Time is up")
+    text = fmt.format(time=f"{left // 60}:{left % 60:02d}") if left else up
+    return P.markup(f"<div class='slk-timer' role='timer' data-end='{int(end.timestamp() * 1000)}' data-fmt='{P.esc(fmt)}' "
+                    f"data-up='{P.esc(up)}'><span class='left'>{P.esc(text)}</span></div>")
 
 
 class TimerBanner(W.VBox):

@@ -17,6 +17,7 @@ from slkit import aggregate as A
 from slkit import charts
 from slkit import summaries as S
 from slkit.content import Framework
+from slkit.i18n import _, number
 from slkit.summaries import TODAY, WANTED, facet_label, fmt
 from slkit.summaries import triad_parts as parts
 
@@ -40,7 +41,7 @@ class TriadResult(W.VBox):
         fw, answers = self.framework, self.sheet.answers
         scores = A.tag_scores(fw, answers, "part", "when")
         if not scores:
-            self.summary.value = P.markup("<p>Rate the earlier steps to see your triad here.</p>")
+            self.summary.value = P.markup(f"<p>{_('Rate the earlier steps to see your triad here.')}</p>")
             self.chart.clear()
             self.table.value = ""
             return
@@ -48,22 +49,23 @@ class TriadResult(W.VBox):
         facet_gaps = A.gaps(A.tag_scores(fw, answers, "part", "facet", "when"))
         if facet_gaps:
             (part, facet), gap = max(facet_gaps.items(), key=lambda kv: kv[1])
-            summary = (f"<p class='largest-gap'>Your largest gap: <b>{P.esc(facet_label(fw, part, facet))}</b>, "
-                       f"{gap:+.1f} from today to what you want.</p>")
+            summary = ("<p class='largest-gap'>" + _("Your largest gap: {facet}, {gap} from today to what you want.").format(
+                facet=f"<b>{P.esc(facet_label(fw, part, facet))}</b>", gap=("+" if gap > 0 else "") + number(gap)) + "</p>")
         else:
-            summary = "<p class='muted'>Rate both today and what you want for a part to see its gap.</p>"
+            summary = f"<p class='muted'>{_('Rate both today and what you want for a part to see its gap.')}</p>"
         self.summary.value = P.markup(summary)
         labels = [t for _p, t in ps]
         self.chart.show(charts.compare_figure(
-            labels, [("Today", [scores.get((p, TODAY)) for p, _t in ps], None), ("What you want", [scores.get((p, WANTED)) for p, _t in ps], None)],
-            S.scale_range(fw), title="Today and what you want",
+            labels, [(_("Today"), [scores.get((p, TODAY)) for p, _t in ps], None), (_("What you want"), [scores.get((p, WANTED)) for p, _t in ps], None)],
+            S.scale_range(fw), title=_("Today and what you want"),
         ))
         rows = "".join(
             f"<tr data-part='{p}'><td>{P.esc(t)}</td><td class='today'>{fmt(scores.get((p, TODAY)))}</td>"
             f"<td class='wanted'>{fmt(scores.get((p, WANTED)))}</td><td class='gap'>{fmt(A.gaps(scores).get((p,)), True)}</td></tr>"
             for p, t in ps
         )
-        self.table.value = P.markup(f"<table class='triad-table'><tr><th>Part</th><th>Today</th><th>Wanted</th><th>Gap</th></tr>{rows}</table>")
+        head = "".join(f"<th>{h}</th>" for h in (_("Part"), _("Today"), _("Wanted"), _("Gap")))
+        self.table.value = P.markup(f"<table class='triad-table'><tr>{head}</tr>{rows}</table>")
 
 
 class TriadTeam(TeamPanel):

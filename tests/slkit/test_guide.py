@@ -98,7 +98,7 @@ def kit_strings() -> str:
     parts = []
     for folder in SOURCE_DIRS:
         for path in sorted((KIT_ROOT / folder).rglob("*")):
-            if path.suffix in (".py", ".ipynb", ".yaml", ".j2") and "guide.py" != path.name:
+            if path.suffix in (".py", ".ipynb", ".yaml", ".j2", ".po") and "guide.py" != path.name:
                 parts.append(path.read_text(encoding="utf-8"))
     return " ".join(" ".join(parts).split())
 

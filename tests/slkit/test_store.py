@@ -19,7 +19,7 @@ def test_migrations_from_an_empty_database_match_the_models(store_url):
     s.migrate()  # a second run is a no-op
     with s.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c), metadata)
-        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
+        assert c.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0007"
     assert diff == []
     s.dispose()
 
