@@ -20,6 +20,8 @@ from slkit.guide import GUIDE_DIR, PAGES, render
 from slkit.paths import KIT_ROOT
 
 GUIDE_TEXT = {f: (GUIDE_DIR / f).read_text(encoding="utf-8") for f in PAGES.values()}
+# The guide in Norwegian: the same pages, checked the same way (its labels are the Norwegian ones).
+GUIDE_TEXT.update({f"nb/{f}": (GUIDE_DIR / "nb" / f).read_text(encoding="utf-8") for f in PAGES.values()})
 # Other documents that give commands: checked for commands and options (not for page labels).
 COMMAND_DOCS = {**GUIDE_TEXT, "deploy/README.md": (KIT_ROOT / "deploy" / "README.md").read_text(encoding="utf-8"),
                 "README.md": (KIT_ROOT / "README.md").read_text(encoding="utf-8")}
@@ -166,3 +168,21 @@ def test_every_page_renders_with_its_links_resolved():
     assert "<nav" not in render("privacy")  # the participants' page stands alone
     with pytest.raises(KeyError):
         render("secrets")
+
+
+@pytest.mark.parametrize("page", list(PAGES.values()))
+def test_the_norwegian_guide_keeps_in_step_with_the_english(page):
+    """Both languages have every page, the same sections, and every command the English names."""
+    en, nb = GUIDE_TEXT[page], GUIDE_TEXT[f"nb/{page}"]
+    heads = lambda t: [line.split(" ", 1)[0] for line in t.splitlines() if line.startswith("#")]  # noqa: E731
+    assert heads(en) == heads(nb), f"{page}: the sections differ"
+    commands = lambda t: {" ".join(shlex.split(c)[:2]) for c in code_spans(t) if c.startswith(("slkit", "make", ".venv/bin/slkit"))}  # noqa: E731
+    assert commands(en) <= commands(nb), f"nb/{page} lacks {commands(en) - commands(nb)}"
+    assert len(nb) > 0.8 * len(en)
+
+
+def test_the_guide_is_served_in_the_language_asked_for():
+    assert "<h1>Slik holder du en workshop</h1>" in render("", language="nb")
+    assert "<html lang='nb'>" in render("agendas", language="nb")
+    assert "<h1>Running a workshop</h1>" in render("", language="en")
+    assert "Slik tas vare på svarene dine" in render("privacy", language="no")
