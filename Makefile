@@ -51,7 +51,7 @@ bench: $(VENV)/.installed-test
 # en and nb catalogs (new strings arrive untranslated; tests/slkit/test_i18n.py fails until
 # each has its Norwegian), and compile the catalogs the pages read.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header -k N_ -o slkit/locale/slkit.pot .
+	$(BIN)/pybabel --quiet extract -F babel.cfg --no-location --sort-output --omit-header -k N_ -k NP_:1c,2 -o slkit/locale/slkit.pot .
 	$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete -D slkit -i slkit/locale/slkit.pot -d slkit/locale
 	$(BIN)/pybabel --quiet compile --statistics -D slkit -d slkit/locale
 

@@ -679,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = kit.store()
         session = store.create_session("Benchmark", threshold=3)
+        session_nb = store.create_session("Måling", threshold=3, language="nb")
         specs = [
             PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
             PageSpec("landing", f"{kit.base_url}/", "button:has-text('Next')", kit),
@@ -688,6 +689,11 @@ def main(argv: list[str] | None = None) -> int:
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Join the session')", kit, five_practices_visit),
             PageSpec("console", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Open the next module'), button:has-text('Every module is open')", kit),
             PageSpec("screen", screen_link(kit.base_url, session.code, session.screen_key), ".screen-code", kit),
+            # The same pages in Norwegian (a session whose language is nb): the catalogs and the
+            # Norwegian content must cost a first screen nothing beyond noise.
+            PageSpec("landing_nb", f"{kit.base_url}/?lang=nb", "button:has-text('Neste')", kit),
+            *[PageSpec(f"{fw.id}_nb", participant_link(kit.base_url, fw.notebook, session_nb.code), "button:has-text('Bli med i økten')", kit)
+              for fw in (PURPOSE, TRIAD, SWOT, FIVE)],
         ]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

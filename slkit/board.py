@@ -40,10 +40,10 @@ DEFAULT_BUDGET = 3
 BOARD_KEPT = N_("the board is kept, new items and votes cannot be added")
 # Whole sentences, not built from column names (plurals differ; they will be translated).
 TOWS_RULES = {
-    "so": "An SO strategy combines at least one strength and one opportunity, and nothing else.",
-    "st": "An ST strategy combines at least one strength and one threat, and nothing else.",
-    "wo": "A WO strategy combines at least one weakness and one opportunity, and nothing else.",
-    "wt": "A WT strategy combines at least one weakness and one threat, and nothing else.",
+    "so": N_("An SO strategy combines at least one strength and one opportunity, and nothing else."),
+    "st": N_("An ST strategy combines at least one strength and one threat, and nothing else."),
+    "wo": N_("A WO strategy combines at least one weakness and one opportunity, and nothing else."),
+    "wt": N_("A WT strategy combines at least one weakness and one threat, and nothing else."),
 }
 TOWS_PAIRS = {
     "so": ("strengths", "opportunities"),
@@ -128,10 +128,10 @@ def check_links(column: str, links: Iterable[int], entries: dict[int, Entry]) ->
         return links
     chosen = [entries.get(i) for i in links]
     if any(e is None or not e.visible for e in chosen):
-        raise InputError("A linked item is no longer on the board; choose again.")
+        raise InputError(_("A linked item is no longer on the board; choose again."))
     columns = {e.column for e in chosen}
     if not columns <= set(pair) or not set(pair) <= columns:
-        raise InputError(TOWS_RULES[column])
+        raise InputError(_(TOWS_RULES[column]))
     return links
 
 

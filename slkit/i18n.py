@@ -100,6 +100,17 @@ def N_(message: str) -> str:
     return message
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where the same English word needs different words in
+    another (`pgettext("state", "Open")` is «Åpen», the button `_("Open")` is «Åpne»)."""
+    return _catalog(current()).pgettext(context, message)
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark `message` with its `context` for the catalog, to be translated with `pgettext` later."""
+    return message
+
+
 def _locale() -> str:
     return {"nb": "nb_NO", "en": "en_GB"}[current()]
 
@@ -159,7 +170,7 @@ def extract(fileobj, keywords, comment_tags, options):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in keywords):
             continue
         args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args]
-        wanted = 2 if node.func.id == "ngettext" else 1
+        wanted = 2 if node.func.id in ("ngettext", "pgettext", "NP_") else 1
         if len(args) < wanted or any(a is None for a in args[:wanted]):
             continue  # a variable: its strings are marked where they are written (N_)
         found.append((node.lineno, node.func.id, tuple(args[:wanted]) if wanted > 1 else args[0], []))

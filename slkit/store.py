@@ -561,7 +561,7 @@ class Store:
             except IntegrityError:
                 continue
             return replace(participant, personal_code=personal)
-        raise StoreUnavailable("Could not create a personal code; please try again.")  # pragma: no cover
+        raise StoreUnavailable(_("Could not create a personal code; please try again."))  # pragma: no cover
 
     def forget_token(self, token: object) -> None:
         """A browser leaves ("not you?"): its token stops working; the participant and their

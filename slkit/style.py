@@ -96,6 +96,10 @@ KIT_CSS = """
 .slk .state { font-size: 0.95rem; font-weight: 600; }
 .slk .state.done { color: #03543f; } .slk .state.started { color: #1a6fa3; } .slk .state.new, .slk .state.closed { color: #52606d; }
 .slk nav .home-link { font-weight: 600; }
+/* The language switch: the page's own language is marked, the other is a link to it. */
+.slk .slk-languages { margin: 0 0 0.4em; }
+.slk .slk-languages a { display: inline-block; padding: 0.35em 0.1em; }
+.slk .slk-languages a[aria-current] { font-weight: 700; color: inherit; text-decoration: none; }
 .slk .field-state { font-size: 0.9rem; }
 /* The save bar stays in sight at the bottom of the window while there is something to say
    (fixed: Voila's output boxes scroll, so a sticky bar would stay at the end of the page). */

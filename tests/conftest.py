@@ -112,3 +112,13 @@ def store(store_url):
 
     with open_store(store_url, migrate=True) as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def _english_again():
+    """A page built in a test sets this process's language, as a page's kernel does for its
+    page; the next test starts in English whatever the last one chose."""
+    yield
+    from slkit import i18n
+
+    i18n.set_language("en")

@@ -27,7 +27,7 @@ from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
-from slkit.i18n import N_, _, ngettext
+from slkit.i18n import N_, NP_, _, ngettext, pgettext
 from slkit.sessions import join_link, planned, qr_svg, screen_link
 from slkit.store import ModuleState
 
@@ -45,8 +45,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GUIDE_LINK = "../../slkit/guide/"
 SCREEN_VIEWS = [(N_("Join view"), "join"), (N_("Results"), "results"), (N_("Countdown"), "countdown"), (N_("Pause"), "pause")]
 STATES = {  # what a module is now, and the button that changes it
-    "open": ((N_("Open"), N_("Close")), (N_("Closed"), N_("Open"))),
-    "reveal": ((N_("Shown to participants"), N_("Hold back")), (N_("Held back"), N_("Show"))),
+    "open": ((NP_("state", "Open"), N_("Close")), (NP_("state", "Closed"), N_("Open"))),
+    "reveal": ((NP_("state", "Shown to participants"), N_("Hold back")), (NP_("state", "Held back"), N_("Show"))),
 }
 
 
@@ -74,7 +74,7 @@ class SessionView(W.VBox):
         options = [(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()]
         self.screen_now = W.HTML()
         self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "8.5em"})
-        self.screen_module = W.Dropdown(options=options, description=_("Results of"), style={"description_width": "6em"},
+        self.screen_module = W.Dropdown(options=options, description=_("Results of"), style={"description_width": "initial"},
                                         layout=W.Layout(width="auto"))
         self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
         self.screen_module.observe(lambda ch: self.show_on_screen("results", ch["new"]) if self.screen_view.value == "results" else None, "value")
@@ -193,7 +193,7 @@ class SessionView(W.VBox):
             pair = self._controls[(module, what)] = (label, button)
         label, button = pair
         title = self.frameworks[module].title
-        state = _(on_state if on else off_state)
+        state = pgettext("state", on_state if on else off_state)
         value = P.markup(f"<span class='state-{what} {'on' if on else 'off'}' data-module='{module}'>{state}</span>")
         if label.value != value:
             label.value = value

@@ -31,8 +31,8 @@ def code_messages() -> set:
     for folder in ("slkit", "widgets", "workshops"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 KIT_ROOT / folder, method_map=[("**.py", "slkit.i18n.extract"), ("**.ipynb", "slkit.i18n.extract")],
-                keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
-            found.add(message)
+                keywords={"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}):
+            found.add((message, _context))
     return found
 
 
@@ -49,9 +49,10 @@ def fields(text: str) -> set[str]:
 
 
 def test_every_interface_string_has_a_norwegian_translation():
-    nb = {m.id: m for m in catalog("nb") if m.id}
+    nb = {(m.id, m.context): m for m in catalog("nb") if m.id}
     wanted = code_messages()
     assert len(wanted) > 300, "the extraction found too little: is slkit.i18n.extract still in use?"
+    assert ("Open", "state") in wanted and ("Open", None) in wanted
     missing = sorted(str(m) for m in wanted if m not in nb or not translated(nb[m]) or nb[m].fuzzy)
     assert not missing, "no Norwegian for (run `make translations`, then translate in slkit/locale/nb/LC_MESSAGES/slkit.po):\n" + "\n".join(missing)
 
@@ -62,6 +63,14 @@ def test_the_check_for_missing_translations_can_fail(tmp_path):
     found = {m[2] for m in extract_from_dir(tmp_path, method_map=[("**.py", "slkit.i18n.extract")], keywords={"_": None})}
     assert found == {"A sentence nobody translated", "Inside braces"}
     assert not {m.id for m in catalog("nb")} >= found
+    assert pgettext_found(tmp_path)
+
+
+def pgettext_found(tmp_path) -> bool:
+    (tmp_path / "state.py").write_text('from slkit.i18n import NP_\nx = NP_("state", "Open")\n')
+    found = {(m[2], m[4]) for m in extract_from_dir(tmp_path, method_map=[("**.py", "slkit.i18n.extract")],
+                                                     keywords={"NP_": ((1, "c"), 2)})}
+    return ("Open", "state") in found
 
 
 def test_translations_keep_every_placeholder():
@@ -90,7 +99,7 @@ def test_the_compiled_catalog_is_the_one_written(lang):
         if isinstance(m.id, tuple):
             if mo.ngettext(m.id[0], m.id[1], 1) != m.string[0] or mo.ngettext(m.id[0], m.id[1], 5) != m.string[1]:
                 stale.append(m.id[0])
-        elif mo.gettext(m.id) != m.string:
+        elif (mo.pgettext(m.context, m.id) if m.context else mo.gettext(m.id)) != m.string:
             stale.append(m.id)
     assert not stale, "slkit.mo is older than slkit.po; run `make translations`: " + ", ".join(stale[:5])
 
@@ -100,6 +109,7 @@ def test_a_language_is_chosen_by_code_or_alias_and_numbers_follow_it():
         ["nb", "nb", "nb", "nb", "nb", "en", "en", None, None, None]
     with i18n.use("nb"):
         assert _("Next") == "Neste"
+        assert (_("Open"), i18n.pgettext("state", "Open")) == ("Åpne", "Åpen")
         assert (i18n.number(3.5), i18n.number(10), i18n.number(1234.25)) == ("3,5", "10,0", "1\xa0234,2")
         assert i18n.number(10, fixed=False) == "10"
         assert ngettext("{n} person answered.", "{n} people answered.", 1).format(n=1) == "1 person har svart."
