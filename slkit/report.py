@@ -72,7 +72,8 @@ def session_report_html(store: Store, code: str) -> str:
         + _("Session {code}, held {held}; report made {made}.").format(
             code=esc(session.code), held=i18n.date(session.created_at.date(), "long"), made=i18n.date(dt.date.today(), "long")) + " "
         + ngettext("{n} participant joined.", "{n} participants joined.", joined).format(n=joined) + " "
-        + _("Results of a module show once {n} people took part in it.").format(n=session.threshold) + "</p>"
+        + ngettext("Results of a module show once {n} person took part in it.",
+                   "Results of a module show once {n} people took part in it.", session.threshold).format(n=session.threshold) + "</p>"
     ]
     figures = 0
     counts = respondent_counts(store, session.code)

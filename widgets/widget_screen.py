@@ -150,8 +150,9 @@ class RoomScreen(W.VBox):
                 self.content.children = [P.block(title + f"<p class='screen-sub held'>{_('The results are held back for now.')}</p>")]
             elif parts is None:
                 k = session.threshold
-                self.content.children = [P.block(title + "<p class='screen-sub waiting'>" + _(
-                    "{n} of {k} answers so far: the team's results show once {k} people have answered.").format(n=n, k=k) + "</p>")]
+                self.content.children = [P.block(title + "<p class='screen-sub waiting'>" + ngettext(
+                    "{n} of {k} answers so far: the team's results show once {k} person has answered.",
+                    "{n} of {k} answers so far: the team's results show once {k} people have answered.", k).format(n=n, k=k) + "</p>")]
             else:
                 # One level below the module's title: the summaries' sections become h2 here.
                 parts = [p.replace("<h3>", "<h2>").replace("</h3>", "</h2>") if isinstance(p, str) else p for p in parts]

@@ -380,8 +380,9 @@ class SessionView(W.VBox):
         self._results_key = key
         if not team_visible(n, session.threshold):
             self.results.children = [P.block(
-                "<p class='waiting'>" + _("{n} of {threshold} so far: results show once {threshold} people have taken part.").format(
-                    n=n, threshold=session.threshold) + "</p>")]
+                "<p class='waiting'>" + ngettext("{n} of {threshold} so far: results show once {threshold} person has taken part.",
+                                                 "{n} of {threshold} so far: results show once {threshold} people have taken part.",
+                                                 session.threshold).format(n=n, threshold=session.threshold) + "</p>")]
             return
         held = ("<p class='msg-error held-note'>" + _("Held back: participants' pages and the room screen do not show these results. "
                                                       "Show them under Run the room when the group is ready.") + "</p>" if not revealed else "")

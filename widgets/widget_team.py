@@ -26,8 +26,10 @@ from .widget_live import LiveTicker
 
 
 def waiting_text(n: int, threshold: int) -> str:
-    return _("{n} of {threshold} answers so far: team results show once {threshold} people have answered, "
-             "so nobody's answers can be singled out.").format(n=n, threshold=threshold)
+    return ngettext("{n} of {threshold} answers so far: team results show once {threshold} person has answered, "
+                    "so nobody's answers can be singled out.",
+                    "{n} of {threshold} answers so far: team results show once {threshold} people have answered, "
+                    "so nobody's answers can be singled out.", threshold).format(n=n, threshold=threshold)
 
 
 class TeamPanel(W.VBox):

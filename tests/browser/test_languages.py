@@ -68,6 +68,27 @@ def test_a_norwegian_session_with_an_english_participant(kit, browser, audit, tm
     assert kari.get_by_role("navigation", name="Språk").get_by_role("link", name="English").count() == 1
     kit.screenshot(kari, "nb_phone_home")
     audit(kari, "the home page in Norwegian")
+    english = sorted(set(re.findall(r"\b(the|and|your|you|with|this|that|answers|saved|people)\b",
+                                    kari.locator("#rendered_cells").inner_text(), re.I)))
+    assert english == [], f"English on the Norwegian home page: {english}"
+    # The switch on her home page: English, and back; each choice kept with her.
+    kari.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()
+    kari.get_by_role("heading", name="Modules").wait_for()
+    assert kari.evaluate("document.documentElement.lang") == "en" and "lang=" not in kari.url
+    assert person(store, session.code, kari).language == "en"
+    kari.get_by_role("navigation", name="Language").get_by_role("link", name="Norsk (bokmål)").click()
+    kari.get_by_role("heading", name="Moduler").wait_for()
+    assert person(store, session.code, kari).language == "nb"
+    assert kari.get_by_role("link", name=re.compile("Last ned workshopen min")).count() == 1
+
+    # The room screen speaks the session's language, for the back row.
+    screen = kit.context.new_page()
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    screen.goto(board.get_by_role("link", name="Åpne storskjermen").get_attribute("href"))
+    screen.get_by_text("Skann koden, eller åpne").wait_for()
+    assert screen.evaluate("document.documentElement.lang") == "nb" and no_overflow(screen) == []
+    kit.screenshot(screen, "nb_projector_join_view", full=False)
+    screen.close()
 
     # Ola, on another phone, switches to English with the link's ?lang=en.
     other = browser.new_context(viewport=PHONE)
