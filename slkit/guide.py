@@ -60,10 +60,10 @@ def _markdown():
     return mistune.create_markdown(escape=False, plugins=["table", "task_lists"])
 
 
-def _link(match: re.Match, base: str) -> str:
+def _link(match: re.Match, base: str, query: str) -> str:
     target, anchor = match.group(2), match.group(3) or ""
     if target in FILES:
-        return f"{match.group(1)}{base}/{FILES[target]}{anchor}\""
+        return f"{match.group(1)}{base}/{FILES[target]}{query}{anchor}\""
     return match.group(0)
 
 
@@ -91,10 +91,10 @@ def title_of(slug: str, language: str | None = None) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _body(slug: str, base: str, folder: Path) -> str:
+def _body(slug: str, base: str, folder: Path, query: str) -> str:
     text = (folder / PAGES[slug]).read_text(encoding="utf-8")
     html = _markdown()(text)
-    html = re.sub(r'(href=")([A-Za-z_]+\.md)(#[\w-]+)?"', lambda m: _link(m, base), html)
+    html = re.sub(r'(href=")([A-Za-z_]+\.md)(#[\w-]+)?"', lambda m: _link(m, base, query), html)
     # A checklist to tick: mistune's boxes are disabled; people tick them on screen, and each
     # box is named by its line.
     html = re.sub(r'<li class="task-list-item"><input class="task-list-item-checkbox" type="checkbox" disabled/>(.*?)</li>',
@@ -109,11 +109,12 @@ def render(slug: str, base: str = "/slkit/guide", language: str | None = None) -
         raise KeyError(slug)
     with i18n.use(language or i18n.server_default()):
         folder = guide_dir()
-        body = _body(slug, base.rstrip("/"), folder)
+        query = f"?lang={i18n.current()}"  # the links between the pages stay in this language
+        body = _body(slug, base.rstrip("/"), folder, query)
         nav = ""
         if slug != "privacy":
             current = " aria-current='page'"
-            items = "".join(f"<li><a href='{base}/{s}'{current if s == slug else ''}>{esc(title_of(s))}</a></li>" for s in PAGES)
+            items = "".join(f"<li><a href='{base}/{s}{query}'{current if s == slug else ''}>{esc(title_of(s))}</a></li>" for s in PAGES)
             others = " · ".join(f"<a href='{base}/{slug}?lang={code}' lang='{code}' hreflang='{code}'>{esc(name)}</a>"
                                 for code, name in i18n.LANGUAGES.items() if code != i18n.current())
             nav = f"<nav class='guide' aria-label='{esc(_('Guide'))}'><ul>{items}<li>{others}</li></ul></nav>"

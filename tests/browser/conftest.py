@@ -153,6 +153,21 @@ class Kit:
         return self.open_module(self.join_session(code, name, **kw), module)
 
     @staticmethod
+    def next_until(pg, heading: str, *, next_label: str = "Next") -> None:
+        """Next, step by step, until the step titled `heading` shows. Each click waits for its
+        step to arrive (the step counter changes), so a slow page never has a step skipped."""
+        from playwright.sync_api import expect
+
+        counter = pg.locator(".slk-step-title p.muted")
+        for _ in range(20):
+            if pg.get_by_role("heading", name=heading, exact=True, level=2).is_visible():
+                return
+            before = counter.inner_text()
+            pg.get_by_role("button", name=next_label, exact=True).click()
+            expect(counter).not_to_have_text(before)
+        raise AssertionError(f"no step titled {heading!r}")
+
+    @staticmethod
     def go_home(pg):
         pg.get_by_role("link", name="← Your modules").click()
         pg.locator(".module-card").first.wait_for()

@@ -6,13 +6,6 @@ from slkit.demo import make_demo
 from slkit.sessions import screen_link
 
 
-def _next_until(pg, heading: str) -> None:
-    while not pg.get_by_role("heading", name=heading, exact=True, level=2).is_visible():
-        pg.get_by_role("button", name="Next", exact=True).click()
-        pg.wait_for_timeout(300)
-    pg.get_by_role("heading", name=heading, exact=True, level=2).wait_for()
-
-
 def test_the_participants_journey_has_no_axe_violations(kit, audit):
     """On a phone, in a session where eight people answered (the team views are full): the start
     page, joining, home, each module's first two steps, the SWOT team's board, the five
@@ -33,23 +26,23 @@ def test_the_participants_journey_has_no_axe_violations(kit, audit):
         kit.open_module(pg, m)
         audit(pg, f"{fw.title}, first step")
         kit.screenshot(pg, f"phone_{m}_1", full=False)
-        _next_until(pg, fw.steps[1].title)
+        kit.next_until(pg, fw.steps[1].title)
         audit(pg, f"{fw.title}, second step")
         kit.screenshot(pg, f"phone_{m}_2", full=False)
         kit.go_home(pg)
     kit.open_module(pg, "social_team_swot")
-    _next_until(pg, "The team's board")
+    kit.next_until(pg, "The team's board")
     pg.locator(".board .entry").first.wait_for()
     audit(pg, "the SWOT team's board")
     kit.screenshot(pg, "phone_swot_team_board")
     kit.go_home(pg)
     kit.open_module(pg, "five_practices")
     for heading in ("Your profile", "The team"):
-        _next_until(pg, heading)
+        kit.next_until(pg, heading)
         pg.locator(".slk-chart .main-svg, .slk p").first.wait_for()
         audit(pg, f"the five practices: {heading.lower()}")
         kit.screenshot(pg, f"phone_five_practices_{heading.split()[-1].lower()}")
-    _next_until(pg, "Your commitments")
+    kit.next_until(pg, "Your commitments")
     pg.get_by_role("button", name="Finish").click()
     pg.locator(".done").wait_for()
     audit(pg, "the five practices' last step, finished")
@@ -98,7 +91,7 @@ def test_every_module_reflows_at_200_percent_zoom(kit, browser, audit):
             kit.open_module(pg, m)
             assert pg.evaluate(SIDEWAYS) == [], f"{fw.title}, first step: wider than the window"
             kit.screenshot(pg, f"zoom200_{m}_1", full=False)
-            _next_until(pg, TEAM_VIEW[m])
+            kit.next_until(pg, TEAM_VIEW[m])
             pg.locator(".slk-chart .main-svg, .board .entry, .team-table, .slk p.muted").first.wait_for()
             pg.wait_for_timeout(500)
             assert pg.evaluate(SIDEWAYS) == [], f"{fw.title}, team view: wider than the window"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from slkit.content import get_framework
 from slkit.exports import sheet_title
@@ -173,9 +174,11 @@ def test_every_module_in_norwegian_on_a_phone(kit, audit, width):
         kit.screenshot(pg, f"nb_phone_{module}_first")
         audit(pg, f"{module} in Norwegian, first step")
         # The last step (the team view or the commitments): Neste until Fullfør.
+        counter = pg.locator(".slk-step-title p.muted")
         while pg.get_by_role("button", name="Neste", exact=True).count():
+            before = counter.inner_text()
             pg.get_by_role("button", name="Neste", exact=True).click()
-            pg.wait_for_timeout(150)
+            expect(counter).not_to_have_text(before)
         pg.get_by_role("button", name="Fullfør", exact=True).wait_for()
         pg.wait_for_timeout(800)
         assert no_overflow(pg) == [], module

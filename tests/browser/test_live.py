@@ -16,12 +16,6 @@ from slkit.content import get_framework
 FW = get_framework("motivation_triad")
 
 
-def _next_until(pg, heading: str) -> None:
-    while not pg.get_by_role("heading", name=heading, exact=True, level=2).is_visible():
-        pg.get_by_role("button", name="Next", exact=True).click()
-        pg.wait_for_timeout(300)
-
-
 def _answer(store, code: str, name: str, value: int) -> None:
     p = store.join(code, name)
     store.save_answers(p, FW.id, {i.id: value for i in FW.items if i.kind == "rating"})
@@ -46,7 +40,7 @@ def test_a_team_view_wakes_its_kernel_only_when_someone_answered(kit):
     pg.on("websocket", frames)
     pg.on("request", lambda r: asks.append(time.monotonic()) if r.url.endswith("/slkit/changes") else None)
     kit.join_and_open(s.code, FW.id, page=pg, width=390)
-    _next_until(pg, "The team")
+    kit.next_until(pg, "The team")
     status = pg.locator(".slk-team-panel .muted, .muted", has_text="people answered").first
     expect(status).to_have_text("3 people answered.", timeout=15_000)
 
