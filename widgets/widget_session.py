@@ -99,6 +99,9 @@ class SessionView(W.VBox):
                                           style={"description_width": "14em"}, layout=W.Layout(width="22em"))
         self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description=_("SWOT votes per quadrant"),
                                        style={"description_width": "14em"}, layout=W.Layout(width="22em"))
+        # The session's language: pages opened from now on, the room screen, exports (a person's own choice stays theirs).
+        self.language = W.Dropdown(options=[(name, c) for c, name in i18n.LANGUAGES.items()], value=session.language,
+                                   description=_("Language"), style={"description_width": "14em"}, layout=W.Layout(width="30em"))
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
         swot = self.frameworks.get("social_team_swot")
@@ -146,7 +149,7 @@ class SessionView(W.VBox):
                                   "is reached, also those held back from participants' pages and the room screen.") + "</p>"),
                           self.results_module, self.results])
         settings = W.VBox([
-            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, save, self.note,
+            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, self.language, save, self.note,
             P.block(f"<h2>{_('Exports')}</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
             P.block(f"<h2>{_('End or delete')}</h2><p class='muted'>" + _("Ending closes every module; answers are kept for the report. "
                     "Deleting removes the session with every answer in it, for good.") + "</p>"),
@@ -274,7 +277,8 @@ class SessionView(W.VBox):
     # ---- settings and the countdown ---------------------------------------------------------------
     def save_settings(self) -> None:
         try:
-            self._store_factory().update_session(self.code, threshold=int(self.threshold.value), settings={"vote_budget": int(self.budget.value)})
+            self._store_factory().update_session(self.code, threshold=int(self.threshold.value),
+                                                 settings={"vote_budget": int(self.budget.value), "language": self.language.value})
         except KitError as e:
             self.note.value = P.message("error", str(e))
             return

@@ -69,9 +69,13 @@ def test_a_session_board_opens_and_closes_modules_and_saves_settings(kit_store):
     with pytest.raises(ModuleClosed):
         kit_store.save_answers(p, "five_practices", {"mw_voice_purpose": 5})
     board.session.threshold.value, board.session.budget.value = 5, 2
+    assert s.language == "en" and board.session.language.value == "en"
+    board.session.language.value = "nb"
     board.session.save_settings()
     saved = kit_store.get_session(s.code)
     assert saved.threshold == 5 and saved.settings["vote_budget"] == 2 and "Settings saved" in board.session.note.value
+    assert saved.language == "nb"  # pages opened from now on, the room screen and exports
+    assert FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store).session.tabs.titles[0] == "Styr rommet"
 
 
 def test_the_board_moderates_the_swot_board(kit_store):
