@@ -96,12 +96,12 @@ class SessionView(W.VBox):
         stop.on_click(lambda _b: self.stop_timer())
         # Settings.
         self.threshold = W.BoundedIntText(value=session.threshold, min=1, max=1000, description=_("Anonymity threshold"),
-                                          style={"description_width": "14em"}, layout=W.Layout(width="22em"))
+                                          style={"description_width": "16em"}, layout=W.Layout(width="24em"))
         self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description=_("SWOT votes per quadrant"),
-                                       style={"description_width": "14em"}, layout=W.Layout(width="22em"))
+                                       style={"description_width": "16em"}, layout=W.Layout(width="24em"))
         # The session's language: pages opened from now on, the room screen, exports (a person's own choice stays theirs).
         self.language = W.Dropdown(options=[(name, c) for c, name in i18n.LANGUAGES.items()], value=session.language,
-                                   description=_("Language"), style={"description_width": "14em"}, layout=W.Layout(width="30em"))
+                                   description=_("Language"), style={"description_width": "16em"}, layout=W.Layout(width="32em"))
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
         swot = self.frameworks.get("social_team_swot")
