@@ -31,11 +31,18 @@ DOMAIN = "slkit"
 # Each language named in itself, as a person choosing it would look for it.
 LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
 DEFAULT = "en"
+# The cookie that keeps the language a person chose in their browser (a link's ?lang=, the switch).
+LANG_COOKIE = "slk_lang"
 # `no` is what many people type for Norwegian; translators and browsers use `nb`.
 _ALIASES = {"no": "nb", "nob": "nb", "nor": "nb", "eng": "en"}
 
 _default: str = DEFAULT
 _override: contextvars.ContextVar[str | None] = contextvars.ContextVar("slkit_language", default=None)
+
+
+def choices() -> list[tuple[str, str]]:
+    """The languages for a drop-down: (name in itself, code)."""
+    return [(name, code) for code, name in LANGUAGES.items()]
 
 
 def normalize(code: object) -> str | None:
@@ -124,25 +131,11 @@ def number(value: float | int, digits: int = 1, *, fixed: bool = True) -> str:
     return format_decimal(value, format=pattern, locale=_locale())
 
 
-def percent(value: float) -> str:
-    """A share (0.25) as a percentage in the current language ("25 %" in Norwegian)."""
-    from babel.numbers import format_percent
-
-    return format_percent(value, locale=_locale())
-
-
 def date(value, form: str = "medium") -> str:
     """A date as the current language writes it (5. des. 2026 / 5 Dec 2026)."""
     from babel.dates import format_date
 
     return format_date(value, format=form, locale=_locale())
-
-
-def datetime(value, form: str = "medium") -> str:
-    """A date and time as the current language writes it."""
-    from babel.dates import format_datetime
-
-    return format_datetime(value, format=form, locale=_locale())
 
 
 def join_list(items: list[str]) -> str:

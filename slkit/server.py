@@ -89,6 +89,13 @@ PAGE_ERROR = N_("This page could not start. Reload it to try again: answers alre
                 "If it happens again, tell your facilitator.")
 
 
+def asked_language(handler) -> str | None:
+    """The language a request asks for: its `?lang=`, else the one chosen in the browser (cookie)."""
+    from . import i18n
+
+    return i18n.normalize(handler.get_query_argument("lang", None)) or i18n.normalize(handler.get_cookie(i18n.LANG_COOKIE))
+
+
 def page_error(opts: ServeOptions) -> str:
     """What a page that failed to start says, in the server's language."""
     from . import i18n
@@ -229,10 +236,7 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 self.set_header("Retry-After", str(RETRY_SECONDS))
                 self.set_header("Cache-Control", "no-store")
                 self.set_header("Content-Type", "text/html; charset=utf-8")
-                from . import i18n
-
-                language = i18n.normalize(self.get_query_argument("lang", None)) or i18n.normalize(self.get_cookie("slk_lang"))
-                self.finish(full_page(reason, language))  # the person's language, else the server's
+                self.finish(full_page(reason, asked_language(self)))  # the person's language, else the server's
                 return
             gate = self.settings.get("slkit_render_gate")
             facilitator = facilitator_page(self.request.path)
@@ -279,12 +283,9 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
         def get(self, slug=""):
             from .guide import render
 
-            from . import i18n
-
             root = self.settings["base_url"].rstrip("/")
-            language = i18n.normalize(self.get_query_argument("lang", None)) or i18n.normalize(self.get_cookie("slk_lang"))
             try:
-                page = render(slug or "", base=f"{root}/slkit/guide", language=language)
+                page = render(slug or "", base=f"{root}/slkit/guide", language=asked_language(self))
             except KeyError:
                 raise web.HTTPError(404) from None
             self.set_header("Content-Type", "text/html; charset=utf-8")

@@ -8,6 +8,7 @@ with the reason, except under CI=true, where they fail: CI must test the real th
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -122,3 +123,13 @@ def _english_again():
     from slkit import i18n
 
     i18n.set_language("en")
+
+
+# Everyday English words that are not Norwegian: on a Norwegian page they mean a string that was
+# not translated, or content left in English.
+ENGLISH_WORDS = re.compile(r"\b(the|and|your|you|with|this|that|are|answers|saved|step|choose|rate|people|team's|what|which|how|when)\b", re.I)
+
+
+def english_words(text: str) -> list[str]:
+    """The English words in `text` (each once, lower case)."""
+    return sorted({m.group(0).lower() for m in ENGLISH_WORDS.finditer(text)})

@@ -17,7 +17,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from slkit import KitError, i18n
 from slkit.i18n import _
-from slkit.store import Store
+from slkit.store import SessionInfo, Store
 from slkit.style import KIT_CSS
 from slkit.text import esc  # noqa: F401 - the pages' escape, P.esc
 
@@ -59,7 +59,7 @@ def run_js(out: W.Output, js: str) -> None:
     out.append_display_data(Javascript(js))
 
 
-LANG_COOKIE = "slk_lang"  # the language a person chose in this browser (a link's ?lang=, the switch)
+LANG_COOKIE = i18n.LANG_COOKIE
 LANG_COOKIE_DAYS = 365
 
 
@@ -68,18 +68,22 @@ def chosen_language() -> str | None:
     return i18n.normalize(query().get("lang"))
 
 
-def start_language(code: str | None = None, *, store_factory=None, personal: bool = True) -> str:
+def start_language(code: str | None = None, *, store_factory=None, personal: bool = True) -> SessionInfo | None:
     """Set the page's language, before anything on it is written: the link's `?lang=`, else
     what the person chose in this browser (`personal` pages only: not the room screen or the
     console, which speak the session's language), else the session's language, else the
-    server's (`slkit serve --lang`; self-study: SLKIT_LANG or the computer's locale)."""
+    server's (`slkit serve --lang`; self-study: SLKIT_LANG or the computer's locale).
+    Returns the session if it had to read it (for the join panel: no second read), else None."""
     lang = chosen_language() or (i18n.normalize(cookies().get(LANG_COOKIE)) if personal else None)
+    session = None
     if lang is None and code:
         try:
-            lang = (store_factory or store)().get_session(code).language
+            session = (store_factory or store)().get_session(code)
+            lang = session.language
         except KitError:
             pass  # the page says what is wrong with the code, in the default language
-    return i18n.set_language(lang)
+    i18n.set_language(lang)
+    return session
 
 
 def language_links(params: dict | None = None) -> str:

@@ -69,7 +69,7 @@ class FacilitatorBoard(W.VBox):
         self.start_open = W.Checkbox(value=False, description=_("Open every module now, results shown (otherwise you open each when the room gets there)"),
                                      indent=False, layout=W.Layout(width="auto"))
         # The language participants see unless they choose another on their page.
-        self.language_input = W.Dropdown(options=[(name, code) for code, name in i18n.LANGUAGES.items()], value=i18n.server_default(),
+        self.language_input = W.Dropdown(options=i18n.choices(), value=i18n.server_default(),
                                          layout=W.Layout(width="16em"))
         self.create_button = W.Button(description=_("Create session"), button_style="primary")
         self.create_button.add_class("slk-button")

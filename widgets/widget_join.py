@@ -91,7 +91,7 @@ class JoinPanel(W.VBox):
     with participant None when not even that could be opened."""
 
     def __init__(self, code: str | None, token: str | None = None, personal_code: str | None = None, *,
-                 on_ready: Callable[..., None], store_factory=P.store, **kwargs):
+                 on_ready: Callable[..., None], store_factory=P.store, session: SessionInfo | None = None, **kwargs):
         self._store_factory = store_factory
         self._on_ready = on_ready
         self.session: SessionInfo | None = None
@@ -106,7 +106,8 @@ class JoinPanel(W.VBox):
             self._alone()
             return
         try:
-            self.session = store_factory().get_session(code)
+            # (`session`: already read for this code by the page, to choose its language)
+            self.session = session if session is not None else store_factory().get_session(code)
         except KitError as e:
             self.status.value = P.message("error", str(e)) + P.markup(f"<p><a href='index.ipynb'>{_('Back to the start page')}</a></p>")
             return

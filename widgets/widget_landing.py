@@ -122,7 +122,7 @@ class Landing(W.VBox):
     def __init__(self, code: str | None = None, token: str | None = None, personal_code: str | None = None,
                  store_factory=P.store, **kwargs):
         self._store_factory = store_factory
-        P.start_language(code, store_factory=store_factory)
+        session = P.start_language(code, store_factory=store_factory)
         self.join: JoinPanel | None = None
         self.home: SessionHome | None = None
         self.body = W.VBox()
@@ -130,7 +130,7 @@ class Landing(W.VBox):
         self.title = P.PageTitle()
         super().__init__([P.page(self.title, self.status, self.body)], **kwargs)
         if code:
-            self.open_session(code, token, personal_code)
+            self.open_session(code, token, personal_code, session=session)
         else:
             self.show_code_entry()
 
@@ -175,8 +175,8 @@ class Landing(W.VBox):
         self.open_session(raw)
         return True
 
-    def open_session(self, code: str, token: str | None = None, personal_code: str | None = None) -> None:
-        self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=self._store_factory)
+    def open_session(self, code: str, token: str | None = None, personal_code: str | None = None, *, session=None) -> None:
+        self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=self._store_factory, session=session)
         self.body.children = [P.block(title_block()), self.join]
         self.title.set(_("Join"), self.join.session.title if self.join.session else None)
         if self.join.participant is not None:  # remembered: known while the panel was being built

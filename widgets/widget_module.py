@@ -31,7 +31,7 @@ from .widget_timer import TimerBanner
 class ModulePage(W.VBox):
     def __init__(self, module: str, code: str | None = None, token: str | None = None, personal_code: str | None = None,
                  *, store_factory=P.store, **kwargs):
-        P.start_language(code, store_factory=store_factory)
+        session = P.start_language(code, store_factory=store_factory)
         self.framework = get_framework(module)
         self.sheet = AnswerSheet(framework=self.framework)
         self._store_factory = store_factory
@@ -46,7 +46,7 @@ class ModulePage(W.VBox):
         self.header = header = P.block(self._header(intro=True))
         self.timer = TimerBanner(None, module=module, store_factory=store_factory)  # before joining: a remembered person joins at once
         self.title = P.PageTitle(self.framework.title)
-        self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory)
+        self.join = JoinPanel(code, token, personal_code, on_ready=self._on_ready, store_factory=store_factory, session=session)
         super().__init__([P.page(self.title, self.nav, header, self.join, self.timer, self.body, self.savebar)], **kwargs)
 
     def _header(self, *, intro: bool) -> str:

@@ -71,7 +71,7 @@ class RoomScreen(W.VBox):
         self.body.add_class("slk-screen")
         self._shown: tuple | None = None
         self.ticker: LiveTicker | None = None
-        P.start_language(code, store_factory=store_factory, personal=False)
+        read = P.start_language(code, store_factory=store_factory, personal=False)
         self.title = P.PageTitle(_("Room screen"))
         super().__init__([P.page(self.title, self.body, width="100%")], **kwargs)
         try:
@@ -82,7 +82,7 @@ class RoomScreen(W.VBox):
         if not allowed:
             self.body.children = [P.block(f"<h1>{_('Room screen')}</h1><p>{_(LOCKED)}</p>")]
             return
-        session = store_factory().get_session(code)
+        session = read or store_factory().get_session(code)
         self.code = session.code
         self.title.set(_("Room screen"), session.title)
         self.frameworks = load_frameworks()

@@ -100,7 +100,7 @@ class SessionView(W.VBox):
         self.budget = W.BoundedIntText(value=B.session_budget(session.settings), min=0, max=50, description=_("SWOT votes per quadrant"),
                                        style={"description_width": "16em"}, layout=W.Layout(width="24em"))
         # The session's language: pages opened from now on, the room screen, exports (a person's own choice stays theirs).
-        self.language = W.Dropdown(options=[(name, c) for c, name in i18n.LANGUAGES.items()], value=session.language,
+        self.language = W.Dropdown(options=i18n.choices(), value=session.language,
                                    description=_("Language"), style={"description_width": "16em"}, layout=W.Layout(width="32em"))
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())

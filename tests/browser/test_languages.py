@@ -13,6 +13,7 @@ from slkit.content import get_framework
 from slkit.exports import sheet_title
 from slkit.report import export
 from slkit.sessions import join_link
+from tests.conftest import english_words
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +70,7 @@ def test_a_norwegian_session_with_an_english_participant(kit, browser, audit, tm
     assert kari.get_by_role("navigation", name="Språk").get_by_role("link", name="English").count() == 1
     kit.screenshot(kari, "nb_phone_home")
     audit(kari, "the home page in Norwegian")
-    english = sorted(set(re.findall(r"\b(the|and|your|you|with|this|that|answers|saved|people)\b",
-                                    kari.locator("#rendered_cells").inner_text(), re.I)))
+    english = english_words(kari.locator("#rendered_cells").inner_text())
     assert english == [], f"English on the Norwegian home page: {english}"
     # The switch on her home page: English, and back; each choice kept with her.
     kari.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()
@@ -183,7 +183,7 @@ def test_every_module_in_norwegian_on_a_phone(kit, audit, width):
         pg.wait_for_timeout(800)
         assert no_overflow(pg) == [], module
         text = pg.locator("#rendered_cells").inner_text()
-        english = sorted(set(re.findall(r"\b(the|and|your|you|with|this|that|answers|saved|people)\b", text, re.I)))
+        english = english_words(text)
         assert english == [], f"{module}: English on the Norwegian page: {english}"
         kit.screenshot(pg, f"nb_phone_{module}_last")
         audit(pg, f"{module} in Norwegian, last step")

@@ -20,6 +20,7 @@ from slkit.content import (ContentError, SOURCE_LANGUAGE, _load_dir, _load_one, 
                            get_framework, load_frameworks, translation_problems)
 from slkit.i18n import _, ngettext
 from slkit.paths import FRAMEWORKS_DIR, KIT_ROOT, WORKSHOPS_DIR
+from tests.conftest import english_words
 
 LOCALE = KIT_ROOT / "slkit" / "locale"
 TEMPLATE = KIT_ROOT / "slkit" / "jupyter" / "voila" / "templates" / "slkit" / "index.html.j2"
@@ -182,11 +183,6 @@ def test_the_page_template_speaks_both_languages():
 
 # ---- nothing English on a Norwegian page -----------------------------------------------------------
 
-# Words that are everyday English and not Norwegian: on a Norwegian page they mean a string that
-# was not translated (or content left in English).
-ENGLISH = re.compile(r"\b(the|and|your|you|with|this|that|are|answers|saved|step|choose|rate|people|team's|what|which|how|when)\b", re.I)
-
-
 def shown_strings(widget) -> list[str]:
     """Everything a page shows: values, labels, placeholders, tooltips, options."""
     out, stack = [], [widget]
@@ -231,7 +227,7 @@ def test_a_norwegian_module_page_shows_no_english(notebook, tmp_path, monkeypatc
             texts += shown_strings(page)
         page.flow.finish()
         texts += shown_strings(page)
-        words = sorted({m.group(0).lower() for t in texts for m in ENGLISH.finditer(visible_text(t))})
+        words = english_words(" ".join(visible_text(t) for t in texts))
         found[lang] = words
         i18n.set_language("en")
     assert found["nb"] == [], f"{notebook}: English on the Norwegian page: {found['nb']}"
