@@ -225,10 +225,15 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _entries(conn: Connection, session_id: int, module: str) -> dict[int, Entry]:
+def _entries(conn: Connection, session_id: int, module: str, me: Any = None) -> dict[int, Entry]:
+    """A board's items with their votes. Only people who count (one person, one count): the
+    items and votes of someone waiting to be counted in are left out, except that they see
+    their own items (`me`)."""
+    voters = participants_t.alias("voters")
     counts = (
         sa.select(votes_t.c.board_item_id, sa.func.count().label("n"))
-        .where(votes_t.c.session_id == session_id)
+        .join(voters, voters.c.id == votes_t.c.participant_id)
+        .where(votes_t.c.session_id == session_id, voters.c.counted == sa.true())
         .group_by(votes_t.c.board_item_id)
         .subquery()
     )
@@ -236,7 +241,8 @@ def _entries(conn: Connection, session_id: int, module: str) -> dict[int, Entry]
         sa.select(board_items_t, participants_t.c.display_name, sa.func.coalesce(counts.c.n, 0).label("votes"))
         .join(participants_t, participants_t.c.id == board_items_t.c.author_id)
         .outerjoin(counts, counts.c.board_item_id == board_items_t.c.id)
-        .where(board_items_t.c.session_id == session_id, board_items_t.c.module == module)
+        .where(board_items_t.c.session_id == session_id, board_items_t.c.module == module,
+               sa.or_(participants_t.c.counted == sa.true(), board_items_t.c.author_id == (me if me is not None else -1)))
         .order_by(board_items_t.c.id)
     )
     return {
@@ -276,7 +282,10 @@ def respondent_counts(store: Store, code: object) -> dict[str, int]:
         sa.select(board_items_t.c.module, votes_t.c.participant_id.label("p"))
         .join(board_items_t, board_items_t.c.id == votes_t.c.board_item_id).where(votes_t.c.session_id == sid),
     ).subquery()
-    q = sa.select(who.c.module, sa.func.count(sa.distinct(who.c.p))).group_by(who.c.module)
+    # Each person once, and only people who count (not those waiting to be counted in).
+    q = (sa.select(who.c.module, sa.func.count(sa.distinct(who.c.p)))
+         .join(participants_t, participants_t.c.id == who.c.p).where(participants_t.c.counted == sa.true())
+         .group_by(who.c.module))
     return {m: n for m, n in store.read(lambda c: c.execute(q).all())}
 
 
@@ -302,7 +311,7 @@ class StoreBoard:
         return session_budget(self.store.get_session(self.participant.session_code).settings)
 
     def entries(self, item: str | None = None) -> list[Entry]:
-        out = self.store.read(lambda c: _entries(c, self.participant.session_id, self.module))
+        out = self.store.read(lambda c: _entries(c, self.participant.session_id, self.module, self.participant.id))
         return [e for e in out.values() if item is None or e.item == item]
 
     def snapshot(self) -> tuple[list[Entry], dict[int, int], int]:
@@ -310,7 +319,7 @@ class StoreBoard:
         settings = self.store.get_session(self.participant.session_code).settings
 
         def run(conn: Connection):
-            entries = _entries(conn, self.participant.session_id, self.module)
+            entries = _entries(conn, self.participant.session_id, self.module, self.participant.id)
             return list(entries.values()), _mine(conn, self.participant, entries)
 
         entries, mine = self.store.read(run)
@@ -322,7 +331,7 @@ class StoreBoard:
 
         def run(conn: Connection) -> int:
             check_open(conn, p.session_id, self.module, _(BOARD_KEPT))
-            entries = _entries(conn, p.session_id, self.module)
+            entries = _entries(conn, p.session_id, self.module, p.id)
             checked = check_links(column, links, entries)
             key = text_key(clean)
             for e in entries.values():
@@ -350,7 +359,7 @@ class StoreBoard:
             # One person's votes are counted and added one at a time (PostgreSQL: a row lock;
             # SQLite: the write lock every writer takes), so no double click beats the budget.
             conn.execute(sa.select(participants_t.c.id).where(participants_t.c.id == p.id).with_for_update())
-            entries = _entries(conn, p.session_id, self.module)
+            entries = _entries(conn, p.session_id, self.module, p.id)
             e = entries.get(int(entry_id))
             if e is None or not e.visible:
                 raise InputError(_("This item is no longer on the board."))

@@ -85,6 +85,15 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def derive_screen_key(console_key: str, session_code: str) -> str:
+    """The room screen's key for a console opened with `console_key`: one-way (the screen's link
+    gives nobody the console's key), and the same each time that console asks for it."""
+    import base64
+
+    digest = hmac.new(console_key.encode("utf-8"), f"slkit-screen:{session_code}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:SECRET_BYTES]).decode().rstrip("=")
+
+
 def verify_secret(secret: object, stored_hash: str | None) -> bool:
     """Constant-time comparison of a presented secret with the stored hash."""
     if not isinstance(secret, str) or not secret or not stored_hash:

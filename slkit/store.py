@@ -15,11 +15,14 @@ unreachable; a caller either gets the committed result or a StoreUnavailable it 
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-import hmac
+import math
 import os
 import random
+import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,9 +35,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.pool import NullPool, StaticPool
 
 from . import InputError, KitError
-from .i18n import _, normalize as normalize_language
+from .i18n import _, ngettext, normalize as normalize_language
 from .paths import database_url
 from .sessions import (
+    derive_screen_key,
     hash_secret,
     hash_personal_code,
     new_personal_code,
@@ -54,6 +58,33 @@ DEFAULT_THRESHOLD = 3
 PLAN = "modules"  # a session's setting: the module ids it uses, in order (absent: all of them)
 MAX_THRESHOLD = 1000
 
+# Wrong personal codes: this many are free per client address (and per session, in all) within
+# CODE_WINDOW; after that each try waits twice as long as the one before, up to CODE_MAX_WAIT.
+CODE_FREE_PER_ADDRESS = 5
+CODE_FREE_PER_SESSION = 30
+CODE_WINDOW = dt.timedelta(minutes=10)
+CODE_MAX_WAIT = 60.0
+
+
+def code_wait(failures: int, first_at: dt.datetime, last_at: dt.datetime, now: dt.datetime, free: int) -> float:
+    """Seconds still to wait before the next personal code may be tried (0: try now).
+
+    >>> t = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+    >>> [code_wait(n, t, t, t, 5) for n in (4, 5, 6, 7, 20)]
+    [0.0, 1.0, 2.0, 4.0, 60.0]
+    >>> code_wait(9, t, t, t + dt.timedelta(minutes=11), 5)   # an old run of failures is forgotten
+    0.0
+    """
+    if failures < free or now - first_at > CODE_WINDOW:
+        return 0.0
+    wait = min(CODE_MAX_WAIT, 2.0 ** (failures - free))
+    return max(0.0, wait - (now - last_at).total_seconds())
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A time from the store as UTC (SQLite gives it back without its zone)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
 metadata = sa.MetaData()
 
 sessions_t = sa.Table(
@@ -65,8 +96,17 @@ sessions_t = sa.Table(
     sa.Column("threshold", sa.Integer, nullable=False, default=DEFAULT_THRESHOLD),
     sa.Column("facilitator_key_hash", sa.String(64), nullable=False),
     sa.Column("settings", sa.JSON, nullable=False, default=dict),
-    sa.Column("screen_key", sa.String(64), nullable=True),  # the room screen's link: shows what participants see, controls nothing
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The room screen's keys, as hashes (a screen key shows what participants see and controls nothing).
+# Each is derived from the key of the console that shows it (`screen_key_for`), so a console
+# always shows the same screen link, and the store never holds one a copy of it could use.
+screen_keys_t = sa.Table(
+    "screen_keys",
+    metadata,
+    sa.Column("key_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
 )
 
 participants_t = sa.Table(
@@ -79,8 +119,34 @@ participants_t = sa.Table(
     sa.Column("display_name", sa.String(NAME_MAX), nullable=True),
     sa.Column("show_name", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("language", sa.String(8), nullable=True),  # the language they chose (None: the session's)
+    # Whether their answers count in team figures: not for someone who joined again from a
+    # browser that had left the session, until the facilitator counts them in (one person, one count).
+    sa.Column("counted", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("rejoined_from", sa.Integer, nullable=True),  # the participant that browser had left as
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("session_id", "personal_code", name="uq_participant_personal_code"),
+)
+
+# A browser that left a session ("Not you?") keeps a marker (its hash here) naming who left.
+left_browsers_t = sa.Table(
+    "left_browsers",
+    metadata,
+    sa.Column("marker_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Wrong personal codes, per client address (scope "address") and per session (scope "session"):
+# after a few, each try waits longer (`CodeSlowdown`).
+code_failures_t = sa.Table(
+    "code_failures",
+    metadata,
+    sa.Column("scope", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 module_states_t = sa.Table(
@@ -179,6 +245,7 @@ class Participant:
     token: str | None = field(default=None, repr=False)  # known only right after joining
     show_name: bool = False  # the name shows with what they write (their choice when joining)
     language: str | None = None  # the language they chose; None: the session's
+    counted: bool = True  # their answers count in team figures (see Store.join)
 
 
 @dataclass(frozen=True)
@@ -212,6 +279,10 @@ def _retryable(exc: BaseException) -> bool:
         "connection refused", "server closed the connection", "terminating connection",
         "the database system is starting up", "the database system is shutting down",
         "connection timeout", "could not connect", "connection failed",
+        # a network that went quiet, and the time limits that end the wait for it
+        "timeout expired", "timed out", "statement timeout", "idle-in-transaction timeout", "connection is lost",
+        "consuming input failed", "sending query failed", "broken pipe", "connection reset", "bad file descriptor",
+        "no connection to the server", "server conn crashed", "eof detected",
     )
     return any(s in text for s in signals)
 
@@ -233,6 +304,56 @@ def _describe(url: sa.URL) -> str:
     if url.get_backend_name() == "sqlite":
         return f"SQLite file {url.database}"
     return f"{url.get_backend_name()} at {url.host or 'localhost'}:{url.port or ''}/{url.database}".replace(":/", "/")
+
+
+# PostgreSQL: every connection gives up in bounded time, so a save fails within the page's retry
+# window instead of hanging (a server that is up but whose network went quiet answers nothing).
+PG_CONNECT_SECONDS = 5  # to connect (libpq's connect_timeout)
+PG_STATEMENT_MS = 10_000  # a statement on the server
+PG_IDLE_IN_TRANSACTION_MS = 20_000  # a transaction whose client went quiet is rolled back (its locks freed)
+PG_TCP_USER_TIMEOUT_MS = 8_000  # data the server has not acknowledged (Linux)
+ATTEMPT_SECONDS = 6.0  # one try of a transaction, in this process, whatever the network does
+SLOW_SECONDS = 2.0  # a try not answered by then is reported (a page says "not saved yet, trying again")
+
+
+class AttemptTimeout(Exception):
+    """One try at the store got no answer in time (see Store._attempt)."""
+
+
+def pg_connect_args(url: sa.URL) -> dict:
+    """libpq's settings for a kit connection: a connect timeout, TCP keepalives and a TCP user
+    timeout (a dead link is noticed in seconds), and server-side statement and idle-in-transaction
+    timeouts, added to any `options` the URL already gives (a search_path, say)."""
+    options = " ".join(filter(None, [
+        str(url.query.get("options") or ""),
+        f"-c statement_timeout={PG_STATEMENT_MS}",
+        f"-c idle_in_transaction_session_timeout={PG_IDLE_IN_TRANSACTION_MS}",
+    ]))
+    return {"connect_timeout": PG_CONNECT_SECONDS, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+            "keepalives_count": 3, "tcp_user_timeout": PG_TCP_USER_TIMEOUT_MS, "options": options}
+
+
+_ATTEMPTS: ThreadPoolExecutor | None = None
+
+
+def _attempts() -> ThreadPoolExecutor:
+    """The helper threads that run PostgreSQL tries (made on first use: a SQLite page has none)."""
+    global _ATTEMPTS
+    if _ATTEMPTS is None:
+        _ATTEMPTS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slkit-store")
+    return _ATTEMPTS
+
+
+def _shut(dbapi_connection) -> None:
+    """Shut a psycopg connection's socket from another thread: a read waiting on it returns at once."""
+    import socket
+
+    try:
+        fd = dbapi_connection.pgconn.socket
+        with socket.socket(fileno=os.dup(fd)) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except Exception:  # noqa: BLE001 - already closed, or never opened: nothing to shut
+        pass
 
 
 def store_url(raw: str) -> sa.URL:
@@ -277,6 +398,8 @@ class Store:
                     cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=5000")
                 cur.execute("PRAGMA foreign_keys=ON")
+                # What is deleted is overwritten, not left readable in free pages of the file.
+                cur.execute("PRAGMA secure_delete=ON")
                 cur.close()
 
             @event.listens_for(engine, "begin")
@@ -288,7 +411,7 @@ class Store:
             return engine
         # Each participant's kernel is its own process: holding no idle connection keeps a
         # room of hundreds of kernels under PostgreSQL's connection limit.
-        return sa.create_engine(url, poolclass=NullPool)
+        return sa.create_engine(url.difference_update_query(["options"]), poolclass=NullPool, connect_args=pg_connect_args(url))
 
     def describe(self) -> str:
         return _describe(self.url)
@@ -297,24 +420,31 @@ class Store:
         self.engine.dispose()
 
     # ---- transactions with retry ----------------------------------------------------------
-    def _run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+    def _run(self, fn: Callable[[Connection], T], *, write: bool, on_retry: Callable[[], None] | None = None) -> T:
+        """One transaction, tried again with backoff while the store is briefly locked or out of
+        reach, until `retry_seconds` have passed. `on_retry` is told once, at the first failed
+        try, so a page can say "not saved yet, trying again" at once rather than after the wait."""
         deadline = time.monotonic() + self.retry_seconds
         attempt = 0
+        told = []
+
+        def tell() -> None:  # once: a first try failed, or is slow to answer
+            if not told and on_retry is not None:
+                told.append(True)
+                on_retry()
+
         while True:
             try:
-                with self.engine.connect() as conn:
-                    if write:
-                        conn.execution_options(slkit_write=True)
-                    with conn.begin():
-                        return fn(conn)
-            except (OperationalError, DBAPIError) as exc:
+                return self._attempt(fn, write, deadline, tell)
+            except (OperationalError, DBAPIError, AttemptTimeout) as exc:
                 if isinstance(exc, IntegrityError):
                     raise  # a rule of the data (a code taken, a duplicate): the caller decides
-                if not _retryable(exc):
+                if not isinstance(exc, AttemptTimeout) and not _retryable(exc):
                     # Anything else (a read-only file, a full disk, lost permissions) is said in
                     # words every page and command shows, never swallowed or raised raw.
                     raise StoreUnavailable(self._failure(exc, write)) from exc
                 attempt += 1
+                tell()
                 if time.monotonic() >= deadline:
                     raise StoreUnavailable(
                         (_("The workshop store ({store}) cannot be reached right now; nothing was saved. Please try again in a moment.")
@@ -323,6 +453,38 @@ class Store:
                     ) from exc
                 pause = min(1.0, 0.02 * 2**attempt) * (0.5 + random.random())
                 time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+
+    def _transaction(self, fn: Callable[[Connection], T], write: bool, opened: dict | None = None) -> T:
+        with self.engine.connect() as conn:
+            if opened is not None:
+                opened["connection"] = conn.connection.dbapi_connection
+            if write:
+                conn.execution_options(slkit_write=True)
+            with conn.begin():
+                return fn(conn)
+
+    def _attempt(self, fn: Callable[[Connection], T], write: bool, deadline: float, slow: Callable[[], None] = lambda: None) -> T:
+        """One try. On SQLite, in this thread (a lock waits at most busy_timeout). On PostgreSQL,
+        with a hard time limit: a server whose network stopped answering (a dropped link, a hung
+        host) can leave a query waiting for ever, whatever the server's own timeouts say, so the
+        try runs in a helper thread and is given up after ATTEMPT_SECONDS; its connection is
+        shut, so the thread ends too and the database rolls the transaction back. A try that has
+        not answered after SLOW_SECONDS is reported (`slow`) while it goes on waiting."""
+        if self.url.get_backend_name() != "postgresql":
+            return self._transaction(fn, write)
+        opened: dict = {}
+        future = _attempts().submit(contextvars.copy_context().run, self._transaction, fn, write, opened)  # in this page's language
+        limit = max(0.5, min(ATTEMPT_SECONDS, deadline - time.monotonic()))
+        try:
+            return future.result(timeout=min(limit, SLOW_SECONDS))
+        except FutureTimeout:
+            if limit > SLOW_SECONDS:
+                slow()
+        try:
+            return future.result(timeout=max(0.0, limit - SLOW_SECONDS))
+        except FutureTimeout:
+            _shut(opened.get("connection"))
+            raise AttemptTimeout(f"no answer within {limit:.1f} s") from None
 
     def _failure(self, exc: BaseException, write: bool) -> str:
         orig = getattr(exc, "orig", exc)
@@ -334,8 +496,8 @@ class Store:
     def read(self, fn: Callable[[Connection], T]) -> T:
         return self._run(fn, write=False)
 
-    def write(self, fn: Callable[[Connection], T]) -> T:
-        return self._run(fn, write=True)
+    def write(self, fn: Callable[[Connection], T], *, on_retry: Callable[[], None] | None = None) -> T:
+        return self._run(fn, write=True, on_retry=on_retry)
 
     # ---- schema -------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -399,17 +561,16 @@ class Store:
             if not modules:
                 raise InputError(_("Choose at least one module for the session."))
             settings[PLAN] = modules
-        key, screen_key = new_secret(), new_secret()
+        key = new_secret()
         for _attempt in range(20):
             code = new_session_code()
             now = _now()
-            values = dict(
-                code=code, title=title, threshold=threshold, facilitator_key_hash=hash_secret(key),
-                screen_key=screen_key, settings=settings, created_at=now,
-            )
+            screen_key = derive_screen_key(key, code)
+            values = dict(code=code, title=title, threshold=threshold, facilitator_key_hash=hash_secret(key), settings=settings, created_at=now)
 
             def run(c: Connection) -> int:
                 sid = c.execute(sessions_t.insert().values(**values)).inserted_primary_key[0]
+                c.execute(screen_keys_t.insert().values(key_hash=hash_secret(screen_key), session_id=sid))
                 if modules is not None:
                     c.execute(module_states_t.insert(), [
                         dict(session_id=sid, module=m, is_open=start_open, results_revealed=start_open, updated_at=now) for m in modules])
@@ -423,23 +584,33 @@ class Store:
                               settings=settings, created_at=now, key=key, screen_key=screen_key)
         raise StoreUnavailable(_("Could not find a free session code; please try again."))  # pragma: no cover
 
-    def screen_key(self, code: object) -> str:
-        """The key of the session's room-screen link (made on first use for older sessions)."""
+    def screen_key(self, code: object, console_key: str) -> str:
+        """The room-screen link's key for the console opened with `console_key` (the session's
+        key or the server's): derived from it, so the same console always shows the same link,
+        and registered here as a hash (the store never holds a usable copy)."""
         session = self.get_session(code)
-        key = self.read(lambda c: c.execute(sa.select(sessions_t.c.screen_key).where(sessions_t.c.id == session.id)).scalar_one())
-        if not key:
-            key = new_secret()
-            self.write(lambda c: c.execute(sessions_t.update().where(sessions_t.c.id == session.id).values(screen_key=key)))
+        key = derive_screen_key(console_key, session.code)
+        digest = hash_secret(key)
+
+        known = self.read(lambda c: c.execute(sa.select(screen_keys_t.c.key_hash).where(screen_keys_t.c.key_hash == digest)).first())
+        if known is None:
+            try:
+                self.write(lambda c: c.execute(screen_keys_t.insert().values(key_hash=digest, session_id=session.id)))
+            except IntegrityError:
+                pass  # another console page registered it at the same moment
         return key
 
     def verify_screen(self, code: object, key: object) -> bool:
         """True when `key` opens this session's room screen (it gives no control)."""
+        if not isinstance(key, str) or not key or len(key) > 100:
+            return False
         try:
             code = normalize_code(code)
         except InputError:
             return False
-        stored = self.read(lambda c: c.execute(sa.select(sessions_t.c.screen_key).where(sessions_t.c.code == code)).scalar_one_or_none())
-        return isinstance(key, str) and bool(key) and bool(stored) and hmac.compare_digest(key.encode(), stored.encode())
+        q = (sa.select(screen_keys_t.c.key_hash).join(sessions_t, sessions_t.c.id == screen_keys_t.c.session_id)
+             .where(sessions_t.c.code == code, screen_keys_t.c.key_hash == hash_secret(key)))
+        return self.read(lambda c: c.execute(q).first()) is not None
 
     def end_session(self, code: object, modules: list[str]) -> None:
         """End a session: every module closed (answers kept), the countdown stopped."""
@@ -452,6 +623,22 @@ class Store:
         """Delete a session with everything in it: participants, answers, boards, votes."""
         session = self.get_session(code)
         self.write(lambda c: c.execute(sessions_t.delete().where(sessions_t.c.id == session.id)))
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """SQLite: move what the write-ahead log holds into the file and empty the log, so a deleted
+        session's text is not left in the -wal file until some later checkpoint. (A page still
+        reading keeps its part of the log; that is written over by the next checkpoint.)"""
+        if self.url.get_backend_name() != "sqlite":
+            return
+        try:
+            raw = self.engine.raw_connection()  # outside any transaction: a checkpoint cannot run inside one
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                raw.close()
+        except (DBAPIError, sqlite3.Error):
+            pass  # the delete itself is done; the log is emptied at a later checkpoint
 
     def get_session(self, code: object) -> SessionInfo:
         code = normalize_code(code)
@@ -491,15 +678,22 @@ class Store:
         return self.get_session(session.code)
 
     # ---- participants -------------------------------------------------------------------
-    def join(self, code: object, display_name: object = None, *, show_name: bool = False) -> Participant:
-        """A new participant in the session; the returned token is the only copy."""
+    def join(self, code: object, display_name: object = None, *, show_name: bool = False, left_marker: object = None) -> Participant:
+        """A new participant in the session; the returned token is the only copy.
+
+        `left_marker`: what a browser that left this session ("Not you?") kept. Joining again from
+        it makes a new participant who is not counted in team figures until the facilitator
+        counts them in (`count_in`): otherwise one person could join, leave and join again until
+        the team view showed "3 people", and read someone else's answers from it."""
         session = self.get_session(code)
         name = clean_text(display_name, max_length=NAME_MAX, field=_("The name"), allow_empty=True, multiline=False) or None
+        left_from = self._left_from(session, left_marker)
         token = new_secret()
         for _attempt in range(20):
             personal = new_personal_code()
             values = dict(session_id=session.id, token_hash=hash_secret(token), personal_code=hash_personal_code(session.code, personal),
-                          display_name=name, show_name=bool(show_name and name), created_at=_now())
+                          display_name=name, show_name=bool(show_name and name), created_at=_now(),
+                          counted=left_from is None, rejoined_from=left_from)
             def run(c: Connection) -> int:
                 pid = c.execute(participants_t.insert().values(**values)).inserted_primary_key[0]
                 c.execute(participant_tokens_t.insert().values(token_hash=values["token_hash"], participant_id=pid, created_at=values["created_at"]))
@@ -509,13 +703,23 @@ class Store:
                 pid = self.write(run)
             except IntegrityError:
                 continue
-            return Participant(pid, session.id, session.code, personal, name, token, values["show_name"])
+            return Participant(pid, session.id, session.code, personal, name, token, values["show_name"], counted=left_from is None)
         raise StoreUnavailable(_("Could not create a personal code; please try again."))  # pragma: no cover
 
-    def resume(self, code: object, token: object = None, personal_code: object = None) -> Participant:
+    def _left_from(self, session: SessionInfo, marker: object) -> int | None:
+        """The participant a browser's left-marker names, in this session (None: no marker, or not this session's)."""
+        if not isinstance(marker, str) or not marker or len(marker) > 100:
+            return None
+        return self.read(lambda c: c.execute(sa.select(left_browsers_t.c.participant_id).where(
+            left_browsers_t.c.marker_hash == hash_secret(marker), left_browsers_t.c.session_id == session.id)).scalar_one_or_none())
+
+    def resume(self, code: object, token: object = None, personal_code: object = None, *, client: str | None = None) -> Participant:
         """The participant behind a resume token (a browser that joined or continued) or a
         personal code (typed). Continuing with a personal code gives that browser a token of its
-        own (`Participant.token`), so it is remembered as well; other browsers keep theirs."""
+        own (`Participant.token`), so it is remembered as well; other browsers keep theirs.
+
+        Wrong personal codes slow the next tries down, per client address (`client`) and per
+        session (`code_wait`): a page cannot try codes at the speed of a script."""
         session = self.get_session(code)
         if token:
             if not isinstance(token, str) or len(token) > 100:
@@ -525,12 +729,15 @@ class Store:
                  .where(participants_t.c.session_id == session.id, participant_tokens_t.c.token_hash == hash_secret(token)))
         elif personal_code:
             personal_code = normalize_personal_code(personal_code)
+            self._check_code_wait(session, client)
             q = sa.select(participants_t).where(participants_t.c.session_id == session.id,
                                                 participants_t.c.personal_code == hash_personal_code(session.code, personal_code))
         else:
             raise InputError(_("Please enter your personal code."))
         row = self.read(lambda c: c.execute(q).first())
         if row is None:
+            if not token:
+                self._code_failed(session, client)
             raise InputError((_("This resume link does not belong to session {code}. Check it, or join as a new participant.") if token
                               else _("This personal code does not belong to session {code}. Check it, or join as a new participant.")
                               ).format(code=session.code))
@@ -540,7 +747,51 @@ class Store:
                 token_hash=hash_secret(token), participant_id=row.id, created_at=_now())))
         # The personal code is known only when it was typed (the store keeps its hash).
         return Participant(row.id, session.id, session.code, personal_code or None, row.display_name, token, bool(row.show_name),
-                           normalize_language(row.language))
+                           normalize_language(row.language), counted=bool(row.counted))
+
+    # -- wrong personal codes: a slowdown per address and per session
+    def _code_scopes(self, session: SessionInfo, client: str | None) -> list[tuple[str, str, int]]:
+        scopes = [("session", str(session.id), CODE_FREE_PER_SESSION)]
+        if client:
+            scopes.append(("address", hash_secret(f"{session.code}:{client}"), CODE_FREE_PER_ADDRESS))
+        return scopes
+
+    def _check_code_wait(self, session: SessionInfo, client: str | None) -> None:
+        now = _now()
+        for scope, key, free in self._code_scopes(session, client):
+            row = self.read(lambda c: c.execute(sa.select(code_failures_t).where(
+                code_failures_t.c.scope == scope, code_failures_t.c.key == key)).first())
+            if row is None:
+                continue
+            wait = code_wait(row.failures, _aware(row.first_at), _aware(row.last_at), now, free)
+            if wait > 0:
+                n = math.ceil(wait)
+                raise InputError((ngettext("Too many wrong personal codes were tried from this device. Please wait {n} second and try again.",
+                                           "Too many wrong personal codes were tried from this device. Please wait {n} seconds and try again.", n)
+                                  if scope == "address" else
+                                  ngettext("Too many wrong personal codes were tried in this session. Please wait {n} second and try again.",
+                                           "Too many wrong personal codes were tried in this session. Please wait {n} seconds and try again.", n)
+                                  ).format(n=n))
+
+    def _code_failed(self, session: SessionInfo, client: str | None) -> None:
+        now = _now()
+
+        def run(c: Connection) -> None:
+            for scope, key, _free in self._code_scopes(session, client):
+                row = c.execute(sa.select(code_failures_t).where(code_failures_t.c.scope == scope, code_failures_t.c.key == key)).first()
+                if row is None:
+                    c.execute(code_failures_t.insert().values(scope=scope, key=key, failures=1, first_at=now, last_at=now))
+                elif now - _aware(row.first_at) > CODE_WINDOW:  # an old run of failures: start again
+                    c.execute(code_failures_t.update().where(code_failures_t.c.scope == scope, code_failures_t.c.key == key)
+                              .values(failures=1, first_at=now, last_at=now))
+                else:
+                    c.execute(code_failures_t.update().where(code_failures_t.c.scope == scope, code_failures_t.c.key == key)
+                              .values(failures=row.failures + 1, last_at=now))
+
+        try:
+            self.write(run)
+        except IntegrityError:
+            pass  # two wrong codes at the same moment: one of them is counted
 
     def set_language(self, participant: Participant, language: object) -> Participant:
         """Remember the language a person chose (on every device they continue on)."""
@@ -564,10 +815,44 @@ class Store:
         raise StoreUnavailable(_("Could not create a personal code; please try again."))  # pragma: no cover
 
     def forget_token(self, token: object) -> None:
-        """A browser leaves ("not you?"): its token stops working; the participant and their
-        answers stay, and the personal code still continues."""
+        """A resume token stops working (the participant and their answers stay)."""
         if isinstance(token, str) and token:
             self.write(lambda c: c.execute(participant_tokens_t.delete().where(participant_tokens_t.c.token_hash == hash_secret(token))))
+
+    def leave(self, participant: Participant, token: object) -> str:
+        """A browser leaves ("Not you?"): its token stops working; the participant and their answers
+        stay, and the personal code still continues. Returns the marker the browser keeps: a
+        person who joins again from it is not counted until the facilitator counts them in."""
+        marker = new_secret()
+
+        def run(c: Connection) -> None:
+            if isinstance(token, str) and token:
+                c.execute(participant_tokens_t.delete().where(participant_tokens_t.c.token_hash == hash_secret(token)))
+            c.execute(left_browsers_t.insert().values(marker_hash=hash_secret(marker), session_id=participant.session_id,
+                                                     participant_id=participant.id, created_at=_now()))
+
+        self.write(run)
+        return marker
+
+    def waiting_to_count(self, code: object) -> list[dict[str, Any]]:
+        """People who joined again from a browser that had left the session, not counted yet:
+        id, name (as they gave it, for the facilitator), when they joined, and the name of whom
+        that browser had left as."""
+        session = self.get_session(code)
+        before = participants_t.alias("before")
+        q = (sa.select(participants_t.c.id, participants_t.c.display_name, participants_t.c.created_at, before.c.display_name.label("was"))
+             .outerjoin(before, before.c.id == participants_t.c.rejoined_from)
+             .where(participants_t.c.session_id == session.id, participants_t.c.counted == sa.false())
+             .order_by(participants_t.c.created_at))
+        return [dict(id=r.id, name=r.display_name, joined=r.created_at, was=r.was) for r in self.read(lambda c: c.execute(q).all())]
+
+    def count_in(self, code: object, participant_id: int) -> None:
+        """The facilitator counts a person in: their answers count in team figures from now on."""
+        session = self.get_session(code)
+        done = self.write(lambda c: c.execute(participants_t.update().where(
+            participants_t.c.id == int(participant_id), participants_t.c.session_id == session.id).values(counted=True)).rowcount)
+        if not done:
+            raise InputError(_("There is no such participant in this session."))
 
     # ---- where each person is ------------------------------------------------------------
     def set_progress(self, participant: Participant, module: str, step: int, steps: int, *, done: bool = False) -> None:
@@ -587,9 +872,11 @@ class Store:
         return {r.module: Progress(r.step, r.steps, bool(r.done)) for r in rows}
 
     def participant_count(self, code: object) -> int:
+        """How many people joined (each counted once: not those waiting to be counted in)."""
         session = self.get_session(code)
         return self.read(
-            lambda c: c.execute(sa.select(sa.func.count()).select_from(participants_t).where(participants_t.c.session_id == session.id)).scalar_one()
+            lambda c: c.execute(sa.select(sa.func.count()).select_from(participants_t).where(
+                participants_t.c.session_id == session.id, participants_t.c.counted == sa.true())).scalar_one()
         )
 
     # ---- modules ------------------------------------------------------------------------
@@ -620,7 +907,8 @@ class Store:
         return new
 
     # ---- answers ------------------------------------------------------------------------
-    def save_answers(self, participant: Participant, module: str, answers: dict[str, Any], *, show_name: bool = False) -> None:
+    def save_answers(self, participant: Participant, module: str, answers: dict[str, Any], *, show_name: bool = False,
+                     on_retry: Callable[[], None] | None = None) -> None:
         """Upsert answers, all or none, one row per (session, module, participant, item).
 
         Values must already be validated (`Framework.validate_value`); they are stored as JSON.
@@ -644,7 +932,7 @@ class Store:
             check_open(conn, participant.session_id, module, _("your earlier answers are kept, new ones cannot be saved"))
             conn.execute(stmt, rows)
 
-        self.write(run)
+        self.write(run, on_retry=on_retry)
 
     def answers_of(self, participant: Participant, module: str) -> dict[str, Any]:
         """One participant's own answers to a module (to restore a page after a reload)."""
@@ -660,7 +948,8 @@ class Store:
         return {r.item: r.value for r in rows}
 
     def answers(self, code: object, module: str | None = None) -> list[dict[str, Any]]:
-        """All answers in a session, one dict per answer; a name only where its author chose to show it."""
+        """All answers in a session, one dict per answer; a name only where its author chose to
+        show it. Only people who count: not those waiting to be counted in (one person, one count)."""
         session = self.get_session(code)
         q = (
             sa.select(
@@ -668,7 +957,7 @@ class Store:
                 answers_t.c.show_name, participants_t.c.display_name, answers_t.c.updated_at,
             )
             .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
-            .where(answers_t.c.session_id == session.id)
+            .where(answers_t.c.session_id == session.id, participants_t.c.counted == sa.true())
             .order_by(answers_t.c.module, answers_t.c.participant_id, answers_t.c.item)
         )
         if module is not None:
@@ -684,8 +973,9 @@ class Store:
         """A cheap fingerprint of a module's answers in a session: it changes whenever an answer
         is added, changed or removed. A live view asks for this every few seconds and reads
         the answers themselves only when it changed."""
-        q = sa.select(sa.func.count(), sa.func.max(answers_t.c.updated_at)).where(
-            answers_t.c.session_id == session.id, answers_t.c.module == module)
+        q = (sa.select(sa.func.count(), sa.func.max(answers_t.c.updated_at))
+             .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
+             .where(answers_t.c.session_id == session.id, answers_t.c.module == module, participants_t.c.counted == sa.true()))
         n, latest = self.read(lambda c: c.execute(q).one())
         return int(n), str(latest)
 
@@ -694,7 +984,8 @@ class Store:
         session = self.get_session(code)
         q = (
             sa.select(answers_t.c.module, sa.func.count(sa.distinct(answers_t.c.participant_id)))
-            .where(answers_t.c.session_id == session.id)
+            .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
+            .where(answers_t.c.session_id == session.id, participants_t.c.counted == sa.true())
             .group_by(answers_t.c.module)
         )
         return {m: n for m, n in self.read(lambda c: c.execute(q).all())}

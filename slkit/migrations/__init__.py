@@ -23,6 +23,13 @@ def config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+def head() -> str:
+    """The newest revision: what `upgrade` brings a store to."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(config(engine), revision)
 

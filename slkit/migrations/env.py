@@ -11,6 +11,13 @@ config = context.config
 engine = config.attributes.get("engine") or create_engine(database_url())
 
 with engine.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite changes a table by making it anew (batch mode): with foreign keys on, dropping
+        # the old table would delete every row that points at it (ON DELETE CASCADE), so they are
+        # off while migrating. Set on the driver's connection, outside any transaction (inside
+        # one SQLite ignores it).
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -23,3 +30,5 @@ with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('slkit schema migration'))"))
         context.run_migrations()
     connection.commit()
+    if sqlite:
+        connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
