@@ -20,29 +20,49 @@ from typing import Any, Iterable
 from .content import Framework
 
 
-# The anonymity rule for spreads. A mean shows once the session's threshold of people answered
-# (`team_visible`). A spread needs more: with n answers, one person who knows their own answer,
-# the mean and the standard deviation has n - 1 unknowns and two equations, so with 3 people
-# they could work out the other two answers exactly. From 5 answers they cannot. The lowest and
-# highest answers (a range) are single people's answers, so no team figure shows them.
+# The anonymity rules, written once here; every page, the room screen and every export use them.
+#
+# 1. A team figure (a mean, a ranking, a count of choices, the themes of written answers) shows
+#    only once the session's threshold K of people answered (`team_visible`).
+# 2. A spread (±) and a distribution (how many gave each value: count columns, heat maps) need
+#    more (`detail_visible`): with n answers, one person who knows their own answer, the mean and
+#    the standard deviation has n - 1 unknowns and two equations, so with 3 people they could work
+#    out the other two answers exactly; a count column shows the lowest and highest answers
+#    outright while few answered. From SPREAD_MIN answers they cannot, and never at exactly K (a
+#    group of exactly K is the group one person can fill with extra browser records).
+# 3. One person counts once: by participant, however many devices or browser records they use
+#    (a person who joins again from a browser that left is not counted until the facilitator
+#    counts them in: `store.Store.join`).
+# 4. No range, lowest or highest answer shows anywhere: they are single people's answers.
 SPREAD_MIN = 5
+
+
+def detail_visible(n: int, threshold: int = 0) -> bool:
+    """Rule 2: whether a spread or a distribution of `n` people's answers may show.
+
+    >>> [detail_visible(n, 3) for n in (3, 4, 5, 6)]
+    [False, False, True, True]
+    >>> [detail_visible(n, 5) for n in (5, 6)]   # never at exactly K
+    [False, True]
+    """
+    return n >= SPREAD_MIN and n > threshold
 
 
 @dataclass(frozen=True)
 class Stat:
-    """Summary of numbers: how many, mean, and the spread (sample standard deviation) once
-    `SPREAD_MIN` values are there (None before: it would give individual answers away)."""
+    """Summary of numbers: how many, mean, and the spread (sample standard deviation) where
+    `detail_visible` allows it (None otherwise: it would give individual answers away)."""
 
     n: int
     mean: float | None
     sd: float | None
 
     @classmethod
-    def of(cls, values: Iterable[float]) -> "Stat":
+    def of(cls, values: Iterable[float], threshold: int = 0) -> "Stat":
         vals = [float(v) for v in values]
         if not vals:
             return cls(0, None, None)
-        sd = statistics.stdev(vals) if len(vals) >= SPREAD_MIN else None
+        sd = statistics.stdev(vals) if detail_visible(len(vals), threshold) else None
         return cls(len(vals), statistics.fmean(vals), sd)
 
 
@@ -93,7 +113,7 @@ def strongest_weakest(scores: dict[str, float]) -> tuple[str, str] | None:
     return ordered[-1], ordered[0]
 
 
-def team_profile(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
+def team_profile(fw: Framework, rows: Iterable[dict], threshold: int = 0) -> dict[str, Stat]:
     """Per step: the spread of the participants' own step scores (each person counts once)."""
     items = rating_items(fw)
     per_person: dict[Any, dict[str, list[float]]] = {}
@@ -103,17 +123,17 @@ def team_profile(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
             per_person.setdefault(r["participant"], {}).setdefault(step, []).append(r["value"])
     out = {}
     for step in dict.fromkeys(items.values()):
-        out[step] = Stat.of(statistics.fmean(p[step]) for p in per_person.values() if step in p)
+        out[step] = Stat.of((statistics.fmean(p[step]) for p in per_person.values() if step in p), threshold)
     return out
 
 
-def item_stats(fw: Framework, rows: Iterable[dict]) -> dict[str, Stat]:
+def item_stats(fw: Framework, rows: Iterable[dict], threshold: int = 0) -> dict[str, Stat]:
     items = rating_items(fw)
     values: dict[str, list[float]] = {i: [] for i in items}
     for r in rows:
         if r["item"] in values and isinstance(r["value"], (int, float)):
             values[r["item"]].append(r["value"])
-    return {i: Stat.of(v) for i, v in values.items()}
+    return {i: Stat.of(v, threshold) for i, v in values.items()}
 
 
 def distribution(fw: Framework, rows: Iterable[dict], step: str) -> dict[int, int]:
@@ -215,11 +235,11 @@ def tag_scores(fw: Framework, answers: dict[str, Any], *tags: str) -> dict[tuple
     return {k: statistics.fmean(v) for k, v in out.items()}
 
 
-def team_tag_stats(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
+def team_tag_stats(fw: Framework, rows: Iterable[dict], *tags: str, threshold: int = 0) -> dict[tuple[str, ...], Stat]:
     """Per combination of tag values: the spread of the participants' own means (each person once)."""
     tagged = _tagged(fw, tags)
     scores = [tag_scores(fw, answers, *tags) for answers in _per_person(rows, tagged).values()]
-    return {key: Stat.of(s[key] for s in scores if key in s) for key in dict.fromkeys(tagged.values())}
+    return {key: Stat.of((s[key] for s in scores if key in s), threshold) for key in dict.fromkeys(tagged.values())}
 
 
 def gaps(scores: dict[tuple[str, ...], float], low: str = "today", high: str = "wanted") -> dict[tuple[str, ...], float]:
@@ -231,12 +251,12 @@ def gaps(scores: dict[tuple[str, ...], float], low: str = "today", high: str = "
     return out
 
 
-def team_gaps(fw: Framework, rows: Iterable[dict], *tags: str) -> dict[tuple[str, ...], Stat]:
+def team_gaps(fw: Framework, rows: Iterable[dict], *tags: str, threshold: int = 0) -> dict[tuple[str, ...], Stat]:
     """Per tag combination (without the last tag, e.g. "when"): the spread of each person's gap."""
     tagged = _tagged(fw, tags)
     person_gaps = [gaps(tag_scores(fw, answers, *tags)) for answers in _per_person(rows, tagged).values()]
     keys = dict.fromkeys(k[:-1] for k in tagged.values())
-    return {k: Stat.of(g[k] for g in person_gaps if k in g) for k in keys}
+    return {k: Stat.of((g[k] for g in person_gaps if k in g), threshold) for k in keys}
 
 
 # ---- fit: ratings where a high value may pull with or against a purpose -----------------

@@ -90,7 +90,7 @@ def session_report_html(store: Store, code: str) -> str:
             parts.append("<p class='muted hidden-results'>" + _("Fewer than {n} people took part, so the results stay "
                          "hidden, as they did in the workshop.").format(n=session.threshold) + "</p></section>")
             continue
-        for part in S.summary(fw, module_rows, entries):
+        for part in S.summary(fw, module_rows, entries, session.threshold):
             if isinstance(part, dict):
                 figures += 1
                 parts.append(_figure_html(part, figures))

@@ -31,9 +31,12 @@ def written_list(texts: list[str], cls: str = "texts") -> str:
     return f"<ul class='{cls}'>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
 
 
-def spread_note() -> str:
-    return ("<p class='muted spread-note'>" + _("Spreads (±) show once {n} people have answered: with fewer, they would "
-                                                "let someone work out another person's answers.").format(n=A.SPREAD_MIN) + "</p>")
+def spread_note(counts: bool = False) -> str:
+    return ("<p class='muted spread-note'>" + (
+        _("Spreads (±) and how many gave each answer show once more than {n} people have answered, and more than the "
+          "threshold: with fewer, they would let someone work out another person's answers.") if counts else
+        _("Spreads (±) show once more than {n} people have answered, and more than the threshold: with fewer, they would "
+          "let someone work out another person's answers.")).format(n=A.SPREAD_MIN - 1) + "</p>")
 
 
 def spread_cell(stat: A.Stat) -> str:
@@ -59,7 +62,7 @@ def fmt(v: float | None, signed: bool = False) -> str:
 
 # ---- purpose first ------------------------------------------------------------------------------
 
-def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
+def purpose_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
     """The objectives ranked, the spread of culture fit, the purposes side by side, the decisions."""
     objectives = fw.item("objectives")
     ranked_objectives = [r for r in A.rank_points(fw, rows, "objectives") if r.chosen]
@@ -70,14 +73,15 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
     )
     others = A.written(rows, "objective_other")
     culture = next(s for s in fw.steps if s.id == "culture")
-    stats = A.item_stats(fw, rows)
+    stats = A.item_stats(fw, rows, threshold)
     scale = fw.scales[culture.items[0].scale]
     means = {i.id: stats[i.id].mean for i in culture.items if stats[i.id].n}
     against = set(A.pulling_against(fw, means, "culture"))
-    values = range(scale.min, scale.max + 1)
+    # How many gave each value shows only where the rule for distributions allows (aggregate.detail_visible).
+    values = range(scale.min, scale.max + 1) if A.detail_visible(A.respondents(rows, [i.id for i in culture.items]), threshold) else range(0)
     culture_rows = "".join(
         f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{esc(i.text)}</td>"
-        + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items())
+        + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items() if v in values)
         + f"<td class='mean'>{number(stats[i.id].mean)}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
         for i in culture.items if i.id in means
     )
@@ -95,7 +99,7 @@ def purpose_team(fw: Framework, rows: list[dict]) -> list[Part]:
         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
         + _("Rows in red pull against the purpose on the team's average.") + "</p><div class='scroll'>"
         f"<table class='culture-table'><tr><th>{_('Statement')}</th>" + "".join(f"<th>{v}</th>" for v in values)
-        + f"<th>{_('Mean')}</th><th>{_('Spread')}</th></tr>{culture_rows}</table></div>{spread_note()}"
+        + f"<th>{_('Mean')}</th><th>{_('Spread')}</th></tr>{culture_rows}</table></div>{spread_note(counts=True)}"
         "<h3>" + _("Our purpose, in each person's words") + "</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
         + value_parts + tools_part
         + f"<h3>{_('Decisions')}</h3><table class='decision-table'>"
@@ -163,12 +167,12 @@ def facet_label(fw: Framework, part: str, facet: str) -> str:
     return f"{title}: {named}"
 
 
-def triad_team(fw: Framework, rows: list[dict]) -> list[Part]:
+def triad_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
     """The team's triad with its spread, the gaps ranked, the blockers counted, the changes proposed."""
     ps = triad_parts(fw)
-    team = A.team_tag_stats(fw, rows, "part", "when")
-    part_gaps = A.team_gaps(fw, rows, "part", "when")
-    facet_gaps = A.team_gaps(fw, rows, "part", "facet", "when")
+    team = A.team_tag_stats(fw, rows, "part", "when", threshold=threshold)
+    part_gaps = A.team_gaps(fw, rows, "part", "when", threshold=threshold)
+    facet_gaps = A.team_gaps(fw, rows, "part", "facet", "when", threshold=threshold)
     figure = charts.compare_figure(
         [t for _p, t in ps],
         [(_("Today"), [team[(p, TODAY)].mean for p, _t in ps], [team[(p, TODAY)].sd for p, _t in ps]),
@@ -213,16 +217,22 @@ def rated_steps(fw: Framework):
     return [s for s in fw.steps if s.id in steps]
 
 
-def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None = None) -> list[Part]:
-    """The team's mean and spread per step (beside one's own, if given), and how ratings spread."""
+def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None = None, threshold: int = 0) -> list[Part]:
+    """The team's mean and spread per step (beside one's own, if given), and how ratings spread
+    (the heat map, where the rule for distributions allows: aggregate.detail_visible)."""
     steps = rated_steps(fw)
-    team = A.team_profile(fw, rows)
+    team = A.team_profile(fw, rows, threshold)
     labels = [s.title for s in steps]
     profile = charts.profile_figure(
         labels, None if own is None else [own.get(s.id) for s in steps], [team[s.id] for s in steps], scale_range(fw),
         title=_("You and the team") if own is not None else _("The team: mean and spread"),
     )
-    spread = charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title=_("How the team rated"))
+    n = A.respondents(rows, A.rating_items(fw))
+    spread: Part = (charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title=_("How the team rated"))
+                    if A.detail_visible(n, threshold) else
+                    f"<h3>{_('How the team rated')}</h3><p class='muted heatmap-waiting'>" + _(
+                        "How many gave each rating shows once more than {n} people have answered, and more than the threshold: "
+                        "with fewer, it would show single people's answers.").format(n=max(A.SPREAD_MIN - 1, threshold)) + "</p>")
     own_head = f"<th>{_('You')}</th>" if own is not None else ""
     table_rows = "".join(
         f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
@@ -335,12 +345,12 @@ def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Par
     ]
 
 
-def summary(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Part]:
-    """The team results of any module, by what its content holds."""
+def summary(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0) -> list[Part]:
+    """The team results of any module, by what its content holds, under the session's threshold."""
     if fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
         return swot_team(fw, rows, entries)
     if any(i.kind == "rank" for i in fw.items) and any(s.id == "culture" for s in fw.steps):
-        return purpose_team(fw, rows)
+        return purpose_team(fw, rows, threshold)
     if any(i.kind == "rating" and "when" in i.tags for i in fw.items):
-        return triad_team(fw, rows)
-    return practices_team(fw, rows)
+        return triad_team(fw, rows, threshold)
+    return practices_team(fw, rows, threshold=threshold)

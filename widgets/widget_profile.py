@@ -81,4 +81,4 @@ class TeamProfile(TeamPanel):
         self.refresh()
 
     def render(self, rows: list[dict]) -> W.Widget:
-        return parts_view(S.practices_team(self.framework, rows, own=A.own_scores(self.framework, self.sheet.answers)))
+        return parts_view(S.practices_team(self.framework, rows, own=A.own_scores(self.framework, self.sheet.answers), threshold=self.threshold))

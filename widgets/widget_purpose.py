@@ -153,5 +153,5 @@ class PurposeTeam(TeamPanel):
     """The objectives ranked across the team, the spread of culture fit, the purposes and the decisions."""
 
     def __init__(self, framework: Framework, code: str | None, **kwargs):
-        super().__init__(framework, code, render=lambda rows: parts_view(S.purpose_team(framework, rows)), **kwargs)
+        super().__init__(framework, code, render=lambda rows: parts_view(S.purpose_team(framework, rows, self.threshold)), **kwargs)
         self.refresh()

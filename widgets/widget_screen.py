@@ -58,9 +58,9 @@ def team_parts(store, code: str, framework, threshold: int, rows: list[dict], en
     As on participants' pages: a shared board (the SWOT) shows as it is made; other modules
     count who answered (`aggregate.counted_items`) against the threshold."""
     if any(i.kind == "board" for i in framework.items) or entries:
-        return B.respondent_counts(store, code).get(framework.id, 0), S.summary(framework, rows, entries)
+        return B.respondent_counts(store, code).get(framework.id, 0), S.summary(framework, rows, entries, threshold)
     n = respondents(rows, counted_items(framework))
-    return n, S.summary(framework, rows, entries) if team_visible(n, threshold) else None
+    return n, S.summary(framework, rows, entries, threshold) if team_visible(n, threshold) else None
 
 
 class RoomScreen(W.VBox):

@@ -42,6 +42,7 @@ class TeamPanel(W.VBox):
         self.status = W.HTML()
         self.body = W.VBox()
         self.visible = False
+        self.threshold = 0  # the session's, once read: views pass it on to the anonymity rules
         self._shown: tuple | None = None
         # In a session the panel follows the room: new answers, the facilitator revealing or hiding.
         self.ticker = LiveTicker(self.refresh) if code else None
@@ -67,7 +68,7 @@ class TeamPanel(W.VBox):
             self._shown = None
             return
         self._shown = shown
-        threshold = session.threshold
+        self.threshold = threshold = session.threshold
         n = respondents(rows, self.items)
         self.visible = revealed and team_visible(n, threshold)
         if not revealed:

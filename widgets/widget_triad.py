@@ -77,4 +77,4 @@ class TriadTeam(TeamPanel):
         self.refresh()
 
     def render(self, rows: list[dict]) -> W.Widget:
-        return parts_view(S.triad_team(self.framework, rows))
+        return parts_view(S.triad_team(self.framework, rows, self.threshold))

@@ -185,11 +185,18 @@ def test_purpose_team_view_ranks_objectives_and_spreads_culture_behind_the_thres
     assert "<td class='points'>5</td><td class='chosen'>2</td><td class='first'>1</td>" in row(html, "option", "share_knowledge")
     assert "<td class='points'>4</td><td class='chosen'>2</td><td class='first'>1</td>" in row(html, "option", "listen")
     face = row(html, "item", "culture_face_to_face")
-    assert "<td class='n3'>1</td><td class='n4'>1</td><td class='n5'>1</td>" in face and "<td class='mean'>4.0</td>" in face
+    # Three people, the threshold: the mean shows, how many gave each value does not (it would
+    # show each person's answer: aggregate.detail_visible).
+    assert "<td class='mean'>4.0</td>" in face and "class='n3'" not in face and "<th>1</th>" not in html
     assert "data-item='culture_face_to_face' class='against'" in html  # high face-to-face pulls against
     assert "data-item='culture_openness' class=''" in html
     assert "&lt;i&gt;Be seen&lt;/i&gt;" in html and "<i>" not in html
     assert "<td class='count'>2</td>" in row(html, "option", "go")
+    for k in range(3, 5):  # five people: the counts show
+        kit_store.save_answers(kit_store.join(s.code), "purpose_first", purpose_answers(k % 3))
+    view.refresh()
+    face = row(html_of(view.body), "item", "culture_face_to_face")
+    assert "<td class='n3'>1</td><td class='n4'>2</td><td class='n5'>2</td>" in face
 
 
 # ---- the motivation triad ------------------------------------------------------------------
