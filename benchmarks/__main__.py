@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from slkit.content import get_framework
-from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
+from slkit.devtools import CHROMIUM_ARGS, LOCAL_ROOM, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
 from slkit.sessions import facilitator_link, join_link, participant_link, screen_link
 
 from .participant import Participant
@@ -386,7 +386,7 @@ def pooled_server(tmp: Path, size: int, pages: str):
     """A kit server keeping `size` kernels ready for each of `pages` (`slkit serve --preheat
     --preheat-pages`), once they are: (server, a new session's code, how it got ready)."""
     t_start = time.monotonic()
-    server = start_server(tmp, "--preheat", str(size), "--preheat-pages", pages)
+    server = start_server(tmp, "--preheat", str(size), "--preheat-pages", pages, *LOCAL_ROOM)
     try:
         kernels = _pool_ready(server)
         ready = dict(pool_ready_seconds=round(time.monotonic() - t_start, 1), pool_kernels=kernels)
@@ -518,7 +518,7 @@ def anonymous_loop(tmp: Path, requests: int, workers: int = 4, *extra: str) -> d
     import threading
     from urllib.parse import urlsplit
 
-    server = start_server(tmp, *extra)
+    server = start_server(tmp, *extra, *LOCAL_ROOM)
     url = urlsplit(f"{server.base_url}/voila/render/{FIVE.notebook}")
     statuses: list[int] = []
     samples: list[tuple[int, float]] = []
@@ -674,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="slkit-bench-"))
     (tmp / "kit").mkdir()
     (tmp / "floor").mkdir()
-    kit = start_server(tmp / "kit", *(["--preheat", str(args.preheat)] if args.preheat else []))
+    kit = start_server(tmp / "kit", *(["--preheat", str(args.preheat)] if args.preheat else []), *LOCAL_ROOM)
     floor = start_stock_voila(tmp / "floor")
     try:
         store = kit.store()

@@ -31,12 +31,14 @@ from tornado.websocket import websocket_connect
 AsyncHTTPClient.configure(None, max_clients=1000)  # each participant is its own browser
 
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]+)"')
-REMEMBER = re.compile(r'document\.cookie="(slk_[A-Z0-9]+)"\+\'=\'\+"([^"]+)"')
+# The page's script that asks the server to remember the person (widgets/widget_join.py,
+# person_cookie_js): its body, a JSON string inside the script.
+REMEMBER = re.compile(r"""/slkit/cookie',\{.*?body:("(?:[^"\\]|\\.)*")\}""")
 PARALLEL_FETCHES = 6  # what a browser opens to one host
 
 
 class Participant:
-    def __init__(self, base_url: str, page_url: str, assets: list[str], timeout: float = 300.0):
+    def __init__(self, base_url: str, page_url: str, assets: list[str], timeout: float = 300.0, headers: dict | None = None):
         self.base_url, self.page_url, self.assets, self.timeout = base_url.rstrip("/"), page_url, assets, timeout
         self.http = AsyncHTTPClient()
         self.cookies: dict[str, str] = {}
@@ -46,17 +48,26 @@ class Participant:
         self.kernel_id: str | None = None
         self.seen: dict[str, str] = {}  # gated tick -> the change token it was last clicked at
         self.rounds = 0  # of the page's timer
+        self.extra_headers = dict(headers or {})  # e.g. a proxy's X-Forwarded-For, in tests
 
     async def _get(self, url: str) -> bytes:
         r = await self.http.fetch(HTTPRequest(url, headers=self._headers(), decompress_response=True,
                                               request_timeout=self.timeout, follow_redirects=True))
-        for c in r.headers.get_list("Set-Cookie"):
-            name, _, rest = c.partition("=")
-            self.cookies[name.strip()] = rest.split(";")[0]
+        self._keep_cookies(r)
         return r.body
 
     def _headers(self) -> dict[str, str]:
-        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        return {**self.extra_headers, **cookie}
+
+    def _keep_cookies(self, response) -> None:
+        for c in response.headers.get_list("Set-Cookie"):
+            name, _, rest = c.partition("=")
+            value = rest.split(";")[0]
+            if "max-age=0" in c.lower() or "expires=thu, 01 jan 1970" in c.lower():
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value
 
     async def _fetch_assets(self) -> None:
         gate = asyncio.Semaphore(PARALLEL_FETCHES)
@@ -149,20 +160,25 @@ class Participant:
         state = self.states[self.scales()[position]]
         return None if state.get("index") is None else state["_options_labels"][state["index"]]
 
-    def remember(self) -> None:
-        """Keep the cookie the page sets to remember the person (its script; a browser runs it)."""
+    async def remember(self) -> None:
+        """What the page's script does to remember the person (a browser runs it): post what the
+        kernel gave it to the server, which sets the cookie."""
         for state in self.states.values():
             for output in state.get("outputs", ()) or ():
                 found = REMEMBER.search(str(output.get("data", {}).get("application/javascript", "")))
                 if found:
-                    self.cookies[found.group(1)] = found.group(2)
+                    body = json.loads(found.group(1))
+                    r = await self.http.fetch(HTTPRequest(
+                        f"{self.base_url}/slkit/cookie", method="POST", body=body, request_timeout=self.timeout,
+                        headers={**self._headers(), "Content-Type": "application/json", "X-XSRFToken": self.cookies.get("_xsrf", "")}))
+                    self._keep_cookies(r)
 
     async def join(self) -> None:
         """On an open page: click 'Join the session', wait for the module's first step."""
         start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
         await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
         await self._until(lambda: self.scales() or None, "rating scale")
-        self.remember()
+        await self.remember()
 
     async def join_and_rate(self, *, leave: bool = True) -> float:
         """Open the page, start, give the first behaviour a 5; seconds until the page said Saved."""
@@ -171,7 +187,7 @@ class Participant:
         try:
             await self.join()
             await self.rate(0, "5")
-            self.remember()
+            await self.remember()
             return time.perf_counter() - t0
         finally:
             if leave:

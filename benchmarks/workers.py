@@ -28,7 +28,7 @@ import psutil
 import sqlalchemy as sa
 
 from benchmarks.participant import Participant
-from slkit.devtools import free_port_run, start_server, stop_server
+from slkit.devtools import LOCAL_ROOM, free_port_run, start_server, stop_server
 from slkit.store import Store, answers_t
 from slkit.workers import COOKIE, proxy_uses
 
@@ -114,7 +114,7 @@ def _wait_for_pool(launcher_pid: int, kernels: int, most: float = 900) -> dict:
 
 def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0) -> dict:
     port = free_port_run(workers + 1)
-    server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, *extra, port=port)
+    server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, *extra, *LOCAL_ROOM, port=port)
     try:
         names = {f"w{i}" for i in range(1, workers + 1)}
         _wait(lambda: all(_healthy(f"http://127.0.0.1:{port + i}/slkit/health") for i in range(1, workers + 1)), 120)

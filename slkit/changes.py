@@ -12,11 +12,15 @@ write in another session, say), which costs only an unneeded refresh:
 
 - SQLite: `PRAGMA data_version` on a connection of the server's own, which changes whenever
   another connection (every kernel has its own) commits to the file.
-- PostgreSQL: the next transaction id not yet assigned (`txid_current_snapshot()`'s xmax),
-  which moves with every committed write; reading it writes nothing.
+- PostgreSQL: the rows inserted, updated and deleted in this database (`pg_stat_database`),
+  which move with every write to the kit's database and with nothing else (not with other
+  databases on the same server, unlike a transaction id); reading them writes nothing. A
+  kernel's connection ends with its transaction, and PostgreSQL counts its writes when it ends.
 - Anything else: no token; the timer then wakes its kernel every time, as before.
 
-It is asked at most once per `ttl` seconds, however many pages ask.
+It is asked at most once per `ttl` seconds, however many pages ask, by one thread at a time
+(`pool`): while a read hangs (a store whose network went quiet) others get the last answer
+at once, and the server's event loop never waits for it (slkit.server.Changes).
 
     >>> import tempfile, os, sqlite3
     >>> path = os.path.join(tempfile.mkdtemp(), "kit.sqlite3")
@@ -33,11 +37,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from .store import store_url
+from .store import pg_connect_args, store_url
 
 
 class StoreChanges:
@@ -50,6 +55,7 @@ class StoreChanges:
         self._cached: tuple[float, str | None] | None = None
         self._sqlite: sqlite3.Connection | None = None
         self._engine: sa.Engine | None = None
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slkit-changes")
 
     @property
     def kind(self) -> str:
@@ -59,7 +65,9 @@ class StoreChanges:
         """The current token; None where the store gives none or cannot be reached just now
         (then every live view asks its kernel, which says what is wrong)."""
         now = time.monotonic()
-        with self._lock:
+        if not self._lock.acquire(blocking=False):  # another read is under way (or hangs): its last answer
+            return self._cached[1] if self._cached is not None else None
+        try:
             if self._cached is not None and now - self._cached[0] < self.ttl:
                 return self._cached[1]
             try:
@@ -67,8 +75,10 @@ class StoreChanges:
             except Exception:  # noqa: BLE001 - whatever the store raises, the answer is "ask"
                 self.close_unlocked()
                 value = None
-            self._cached = (now, value)
+            self._cached = (time.monotonic(), value)
             return value
+        finally:
+            self._lock.release()
 
     def _read(self) -> str | None:
         if self.kind == "sqlite" and self.url.database not in (None, "", ":memory:"):
@@ -80,11 +90,14 @@ class StoreChanges:
             return f"s{self._sqlite.execute('PRAGMA data_version').fetchone()[0]}"
         if self.kind == "postgresql":
             if self._engine is None:
-                # Asked on the server's event loop: a store out of reach must answer at once.
-                self._engine = sa.create_engine(self.url, pool_size=1, max_overflow=0, pool_pre_ping=True,
-                                                connect_args={"connect_timeout": 2})
+                # A store out of reach must answer soon (the server gives it a second, then asks again later).
+                args = {**pg_connect_args(self.url), "connect_timeout": 2}
+                self._engine = sa.create_engine(self.url.difference_update_query(["options"]), pool_size=1, max_overflow=0,
+                                                pool_pre_ping=True, connect_args=args)
             with self._engine.connect() as c:
-                return f"p{c.execute(sa.text('SELECT txid_snapshot_xmax(txid_current_snapshot())')).scalar_one()}"
+                row = c.execute(sa.text("SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database "
+                                        "WHERE datname = current_database()")).scalar_one()
+                return f"p{row}"
         return None
 
     def close(self) -> None:

@@ -45,7 +45,8 @@ def cmd_serve(args) -> int:
     opts = ServeOptions(
         host=args.host, port=args.port, database_url=args.database_url, cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat, preheat_pages=tuple(p.strip() for p in args.preheat_pages.split(",") if p.strip()),
-        public_url=args.public_url, max_kernels=args.max_kernels, max_pending_per_address=args.max_pending_per_address,
+        public_url=args.public_url, max_kernels=args.max_kernels, max_per_address=args.max_per_address,
+        address_limit_exempt=args.address_limit_exempt, trust_proxy=args.trust_proxy,
         connect_timeout=args.connect_timeout, behind_proxy=args.worker, render_at_once=args.render_at_once,
         language=args.lang,
     )
@@ -88,7 +89,7 @@ def cmd_serve(args) -> int:
         + (f"  {args.workers} workers on ports {opts.port + 1}-{opts.port + args.workers} behind HAProxy on port {opts.port}; "
            f"at most {per_worker} pages open on each (--max-kernels).\n" if args.workers else
            f"  At most {budget.total} pages open at once (--max-kernels).\n")
-        + f"  Stop with Ctrl+C.\n",
+        + "  Stop with Ctrl+C.\n",
         flush=True,
     )
     store.dispose()
@@ -99,7 +100,8 @@ def cmd_serve(args) -> int:
 
         write_state(opts)
         worker_args = ["--public-url", base, "--database-url", database_url(args.database_url),
-                       "--cull-idle-timeout", str(args.cull_idle_timeout), "--max-pending-per-address", str(args.max_pending_per_address),
+                       "--cull-idle-timeout", str(args.cull_idle_timeout), "--max-per-address", str(args.max_per_address),
+                       "--trust-proxy", f"{args.trust_proxy},127.0.0.1,::1"] + (["--address-limit-exempt", args.address_limit_exempt] if args.address_limit_exempt else []) + [
                        "--connect-timeout", str(args.connect_timeout), "--max-kernels", str(per_worker),
                        "--render-at-once", str(args.render_at_once)] + (["--lang", args.lang] if args.lang else [])
         if opts.preheat > 0:
@@ -247,6 +249,16 @@ def _language(value: str) -> str:
     return lang
 
 
+def _networks(value: str) -> str:
+    from .kernel_budget import parse_networks
+
+    try:
+        parse_networks(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return value
+
+
 RENDER_AT_ONCE = 2 * (os.cpu_count() or 2)
 
 
@@ -272,8 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-kernels", type=_threshold, default=None, metavar="N",
                    help="kernels (open pages) on this server at most; beyond, a page says the workshop is full and tries again "
                         "(default: what the free memory holds, about 100 MB each)")
-    s.add_argument("--max-pending-per-address", type=_threshold, default=10, metavar="N",
-                   help="pages still opening (not yet connected) per client address at most (default 10; loopback exempt)")
+    s.add_argument("--max-per-address", "--max-pending-per-address", dest="max_per_address", type=_threshold, default=10, metavar="N",
+                   help="participant pages open at once per client address at most (default 10). A room on the laptop's Wi-Fi "
+                        "has an address per phone; a room reaching a server on the internet may share one: raise it there")
+    s.add_argument("--address-limit-exempt", default="", metavar="ADDRESSES", type=_networks,
+                   help="addresses not held to --max-per-address, comma-separated (CIDR allowed), e.g. 127.0.0.1 for "
+                        "trying many pages on this computer (default: none)")
+    s.add_argument("--trust-proxy", default="127.0.0.1,::1", metavar="ADDRESSES", type=_networks,
+                   help="proxies whose X-Forwarded-For names the client, comma-separated (CIDR allowed; default: this "
+                        "machine, as with --workers). Client-sent forwarding headers from anyone else are ignored")
     s.add_argument("--connect-timeout", type=int, default=30, metavar="SECONDS",
                    help="stop a page's kernel when the page has not connected to it in this time (default 30)")
     s.add_argument("--render-at-once", type=int, default=RENDER_AT_ONCE, metavar="N",

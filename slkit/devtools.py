@@ -29,6 +29,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A room simulated on one machine: every participant comes from this machine's address, which
+# the per-device page limit (slkit serve --max-per-address) would otherwise hold to a few pages.
+LOCAL_ROOM = ("--address-limit-exempt", "127.0.0.1,::1")
+
+
 def chromium_path() -> str | None:
     for candidate in (os.environ.get("SLKIT_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
         if candidate and Path(candidate).exists():

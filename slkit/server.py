@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from . import KitError
 from .i18n import N_, _
 from .network import choose_base
+from .clients import redact
+from .kernel_budget import FACILITATOR_PAGES, parse_networks
 from .paths import DATA_DIR, DATABASE_URL_ENV, JUPYTER_DATA_DIR, WORKSHOPS_DIR, database_url
 
 LANDING = "index.ipynb"
@@ -45,9 +47,13 @@ class ServeOptions:
     public_url: str | None = None
     # The kernel budget (slkit/kernel_budget.py): None = what the free memory holds.
     max_kernels: int | None = None
-    max_pending_per_address: int = 10
+    max_per_address: int = 10  # participant pages open at once per client address (kernel_budget)
+    address_limit_exempt: str = ""  # addresses (comma-separated, CIDR allowed) not held to max_per_address
     connect_timeout: int = 30
-    behind_proxy: bool = False  # one of several workers behind a proxy: client addresses from X-Forwarded-For
+    # Proxies whose X-Forwarded-For names the client (slkit.clients): this machine by default
+    # (the kit's own HAProxy with --workers); a proxy elsewhere must be named.
+    trust_proxy: str = "127.0.0.1,::1"
+    behind_proxy: bool = False  # one of several workers behind a proxy (the launcher keeps the key and the state file)
     render_at_once: int = 0  # participant pages rendered at the same time (0: no limit)
     language: str | None = None  # the default language of pages and new sessions (en, nb); None: SLKIT_LANG or the locale
 
@@ -56,7 +62,8 @@ class ServeOptions:
 
         pooled = self.preheat * len(preheat_notebooks(self.preheat_pages)) if self.preheat > 0 else 0
         total = self.max_kernels if self.max_kernels else default_max_kernels(pooled)
-        return KernelBudget(total=total, per_address=self.max_pending_per_address, connect_timeout=self.connect_timeout)
+        return KernelBudget(total=total, per_address=self.max_per_address, connect_timeout=self.connect_timeout,
+                            exempt=parse_networks(self.address_limit_exempt))
 
     def base_url(self) -> str:
         """The address in every link and QR code: --public-url, else one the room can reach."""
@@ -118,8 +125,10 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         f"--VoilaExecutor.cell_error_instruction={page_error(opts)}",
         "--VoilaConfiguration.file_allowlist=.*\\.(png|jpg|svg)",
         # A page learns who is taking part from the browser's cookie for its session
-        # (widgets/widget_join.py): Voila hands the Cookie header to the kernel as HTTP_COOKIE.
+        # (widgets/widget_join.py): Voila hands the Cookie header to the kernel as HTTP_COOKIE;
+        # and its client's address (the server sets X-Slkit-Client: slkit.clients) as HTTP_X_SLKIT_CLIENT.
         "--VoilaConfiguration.http_header_envs=Cookie",
+        "--VoilaConfiguration.http_header_envs=X-Slkit-Client",
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
@@ -187,10 +196,61 @@ class _Recording:
         return result
 
 
-def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int = 0):
+class KeyCheck:
+    """Checks a console's or room screen's key for the server (the reserve of kernels is theirs
+    only with a valid key), off the event loop and within a time limit: a store that does not
+    answer must not hold up every page and websocket of the server. A valid key is remembered a
+    minute, a wrong one a few seconds."""
+
+    TIMEOUT = 3.0
+
+    def __init__(self, url: str | None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.url = url
+        self._store = None
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slkit-keys")
+        self._known: dict[tuple, tuple[bool, float]] = {}
+
+    def _verify(self, page: str, code: str | None, key: str) -> bool:
+        from .store import Store
+
+        if self._store is None:
+            self._store = Store(self.url, retry_seconds=2.0)
+        try:
+            if page == "screen.ipynb":
+                return bool(code) and self._store.verify_screen(code, key)
+            return self._store.verify_facilitator(code, key) if code else self._store.verify_server_key(key)
+        except KitError:
+            return False
+
+    async def valid(self, page: str, code: str | None, key: str | None) -> bool:
+        import hashlib
+        import time
+
+        if not key or len(key) > 200 or (code is not None and len(code) > 40):
+            return False
+        entry = (page, code, hashlib.sha256(key.encode()).hexdigest())
+        known = self._known.get(entry)
+        if known is not None and time.monotonic() < known[1]:
+            return known[0]
+        try:
+            ok = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(self._pool, self._verify, page, code, key), self.TIMEOUT)
+        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - not confirmed: no reserve
+            return False
+        if len(self._known) > 1000:
+            self._known.clear()
+        self._known[entry] = (ok, time.monotonic() + (60 if ok else 5))
+        return ok
+
+
+COOKIE_DAYS_MAX = 400  # what browsers keep a cookie at most
+
+
+def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127.0.0.1,::1"):
     """Voila with the file listing replaced by the landing page, closed tabs' kernels stopped,
-    and new pages held to the kernel budget (`slkit.kernel_budget`). Behind a proxy, a
-    request's client address is the one the proxy names (X-Forwarded-For, X-Real-Ip)."""
+    new pages held to the kernel budget (`slkit.kernel_budget`), client addresses from trusted
+    proxies only (`slkit.clients`), and logs without credentials."""
     from jupyter_server.base.handlers import FileFindHandler
     from tornado import web
     from voila.app import Voila
@@ -199,17 +259,25 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+    from .clients import ClientFromProxy, redact_logs
     from .server_cache import CachedGzip, HashedFiles, share_compiled_templates
 
     share_compiled_templates()
+    trusted = parse_networks(trust_proxy)
+    FromProxy = type("FromTrustedProxy", (ClientFromProxy,), {"trusted": trusted})
 
     class RenderHandler(TornadoVoilaHandler):
         """Sets the _xsrf cookie with the page. A page sends it back in the shutdown beacon when
-        its tab closes; without it Voila refuses the beacon and the kernel lives on (voila#1458)."""
+        its tab closes; without it Voila refuses the beacon and the kernel lives on (voila#1458).
+        Tells the page's kernel its client's address (X-Slkit-Client), and holds new pages to
+        the kernel budget."""
 
         async def prepare(self):
             await super().prepare()
             self.xsrf_token  # noqa: B018 - reading it sets the cookie
+            # The kernel sees headers named in http_header_envs: this one is the server's word,
+            # never the client's (whatever it sent is replaced).
+            self.request.headers["X-Slkit-Client"] = self.request.remote_ip
 
         @property
         def kernel_manager(self):
@@ -219,16 +287,26 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 return km
 
             def started(kernel_id):
-                guard.started(kernel_id, self.request.remote_ip, rendering=True)
+                guard.started(kernel_id, self.request.remote_ip, rendering=True, facilitator=getattr(self, "_slkit_facilitator", False))
                 self._slkit_kernels = [*getattr(self, "_slkit_kernels", []), kernel_id]
 
             return _Recording(km, started)
 
-        async def get(self, path=None):
-            from .kernel_budget import facilitator_page
+        async def _facilitator_key(self) -> bool:
+            """The console or the room screen, opened with a key that opens it."""
+            page = self.request.path.rsplit("/", 1)[-1]
+            if page not in FACILITATOR_PAGES:
+                return False
+            keys = self.settings.get("slkit_keys")
+            if keys is None:
+                return False
+            secret = self.get_query_argument("screen" if page == "screen.ipynb" else "key", None)
+            return await keys.valid(page, self.get_query_argument("session", None), secret)
 
+        async def get(self, path=None):
             guard = self.settings.get("slkit_guard")
-            reason = guard.refusal(self.request.remote_ip, self.request.path) if guard is not None else None
+            self._slkit_facilitator = await self._facilitator_key()
+            reason = await guard.admit(self.request.remote_ip, facilitator=self._slkit_facilitator) if guard is not None else None
             if reason:
                 from .kernel_budget import RETRY_SECONDS, full_page
 
@@ -239,9 +317,8 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 self.finish(full_page(reason, asked_language(self)))  # the person's language, else the server's
                 return
             gate = self.settings.get("slkit_render_gate")
-            facilitator = facilitator_page(self.request.path)
             try:
-                if gate is None or facilitator:  # the console and the room screen never wait
+                if gate is None or self._slkit_facilitator:  # the console and the room screen never wait
                     await super().get(path)
                 else:
                     async with gate:
@@ -292,7 +369,8 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
             self.finish(page)
 
     class Health(web.RequestHandler):
-        """For the proxy's health check: this worker answers."""
+        """For the proxy's health check: this worker answers (it touches no store: a store that
+        is out of reach must not take every worker out of the proxy)."""
 
         def get(self):
             self.set_header("Cache-Control", "no-store")
@@ -301,23 +379,77 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
     class Changes(web.RequestHandler):
         """A token that changes whenever anything is stored (slkit.changes): a page's timer wakes
         its kernel's live views only when it changed. Empty where there is none to give (a store
-        without one, or one that cannot be reached just now): the page then asks its kernel every
-        time, and the kernel says what is wrong."""
+        without one, or one that does not answer within a second): the page then asks its kernel
+        every time, and the kernel says what is wrong. Read off the event loop."""
 
-        def get(self):
+        async def get(self):
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Type", "text/plain; charset=utf-8")
             signal = self.settings.get("slkit_changes")
-            self.finish((signal.token() if signal is not None else None) or "")
+            token = None
+            if signal is not None:
+                try:
+                    token = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(signal.pool, signal.token), 1.0)
+                except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - no token: the pages ask their kernels
+                    token = None
+            self.finish(token or "")
+
+    class PersonCookie(web.RequestHandler):
+        """Keeps a person in this browser, in cookies no script can read (HttpOnly), sent only to
+        the kit's pages (Path=…/voila/), Secure where the page came over HTTPS. A page's kernel
+        cannot set a cookie itself: its page posts here what the kernel gave it (the resume token
+        of someone who just joined or continued, or the marker of a browser that left).
+        POST {"session": CODE, "resume": TOKEN or "" (forget), "left": MARKER, "days": N}; the
+        form token (_xsrf) is checked."""
+
+        def post(self):
+            import re
+
+            from .sessions import normalize_code
+
+            self.check_xsrf_cookie()
+            try:
+                body = json.loads(self.request.body or b"{}")
+                code = normalize_code(body.get("session"))
+            except (ValueError, TypeError, KitError, AttributeError):
+                raise web.HTTPError(400) from None
+            token_shape = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+            days = body.get("days", 30)
+            days = min(COOKIE_DAYS_MAX, max(1, int(days))) if isinstance(days, int) and not isinstance(days, bool) else 30
+            root = self.settings["base_url"].rstrip("/")
+            attrs = dict(path=f"{root}/voila/", httponly=True, samesite="Lax", secure=self.request.protocol == "https")
+            if "resume" in body:
+                resume = body["resume"]
+                if resume:
+                    if not isinstance(resume, str) or not token_shape.match(resume):
+                        raise web.HTTPError(400)
+                    self.set_cookie(f"slk_{code}", resume, expires_days=days, **attrs)
+                else:
+                    self.clear_cookie(f"slk_{code}", path=attrs["path"])
+                    # and one a page set itself before the server kept it (Path=/); tornado keeps one
+                    # cookie per name in a response, so this one is written out by hand.
+                    self.add_header("Set-Cookie", f"slk_{code}=; Path=/; Max-Age=0; SameSite=Lax")
+            left = body.get("left")
+            if left:
+                if not isinstance(left, str) or not token_shape.match(left):
+                    raise web.HTTPError(400)
+                self.set_cookie(f"slk_left_{code}", left, expires_days=COOKIE_DAYS_MAX, **attrs)
+            self.set_header("Cache-Control", "no-store")
+            self.set_status(204)
+            self.finish()
+
+    def log_request(handler) -> None:
+        """One line per request, without credentials (slkit.clients.redact); a page that worked is
+        no news for the facilitator's terminal (debug), a refusal or error is."""
+        from tornado.log import access_log
+
+        status = handler.get_status()
+        level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
+        if access_log.isEnabledFor(level):
+            access_log.log(level, "%d %s %.0f ms", status, redact(handler._request_summary()), 1000.0 * handler.request.request_time())
 
     class KitVoila(Voila):
         name = "slkit"
-
-        def listen(self):
-            if behind_proxy:
-                plain = self.app.listen
-                self.app.listen = lambda port, address="", **kw: plain(port, address, xheaders=True, **kw)
-            super().listen()
 
         def initialize(self, argv=None):
             super().initialize(argv)
@@ -326,6 +458,7 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
             for name in ("", "ServerApp", "Voila", self.log.name):
                 logging.getLogger(name).addFilter(_QuietFilter())
             self.log.addFilter(_QuietFilter())
+            redact_logs(self.log)
 
         def init_handlers(self):
             swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles, TemplateStaticFileHandler: TemplateFiles}
@@ -334,15 +467,21 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                 for h in super().init_handlers()
                 if h[1] not in (TornadoVoilaTreeHandler, VoilaContentsHandler)
             ]
+            # Client addresses first (every handler sees the right one), then compression.
+            self.app.transforms.insert(0, FromProxy)
             # Voila updates the settings after the application exists, so `compress_response`
             # there has no effect; the transform itself does. Pages and bundles shrink ~4x,
             # and each version of a bundle is compressed once (slkit/server_cache.py).
             self.app.add_transform(CachedGzip)
+            self.app.settings["log_function"] = log_request
+            redact_logs(self.log)
             # jupyter_server's error pages link its favicon; without a static path a 404 of any
             # of its handlers failed to render and logged a traceback instead.
             from jupyter_server import DEFAULT_STATIC_FILES_PATH
 
             self.app.settings.setdefault("static_path", DEFAULT_STATIC_FILES_PATH)
+            url = os.environ.get(DATABASE_URL_ENV)
+            self.app.settings["slkit_keys"] = KeyCheck(url)
             if budget is not None:
                 from tornado.ioloop import PeriodicCallback
 
@@ -355,15 +494,16 @@ def make_app_class(budget=None, behind_proxy: bool = False, render_at_once: int 
                     self.app.settings["slkit_render_gate"] = asyncio.Semaphore(render_at_once)
                 self._slkit_sweep = PeriodicCallback(guard.sweep, 5000)
                 self._slkit_sweep.start()
-            if os.environ.get(DATABASE_URL_ENV):
+            if url:
                 from .changes import StoreChanges
 
-                self.app.settings["slkit_changes"] = StoreChanges(os.environ[DATABASE_URL_ENV])
+                self.app.settings["slkit_changes"] = StoreChanges(url)
             root = self.server_url.rstrip("/")
             return [
                 (rf"{root}/slkit/static/(plotly\.min\.js)", web.StaticFileHandler, {"path": plotly_dir()}),
                 (rf"{root}/slkit/health", Health),
                 (rf"{root}/slkit/changes", Changes),
+                (rf"{root}/slkit/cookie", PersonCookie),
                 (rf"{root}/slkit/guide/?([a-z]*)", GuidePage),
                 (rf"{root}/slkit/(privacy)", GuidePage),
                 (rf"{root}/?", LandingRedirect),
@@ -480,6 +620,6 @@ def serve(opts: ServeOptions) -> None:
         os.environ["SLKIT_LANG"] = opts.language
     if not opts.behind_proxy:  # a worker: the launcher in front wrote the proxy's address
         write_state(opts)
-    app = make_app_class(opts.budget(), behind_proxy=opts.behind_proxy, render_at_once=opts.render_at_once)()
+    app = make_app_class(opts.budget(), render_at_once=opts.render_at_once, trust_proxy=opts.trust_proxy)()
     app.initialize(voila_argv(opts))
     app.start()

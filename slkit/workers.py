@@ -55,6 +55,13 @@ defaults
 
 frontend workshop
     bind {bind}
+    # Whatever a client says about its own address is dropped; HAProxy adds the one it saw
+    # (option forwardfor), which the workers believe from this machine only (--trust-proxy).
+    http-request del-header X-Real-Ip
+    http-request del-header X-Forwarded-For
+    http-request del-header X-Forwarded-Proto
+    http-request del-header X-Forwarded-Host
+    http-request del-header Forwarded
     default_backend workers
 
 backend workers
@@ -91,6 +98,21 @@ def proxy_uses(base_url: str, names: set[str], tries: int = 4) -> bool:
     return False
 
 
+def private_folder(path: Path) -> Path:
+    """A folder only its owner can open (0700): logs name sessions and addresses."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_log(path: Path):
+    """A log file for appending, readable by its owner only (0600), in a private folder."""
+    private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab")
+
+
 def _stop_with_parent() -> None:
     """In a new worker, before it runs: SIGTERM when the launcher dies (Linux's PR_SET_PDEATHSIG),
     so no worker outlives a launcher that was killed."""
@@ -123,7 +145,7 @@ class Workers:
         self._stopping = False
 
     def _start_worker(self, port: int) -> None:
-        log = open(self.log_dir / f"worker-{port}.log", "ab")  # noqa: SIM115 - the child keeps it
+        log = private_log(self.log_dir / f"worker-{port}.log")
         # No terminal for a worker (Jupyter would answer a Ctrl+C with a question nobody sees),
         # and on Linux a worker stops when its launcher dies, however it died.
         self.procs[port] = subprocess.Popen(
@@ -134,14 +156,14 @@ class Workers:
 
     def start(self) -> None:
         binary = haproxy()
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self.log_dir)
         self.config.write_text(haproxy_config(self.host, self.port, self.ports))
         check = subprocess.run([binary, "-c", "-q", "-f", str(self.config)], capture_output=True, text=True)
         if check.returncode != 0:
             raise KitError(f"HAProxy refused its configuration ({self.config}): {check.stderr.strip()[:300]}")
         for p in self.ports:
             self._start_worker(p)
-        self.proxy = subprocess.Popen([binary, "-db", "-f", str(self.config)], stdout=open(self.log_dir / f"haproxy-{self.port}.log", "ab"),
+        self.proxy = subprocess.Popen([binary, "-db", "-f", str(self.config)], stdout=private_log(self.log_dir / f"haproxy-{self.port}.log"),
                                       stdin=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
                                       preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None)
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from slkit.devtools import CHROMIUM_ARGS, KitServer, chromium_path, start_server, stop_server
+from slkit.devtools import CHROMIUM_ARGS, LOCAL_ROOM, KitServer, chromium_path, start_server, stop_server
 from slkit.paths import KIT_ROOT
 from slkit.sessions import facilitator_link, join_link, participant_link
 from tests.conftest import missing
@@ -45,7 +45,10 @@ def browser(playwright_api):
 
 @pytest.fixture(scope="session")
 def kit_server(tmp_path_factory, playwright_api):
-    server = start_server(tmp_path_factory.mktemp("kit-server"))
+    # Every person in these tests comes from this machine (one address): like a room simulated on
+    # one laptop, it is not held to the per-device page limit (tests/browser/test_room_guard.py
+    # tests that limit, with addresses of their own).
+    server = start_server(tmp_path_factory.mktemp("kit-server"), *LOCAL_ROOM)
     yield server
     stop_server(server.process)
 

@@ -1,6 +1,6 @@
 """The kernel budget, against a real server: a cap on kernels with a clear page beyond it while
 people already in keep working; kernels of pages that never connect stopped; a cap on pages
-still opening per client address; the console showing the count and the cap."""
+open per client address; the console showing the count and the cap."""
 
 import urllib.error
 import urllib.request
@@ -72,16 +72,16 @@ def test_a_full_server_says_so_and_people_already_in_keep_working(capped, contex
     late.locator(".slk-rating").first.wait_for()  # in (the browser remembers Ann: no second join)
 
 
-def test_pages_still_opening_are_capped_per_address(tmp_path):
+def test_pages_open_are_capped_per_address(tmp_path):
     lan = next(iter(room_addresses()), None)
     if lan is None:  # a machine with loopback only (a sandbox): the rule itself is tested in tests/slkit/test_kernel_budget.py
         pytest.skip("this machine has no network address other than loopback")
-    server = start_server(tmp_path, "--host", "0.0.0.0", "--max-pending-per-address", "2", "--connect-timeout", "60")
+    server = start_server(tmp_path, "--host", "0.0.0.0", "--max-per-address", "2", "--connect-timeout", "60")
     try:
         from_lan = f"http://{lan}:{server.base_url.rsplit(':', 1)[1]}/voila/render/{MODULE}"
         assert [get(from_lan)[0] for _ in range(2)] == [200, 200]
         status, body = get(from_lan)
-        assert status == 503 and "Several pages are still opening on this device" in body
+        assert status == 503 and "Many pages are open from this device or network" in body
         assert get(f"{server.base_url}/voila/render/{MODULE}")[0] == 200  # another address (here: loopback) is not held
         assert len(kernel_processes(server)) == 3
     finally:

@@ -44,6 +44,7 @@ def test_the_kubernetes_manifests_hold_what_the_kit_needs():
     pod = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]
     assert pod["readinessProbe"]["httpGet"]["path"] == HEALTH_PATH
     assert any(e["name"] == "SLKIT_DATABASE_URL" for e in pod["env"])
+    assert any(e["name"] == "SLKIT_TRUST_PROXY" for e in pod["env"])  # the worker believes the ingress only
     notes = kinds["Ingress"]["metadata"]["annotations"]
     assert notes["nginx.ingress.kubernetes.io/affinity"] == "cookie"
     assert notes["nginx.ingress.kubernetes.io/session-cookie-name"] == COOKIE

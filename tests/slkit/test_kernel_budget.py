@@ -3,7 +3,9 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from slkit.kernel_budget import KernelBudget, KernelGuard, full_page
+import json
+
+from slkit.kernel_budget import KernelBudget, KernelGuard, full_page, joined_mark, parse_networks
 
 
 class Kernels:
@@ -37,30 +39,72 @@ def sweep(guard):
         pool.submit(asyncio.run, guard.sweep()).result()
 
 
+def admit(guard, address, **kw):
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, guard.admit(address, **kw)).result()
+
+
 def test_the_cap_the_address_rule_and_the_reserve(tmp_path, monkeypatch):
     monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
     km = Kernels()
-    guard = KernelGuard(km, KernelBudget(total=4, per_address=2, connect_timeout=30))
+    guard = KernelGuard(km, KernelBudget(total=4, per_address=2, connect_timeout=30), folder=tmp_path)
     for _ in range(2):
-        assert guard.refusal("192.0.2.9", "/voila/render/04_five_practices.ipynb") is None
+        assert admit(guard, "192.0.2.9") is None
         km.start(guard, "192.0.2.9")
-    assert guard.refusal("192.0.2.9") == "address"  # two pages still opening from there
-    assert guard.refusal("192.0.2.10") is None and guard.refusal("127.0.0.1") is None  # others, and loopback
-    km._kernel_connections["k0"] = 1  # the first page connected: it no longer counts as opening
+    assert admit(guard, "192.0.2.9") == "address"  # two pages open from there
+    assert admit(guard, "192.0.2.10") is None
+    km._kernel_connections["k0"] = 1  # the first page connected: it still counts, for as long as it is open
     sweep(guard)
-    assert guard.refusal("192.0.2.9") is None
+    assert admit(guard, "192.0.2.9") == "address"
+    km.ids.remove("k0")  # its tab closed: the kernel is gone
+    sweep(guard)
+    assert admit(guard, "192.0.2.9") is None
     km.start(guard, "192.0.2.10")
     km.start(guard, "127.0.0.1")
-    assert guard.refusal("192.0.2.11") == "full"  # four kernels: the cap
-    assert guard.refusal("192.0.2.11", "/voila/render/facilitator.ipynb") is None  # the console's reserve
+    km.start(guard, "127.0.0.1")
+    assert admit(guard, "192.0.2.11") == "full"  # four kernels: the cap
+    assert admit(guard, "192.0.2.11", facilitator=True) is None  # the console's reserve, its key checked
+    assert admit(guard, "127.0.0.1") == "address"  # loopback counts like any other address
     assert (tmp_path / "kernels.json").exists()
+    status = json.loads((tmp_path / "kernels.json").read_text())
+    assert status["refused"] == {"full": 1, "address": 3} and status["cap"] == 4 and status["per_address"] == 2
+
+
+def test_an_exempt_address_and_ipv6_networks(tmp_path, monkeypatch):
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=20, per_address=2, exempt=parse_networks("127.0.0.1")), folder=tmp_path)
+    for _ in range(5):
+        km.start(guard, "127.0.0.1")
+    assert admit(guard, "127.0.0.1") is None  # the facilitator's own machine, by configuration
+    km.start(guard, "2001:db8:1:2::10")
+    km.start(guard, "2001:db8:1:2::11")  # another address of the same device's network
+    assert admit(guard, "2001:db8:1:2:ffff::1") == "address"
+    assert admit(guard, "2001:db8:1:3::1") is None
+
+
+def test_a_full_server_takes_back_a_page_that_never_joined_before_refusing(tmp_path, monkeypatch):
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    clock = [1000.0]
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=3, per_address=10), clock=lambda: clock[0], folder=tmp_path)
+    idle = km.start(guard, "192.0.2.1")  # a page that never joined
+    joined = km.start(guard, "192.0.2.2")
+    joined_mark(joined, tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    joined_mark(joined, tmp_path).touch()
+    km.start(guard, "192.0.2.3")
+    clock[0] += 30
+    assert admit(guard, "192.0.2.4") == "full"  # the idle page is still young: nobody is taken out
+    clock[0] += 40
+    assert admit(guard, "192.0.2.4") is None  # now it gives its kernel back
+    assert km.stopped == [idle] and joined in km.ids
 
 
 def test_pages_that_never_connect_are_stopped_after_the_timeout(tmp_path, monkeypatch):
     monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
     clock = [1000.0]
     km = Kernels()
-    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0])
+    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0], folder=tmp_path)
     a, b = km.start(guard, "192.0.2.9"), km.start(guard, "192.0.2.9")
     km._kernel_connections[a] = 1
     clock[0] += 29
@@ -75,7 +119,7 @@ def test_the_full_page_says_what_to_do_and_does_not_reload_itself():
     page = full_page("full")
     assert "The workshop is full right now" in page and "Answers you already gave are saved." in page
     assert "http-equiv" not in page and "<main>" in page and "lang='en'" in page
-    assert "still opening on this device" in full_page("address")
+    assert "Many pages are open from this device or network" in full_page("address")
 
 
 def test_the_time_to_connect_counts_from_when_the_page_reached_its_browser(tmp_path, monkeypatch):
@@ -84,7 +128,7 @@ def test_the_time_to_connect_counts_from_when_the_page_reached_its_browser(tmp_p
     monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
     clock = [1000.0]
     km = Kernels()
-    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0])
+    guard = KernelGuard(km, KernelBudget(total=10, per_address=10, connect_timeout=30), clock=lambda: clock[0], folder=tmp_path)
     slow = km.start(guard, "192.0.2.9")
     guard.started(slow, "192.0.2.9", rendering=True)  # as the page handler reports it
     clock[0] += 45  # rendering took 45 s
