@@ -17,6 +17,39 @@ from .i18n import _
 
 # Characters that reorder how text is displayed; they can make a board lie about what was typed.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Direction marks: invisible, and nothing a workshop's text needs; removed wherever they are.
+_DIRECTION_MARKS = set("\u200e\u200f\u061c")
+# Combining marks kept on one letter (after NFC, which joins «å» and «é» into one character): a
+# language needs two at most; a flood of them draws over other people's lines on a board.
+MAX_MARKS = 2
+
+
+def normalized(value: str, *, multiline: bool = True) -> str:
+    """Text as the kit stores it (NFC, line ends as \\n, direction marks removed, stacked
+    combining marks capped at MAX_MARKS, trimmed; one line unless `multiline`), without judging
+    it: a field compares what it shows with what is stored in this form.
+
+    >>> normalized("  a\u030a\u200e ok ") == "\u00e5 ok"
+    True
+    >>> len(normalized("x" + "\u0301" * 40))
+    3
+    """
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    out, marks = [], 0
+    for ch in text:
+        if ch in _DIRECTION_MARKS:
+            continue
+        if unicodedata.combining(ch):
+            marks += 1
+            if marks > MAX_MARKS:
+                continue
+        else:
+            marks = 0
+        out.append(ch)
+    text = "".join(out)
+    if not multiline:
+        text = " ".join(text.split())
+    return text.strip()
 
 
 def clean_text(
@@ -38,10 +71,7 @@ def clean_text(
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise InputError(_("{field} contains broken characters; please type it again.").format(field=field)) from None
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        text = " ".join(text.split())
-    text = text.strip()
+    text = normalized(value, multiline=multiline)
     for ch in text:
         if ch in "\n\t":
             continue

@@ -30,13 +30,19 @@ def request_env() -> dict[str, str]:
         from voila.utils import wait_for_request
 
         wait_for_request()
-    return {k: os.environ.get(k, "") for k in ("QUERY_STRING", "HTTP_COOKIE", "VOILA_REQUEST_URL")}
+    return {k: os.environ.get(k, "") for k in ("QUERY_STRING", "HTTP_COOKIE", "VOILA_REQUEST_URL", "HTTP_X_SLKIT_CLIENT")}
 
 
 def query() -> dict[str, str]:
     """The page's query parameters, first value of each."""
     raw = request_env()["QUERY_STRING"]
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=False).items() if v}
+
+
+def client_address() -> str | None:
+    """The address the page's request came from, as the server saw it (behind a trusted proxy:
+    the client's), for the slowdown of wrong personal codes. None outside a workshop server."""
+    return request_env().get("HTTP_X_SLKIT_CLIENT") or None
 
 
 def cookies() -> dict[str, str]:

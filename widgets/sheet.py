@@ -21,7 +21,7 @@ from slkit import KitError
 from slkit.i18n import _
 from slkit.store import ModuleClosed, Participant, Store
 
-STATUSES = ("idle", "saved", "local", "error", "closed")
+STATUSES = ("idle", "saving", "retrying", "saved", "local", "error", "closed")
 
 
 class AnswerSheet(T.HasTraits):
@@ -66,10 +66,17 @@ class AnswerSheet(T.HasTraits):
             self.answers = {**self.answers, **clean}
             self.status, self.message = "local", _("Kept on this page only, until it closes: it could not be saved.")
             return True
-        # Saving is synchronous in the kernel: a "Saving…" state would reach the page together
-        # with "Saved." and only cost messages. The page says "Saved." after the commit.
+        # The page says "Saving…" from the click until the store answers (the kernel sends a
+        # state change at once, even while it waits), "not saved yet, trying again" as soon as
+        # a first try fails, and "Saved." only after the commit: never an earlier "Saved." while
+        # this answer waits.
+        self.status, self.message = "saving", _("Saving…")
+
+        def retrying() -> None:
+            self.status, self.message = "retrying", _("Not saved yet: the workshop store does not answer. Trying again…")
+
         try:
-            self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name)
+            self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name, on_retry=retrying)
         except ModuleClosed as e:
             self.status, self.message = "closed", str(e)
             return False

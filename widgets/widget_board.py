@@ -133,6 +133,6 @@ class FacilitatorBoard(W.VBox):
     # ---- one session ------------------------------------------------------------------------
     def show_session(self, code: str) -> None:
         self.code = code
-        self.session = SessionView(code, store_factory=self._store_factory)
+        self.session = SessionView(code, key=self.key, store_factory=self._store_factory)
         self.body.children = [self.session]
         self.title.set(_("Facilitator console"), self.session.session_title)

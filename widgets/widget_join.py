@@ -2,10 +2,13 @@
 
 A person joins once (optional name, whether to show it with what they write) and gets a
 personal code. The browser remembers them for that session in a cookie (`slk_<CODE>`, a
-random resume token, kept 30 days), so every later page of the session, a reload, the QR code
-scanned again or a module link from the chat, continues as the same participant without a
-second join. Another device continues with the personal code (and is remembered too). "Not
-you?" forgets the person in this browser. Without a session (JupyterLab), the page is for one
+random resume token, kept 30 days or until 30 days after the session's follow-up; set by the
+server as HttpOnly, sent only to the kit's pages), so every later page of the session, a
+reload, the QR code scanned again or a module link from the chat, continues as the same
+participant without a second join. Another device continues with the personal code (and is
+remembered too). "Not you?" forgets the person in this browser, which keeps a marker
+(`slk_left_<CODE>`): someone joining again from it is not counted until the facilitator counts
+them in (one person, one count). Without a session (JupyterLab), the page is for one
 person working alone, and their answers go to their own store on this computer (slkit.selfstudy).
 
 Example::
@@ -50,6 +53,10 @@ def cookie_name(code: str) -> str:
     return f"slk_{code}"
 
 
+def left_cookie_name(code: str) -> str:
+    return f"slk_left_{code}"
+
+
 def home_link(code: str) -> str:
     """The session's home page, relative to any page of the kit (they share one folder)."""
     return module_link("index.ipynb", code)
@@ -60,15 +67,37 @@ def module_link(notebook: str, code: str) -> str:
     return f"{notebook}?{urlencode({'session': code})}"
 
 
-def remember_js(code: str, token: str | None) -> str:
-    """Keep (or, with None, forget) the person in this browser, and take any token out of the address."""
-    name = json.dumps(cookie_name(code))
-    value = (f"{name}+'='+{json.dumps(token)}+'; Max-Age={COOKIE_DAYS * 86400}; Path=/; SameSite=Lax'" if token
-             else f"{name}+'=; Max-Age=0; Path=/; SameSite=Lax'")
+def cookie_days(settings: dict | None = None) -> int:
+    """How long a browser remembers a person: 30 days, or until 30 days after the session's
+    follow-up date when that is later (they come back to it in the same browser)."""
+    import datetime as dt
+
+    days = COOKIE_DAYS
+    follow_up = (settings or {}).get("follow_up")
+    if follow_up:
+        try:
+            days = max(days, (dt.date.fromisoformat(str(follow_up)) - dt.date.today()).days + COOKIE_DAYS)
+        except ValueError:
+            pass
+    return days
+
+
+def person_cookie_js(code: str, *, token: str | None = None, left: str | None = None, days: int = COOKIE_DAYS, then: str = "") -> str:
+    """Keep (token) or forget (None) the person in this browser, and keep a left-marker if given:
+    the page posts them to the server, which sets them as cookies no script can read
+    (slkit.server.PersonCookie); `then` runs once that is done. Any token or personal code in the
+    address is taken out of it at once."""
+    body = {"session": code, "resume": token or "", "days": int(days)}
+    if left:
+        body["left"] = left
     return (
-        f"(function(){{document.cookie={value};"
-        "var u=new URL(window.location.href);if(u.searchParams.has('p')||u.searchParams.has('pc')){"
-        "u.searchParams.delete('p');u.searchParams.delete('pc');window.history.replaceState(null,'',u.toString());}})();"
+        "(function(){var u=new URL(window.location.href);if(u.searchParams.has('p')||u.searchParams.has('pc')){"
+        "u.searchParams.delete('p');u.searchParams.delete('pc');window.history.replaceState(null,'',u.toString());}"
+        "var x=(document.cookie.match(/(?:^|; )_xsrf=([^;]*)/)||[])[1]||'';"
+        "var base=window.location.pathname.split('/voila/')[0];"
+        f"fetch(base+'/slkit/cookie',{{method:'POST',credentials:'same-origin',headers:{{'Content-Type':'application/json',"
+        f"'X-XSRFToken':decodeURIComponent(x)}},body:{json.dumps(json.dumps(body))}}})"
+        f".catch(function(){{}}).then(function(){{{then}}});}})();"
     )
 
 
@@ -117,7 +146,7 @@ class JoinPanel(W.VBox):
             if not value:
                 continue
             try:
-                p = store_factory().resume(self.session.code, **{kind: value})
+                p = store_factory().resume(self.session.code, **{kind: value}, client=P.client_address())
             except KitError as e:
                 if value is not remembered:  # a forgotten browser just joins again; a bad link says why
                     self.status.value = P.message("error", str(e))
@@ -208,7 +237,8 @@ class JoinPanel(W.VBox):
             return True
         self.start_button.disabled = True
         try:
-            p = self._store_factory().join(self.session.code, self.name_input.value, show_name=self.show_name.value)
+            p = self._store_factory().join(self.session.code, self.name_input.value, show_name=self.show_name.value,
+                                           left_marker=P.cookies().get(left_cookie_name(self.session.code)))
         except KitError as e:
             self.start_button.disabled = False
             self.status.value = P.message("error", str(e))
@@ -220,7 +250,7 @@ class JoinPanel(W.VBox):
         if self.participant is not None:
             return True
         try:
-            p = self._store_factory().resume(self.session.code, personal_code=self.code_input.value)
+            p = self._store_factory().resume(self.session.code, personal_code=self.code_input.value, client=P.client_address())
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return False
@@ -228,16 +258,22 @@ class JoinPanel(W.VBox):
         return True
 
     def leave(self) -> None:
-        """"Not you?": forget the person in this browser and show the join form again."""
-        if self.participant is not None and self.participant.token:
+        """"Not you?": forget the person in this browser and show the join form again. The browser
+        keeps a marker: a person who joins again from it is not counted until the facilitator
+        counts them in (otherwise leaving and joining again would make one person several)."""
+        marker = None
+        if self.participant is not None:
             try:
-                self._store_factory().forget_token(self.participant.token)
+                marker = self._store_factory().leave(self.participant, self.participant.token)
             except KitError:
                 pass  # the cookie goes all the same
-        P.run_js(self.script, remember_js(self.session.code, None) + "window.location.reload();")
+        P.run_js(self.script, person_cookie_js(self.session.code, token=None, left=marker, then="window.location.reload();"))
 
     def _ready(self, p: Participant, *, just_joined: bool) -> None:
-        script = remember_js(p.session_code, p.token)
+        from slkit.kernel_budget import mark_joined
+
+        mark_joined()  # the server's budget keeps this page's kernel before pages that never joined
+        then = ""
         chosen = P.chosen_language()
         if chosen and chosen != p.language:  # chosen by the link or the switch: kept with the person
             try:
@@ -246,9 +282,10 @@ class JoinPanel(W.VBox):
                 pass  # the page is in the chosen language all the same; the next page asks again
         elif not chosen and p.language and p.language != i18n.current():
             # Chosen on another device: this browser learns it, and the page comes again in it.
-            script += P.remember_language_js(p.language) + "window.location.reload();"
+            then = P.remember_language_js(p.language) + "window.location.reload();"
         self.participant = p
         self.form.children = []
         self.status.value = ""
+        script = person_cookie_js(p.session_code, token=p.token, days=cookie_days(self.session.settings), then=then)
         P.run_js(self.script, script)
         self._on_ready(p, just_joined=just_joined)

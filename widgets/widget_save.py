@@ -16,6 +16,8 @@ from .sheet import AnswerSheet
 
 STYLE = {
     "idle": ("muted", ""),
+    "saving": ("muted", ""),
+    "retrying": ("error", "⚠"),
     "saved": ("ok", "✓"),
     "local": ("muted", "✓"),
     "error": ("error", "⚠"),

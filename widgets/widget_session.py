@@ -40,6 +40,26 @@ from .widget_screen import SETTING as SCREEN, screen_state
 from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
 log = logging.getLogger("slkit.board")
+
+
+def full_room_note(status: dict) -> str:
+    """What the console says when the server turned pages away lately, and what to do ('' if none)."""
+    refused = status.get("refused") or {}
+    full, address = int(refused.get("full", 0)), int(refused.get("address", 0))
+    out = []
+    if full:
+        out.append(ngettext("In the last ten minutes the server turned {n} page away: it was full ({cap} pages open at most).",
+                            "In the last ten minutes the server turned {n} pages away: it was full ({cap} pages open at most).", full
+                            ).format(n=full, cap=status.get("cap", "?")) + " "
+                   + _("Ask people to close the workshop's tabs they no longer need; if this computer has memory to spare, "
+                       "restart the server with a larger {option}.").format(option="<code>--max-kernels</code>"))
+    if address:
+        out.append(ngettext("{n} page was turned away because one device or network had {limit} pages open already.",
+                            "{n} pages were turned away because one device or network had {limit} pages open already.", address
+                            ).format(n=address, limit=status.get("per_address", "?")) + " "
+                   + _("If the room reaches this server through one shared address (a server on the internet), "
+                       "restart it with a larger {option}.").format(option="<code>--max-per-address</code>"))
+    return "".join(f"<p class='msg-error full-room' role='status'>{t}</p>" for t in out)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The facilitator guide, rendered by the workshop server (slkit.guide); relative to /voila/render/.
 GUIDE_LINK = "../../slkit/guide/"
@@ -51,7 +71,9 @@ STATES = {  # what a module is now, and the button that changes it
 
 
 class SessionView(W.VBox):
-    def __init__(self, code: str, *, store_factory=P.store, **kwargs):
+    def __init__(self, code: str, *, key: str, store_factory=P.store, **kwargs):
+        """`key`: the key this console was opened with (the session's or the server's); the room
+        screen's link is derived from it (Store.screen_key)."""
         self.code, self._store_factory = code, store_factory
         store = store_factory()
         session = store.get_session(code)
@@ -60,8 +82,11 @@ class SessionView(W.VBox):
         self.plan = planned(session.settings, everything)
         self.frameworks = {m: everything[m] for m in self.plan}
         link = join_link(P.base_url(), code)
-        self.screen_url = screen_link(P.base_url(), code, store.screen_key(code))
+        self.screen_url = screen_link(P.base_url(), code, store.screen_key(code, key))
         self.stats = W.HTML()
+        self.room = W.HTML()  # pages the server turned away lately, and what to do about it
+        self.waiting = W.VBox()  # people who joined again from a browser that had left: count them in?
+        self._waiting_ids: tuple = ()
         self.problem = W.HTML()  # a console action the store refused, until the next one works
         self.note = W.HTML()
         self.modules = W.VBox()
@@ -161,7 +186,7 @@ class SessionView(W.VBox):
         self.tabs = W.Tab(children=pages, titles=[_("Run the room"), _("Preview results")]
                           + ([_("SWOT moderation")] if self.moderation is not None else []) + [_("Settings and exports")])
         self.tabs.add_class("slk-tabs")
-        super().__init__([header, card, self.problem, self.stats, self.tabs, self.ticker], **kwargs)
+        super().__init__([header, card, self.problem, self.stats, self.room, self.waiting, self.tabs, self.ticker], **kwargs)
         self.refresh()
 
     # ---- the room screen -------------------------------------------------------------------------
@@ -185,6 +210,40 @@ class SessionView(W.VBox):
         value = P.markup(f"<p class='screen-now'>{_('Now showing:')} <b>{what}</b></p>")
         if self.screen_now.value != value:
             self.screen_now.value = value
+
+    # ---- one person, one count ----------------------------------------------------------------------
+    def _show_waiting(self, people: list[dict]) -> None:
+        """People who joined again from a browser that had left the session: their answers count
+        once the facilitator counts them in (someone else on a shared device, say; or one person
+        trying to be several)."""
+        ids = tuple(p["id"] for p in people)
+        if ids == self._waiting_ids:
+            return
+        self._waiting_ids = ids
+        if not people:
+            self.waiting.children = []
+            return
+        rows: list[W.Widget] = [P.block("<p class='msg-error waiting-count'>" + ngettext(
+            "{n} person joined again from a browser that had left this session. Their answers do not count in the team's "
+            "results until you count them in: do so if a different person is using that device.",
+            "{n} people joined again from browsers that had left this session. Their answers do not count in the team's "
+            "results until you count them in: do so for each who is a different person using that device.", len(people)
+        ).format(n=len(people)) + "</p>")]
+        for person in people:
+            who = P.esc(person["name"]) if person["name"] else _("(no name given)")
+            was = (" · " + _("the browser had left as {name}").format(name=P.esc(person["was"]))) if person["was"] else ""
+            button = W.Button(description=_("Count them in"), layout=W.Layout(width="auto"),
+                              tooltip=_("Count them in: {name}").format(name=person["name"] or _("(no name given)")))
+            button.on_click(lambda _b, pid=person["id"]: self.count_in(pid))
+            rows.append(W.HBox([W.HTML(P.markup(f"<span class='waiting-person'>{who}{was}</span>"), layout=W.Layout(flex="1 1 auto")), button],
+                               layout=W.Layout(align_items="center", max_width="40em")))
+        self.waiting.children = rows
+
+    def count_in(self, participant_id: int) -> None:
+        if self._attempt(_("Could not count them in."), lambda: self._store_factory().count_in(self.code, participant_id)):
+            log.info("session %s: a person who joined again is counted in", self.code)
+            self._waiting_ids = ()
+            self.refresh()
 
     # ---- modules: open or closed, results shown or held back ------------------------------------
     def _control(self, module: str, what: str, on: bool) -> W.HBox:
@@ -334,6 +393,13 @@ class SessionView(W.VBox):
         stats = P.markup("<p class='joined'>" + ngettext("{n} participant joined.", "{n} participants joined.", joined).format(n=joined) + f"{load}</p>")
         if self.stats.value != stats:
             self.stats.value = stats
+        room = P.markup(full_room_note(server)) if server and full_room_note(server) else ""
+        if self.room.value != room:
+            self.room.value = room
+        try:
+            self._show_waiting(store.waiting_to_count(self.code))
+        except KitError:
+            pass
         rows = [
             (m, P.markup(f"<span class='module' data-module='{m}'>{fw.order}. {P.esc(fw.title)}</span>"),
              P.markup(f"<span class='answered' data-module='{m}'>{_('{n} took part').format(n=counts.get(m, 0))}</span>"))
@@ -391,4 +457,4 @@ class SessionView(W.VBox):
         held = ("<p class='msg-error held-note'>" + _("Held back: participants' pages and the room screen do not show these results. "
                                                       "Show them under Run the room when the group is ready.") + "</p>" if not revealed else "")
         took_part = ngettext("{n} person took part.", "{n} people took part.", n).format(n=n)
-        self.results.children = [P.block(f"{held}<p class='muted'>{took_part}</p>"), parts_view(S.summary(fw, rows, entries))]
+        self.results.children = [P.block(f"{held}<p class='muted'>{took_part}</p>"), parts_view(S.summary(fw, rows, entries, session.threshold))]

@@ -21,6 +21,7 @@ import ipywidgets as W
 
 from slkit.content import Item
 from slkit.i18n import _
+from slkit.text import normalized
 
 from . import page as P
 from .sheet import AnswerSheet
@@ -100,7 +101,9 @@ class TextEntry(W.VBox):
         save_later(self, AUTOSAVE_DELAY)
 
     def dirty(self) -> bool:
-        typed = self.input.value.strip()
+        # In the form the store keeps it: text typed as «a» plus a combining ring is stored as «å»,
+        # and must then read as saved.
+        typed = normalized(self.input.value)
         if not typed and self.item.optional and self.item.id not in self.sheet.answers:
             return False  # an optional field left empty has nothing to save
         return typed != str(self.sheet.get(self.item.id, "") or "")

@@ -89,3 +89,64 @@ def test_a_postgresql_outage_loses_nothing_and_the_page_says_so(local_cluster, t
         assert {r["item"]: r["value"] for r in store.answers(session.code, "five_practices")} == {items[0]: 5, items[1]: 8, items[2]: 3}
     finally:
         stop_server(server.process)
+
+
+def test_a_database_that_goes_quiet_freezes_nothing(pg_url, tmp_path, context, kit):
+    """PostgreSQL whose network goes quiet for 20 s (a TCP relay black-holes it: it accepts and
+    answers nothing, unlike a stopped server): the server's loop is never held, so /slkit/health
+    and the change token answer within a second all along; the page says "Saving…", then "not
+    saved yet, trying again", then that nothing was saved, never the earlier "Saved."; every
+    answer given before and after the fault is stored."""
+    import sqlalchemy as sa
+    import urllib.request
+
+    from slkit.store import Store
+    from tests.relay import Relay
+
+    relay = Relay(sa.make_url(pg_url).host or "127.0.0.1", sa.make_url(pg_url).port or 5432).start()
+    url = sa.make_url(pg_url).set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    server = start_server(tmp_path, "--database-url", url)
+    store = Store(pg_url)  # the same database, not through the relay
+    try:
+        session = store.create_session("Quiet network", modules=["five_practices"], start_open=True)
+        pg = context.new_page()
+        pg.set_viewport_size({"width": 390, "height": 844})
+        pg.goto(participant_link(server.base_url, NOTEBOOK, session.code))
+        pg.get_by_role("button", name="Join the session").click()
+        ratings = pg.locator(".slk-rating")
+        ratings.nth(0).get_by_role("radio", name="5", exact=True).click()
+        pg.locator(".savebar[data-state='saved']").wait_for()
+
+        def answers_within(path: str) -> float:
+            t0 = time.monotonic()
+            with urllib.request.urlopen(f"{server.base_url}{path}", timeout=10) as r:
+                r.read()
+            return time.monotonic() - t0
+
+        relay.blackhole(True)
+        fault = time.monotonic()
+        ratings.nth(1).get_by_role("radio", name="8", exact=True).click()
+        bar = pg.locator(".savebar")
+        bar.get_by_text("Trying again").wait_for(timeout=8_000)  # told while the store is silent, not after
+        assert "Saved." not in bar.inner_text()
+        kit.screenshot(pg, "quiet_store_trying_phone", full=False)
+        slowest = 0.0
+        while time.monotonic() - fault < 20:
+            slowest = max(slowest, answers_within("/slkit/health"), answers_within("/slkit/changes"))
+            time.sleep(0.5)
+        assert slowest < 1.5, f"the server's loop was held for {slowest:.1f} s"
+        bar.get_by_text("nothing was saved").wait_for(timeout=20_000)  # within the store's retry window
+        assert "Saved." not in bar.inner_text()
+
+        relay.blackhole(False)
+        pg.get_by_role("button", name="Try again").click()
+        pg.locator(".savebar[data-state='saved']").wait_for(timeout=30_000)
+        ratings.nth(2).get_by_role("radio", name="3", exact=True).click()
+        pg.locator(".savebar[data-state='saved']").wait_for()
+        items = [i.id for i in __import__("slkit.content", fromlist=["x"]).get_framework("five_practices").steps[0].items]
+        assert {r["item"]: r["value"] for r in store.answers(session.code, "five_practices")} == {items[0]: 5, items[1]: 8, items[2]: 3}
+    finally:
+        relay.blackhole(False)
+        stop_server(server.process)
+        store.dispose()
+        relay.stop()

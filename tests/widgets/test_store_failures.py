@@ -89,3 +89,74 @@ def test_creating_a_session_says_the_store_refused(stores):
     board.title_input.value = "Another team"
     assert board.create() is None
     assert REFUSED in text_of(board) and [s.code for s in ok.list_sessions()] == [session.code]
+
+
+class Hanging:
+    """A store whose saves take their time: it records what the page showed while it waited,
+    tells the sheet a first try failed, then gives up as a store out of reach does."""
+
+    def __init__(self, sheet, bar):
+        self.sheet, self.bar, self.seen = sheet, bar, []
+
+    def save_answers(self, participant, module, answers, *, show_name=False, on_retry=None):
+        from slkit.store import StoreUnavailable
+
+        self.seen.append((self.sheet.status, self.bar.label.value))
+        on_retry()
+        self.seen.append((self.sheet.status, self.bar.label.value))
+        raise StoreUnavailable("The workshop store cannot be reached right now; nothing was saved.")
+
+
+def test_the_save_bar_says_saving_then_trying_again_never_the_earlier_saved(stores):
+    """A click whose save waits on the store: "Saving…" from the click, "not saved yet, trying
+    again" as soon as a first try fails, then "could not save" with Try again: never the
+    "✓ Saved." of the answer before."""
+    ok, _ro, session = stores
+    p = ok.join(session.code)
+    sheet = AnswerSheet(framework=get_framework("five_practices"))
+    sheet.bind(p, lambda: ok)
+    bar = SaveBar(sheet)
+    assert sheet.set("mw_voice_purpose", 5) and "Saved." in bar.label.value
+    hanging = Hanging(sheet, bar)
+    sheet._store_factory = lambda: hanging
+    assert not sheet.set("mw_voice_medium", 8)
+    (while_saving, bar_saving), (while_retrying, bar_retrying) = hanging.seen
+    assert while_saving == "saving" and "Saving…" in bar_saving and "Saved." not in bar_saving
+    assert while_retrying == "retrying" and "Trying again" in bar_retrying and "Saved." not in bar_retrying
+    assert sheet.status == "error" and "Saved." not in bar.label.value and sheet.pending == {"mw_voice_medium": 8}
+
+
+def test_a_store_whose_network_goes_quiet_fails_within_the_retry_window(pg_url):
+    """PostgreSQL behind a link that stops delivering anything (it accepts, and answers nothing):
+    a save gives up within the store's retry window and says so, instead of hanging, and the
+    answers given before and after the fault are all stored."""
+    import time
+
+    import sqlalchemy as sa
+
+    from slkit.store import StoreUnavailable
+    from tests.relay import Relay
+
+    relay = Relay("127.0.0.1", sa.make_url(pg_url).port or 5432).start()
+    url = sa.make_url(pg_url).set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+    store = Store(url, retry_seconds=4)
+    store.migrate()
+    try:
+        s = store.create_session("Quiet network")
+        p = store.join(s.code)
+        store.save_answers(p, "five_practices", {"mw_voice_purpose": 3})
+        relay.blackhole(True)
+        retried = []
+        t0 = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="cannot be reached"):
+            store.save_answers(p, "five_practices", {"mw_voice_medium": 4}, on_retry=lambda: retried.append(time.monotonic() - t0))
+        took = time.monotonic() - t0
+        assert took < 4 + 2, f"the save hung for {took:.1f} s"
+        assert retried and retried[0] < 4, "the page was not told at the first failed try"
+        relay.blackhole(False)
+        store.save_answers(p, "five_practices", {"mw_voice_learn": 5})
+        assert store.answers_of(p, "five_practices") == {"mw_voice_purpose": 3, "mw_voice_learn": 5}
+    finally:
+        relay.blackhole(False)
+        store.dispose()
+        relay.stop()
