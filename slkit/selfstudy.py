@@ -7,10 +7,11 @@ code as a workshop keeps the answers, so a kernel restart, closing JupyterLab or
 next week brings the work back, and "start over" clears one module.
 
 >>> import tempfile, os
->>> os.environ["SLKIT_DATA_DIR"] = tempfile.mkdtemp()
+>>> before = os.environ.get("SLKIT_DATA_DIR"); os.environ["SLKIT_DATA_DIR"] = tempfile.mkdtemp()
 >>> store = open_store(); me = myself(store)
->>> me == myself(store)          # the same person every time
+>>> me.id == myself(store).id          # the same person every time
 True
+>>> _ = os.environ.pop("SLKIT_DATA_DIR") if before is None else os.environ.update(SLKIT_DATA_DIR=before)
 """
 
 from __future__ import annotations
