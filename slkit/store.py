@@ -344,6 +344,16 @@ def _attempts() -> ThreadPoolExecutor:
     return _ATTEMPTS
 
 
+def _forget_attempts() -> None:
+    """In a process forked from one that had helper threads: they did not come along, so the
+    child makes its own on first use (a forked kernel, the tests' writers)."""
+    global _ATTEMPTS
+    _ATTEMPTS = None
+
+
+os.register_at_fork(after_in_child=_forget_attempts)
+
+
 def _shut(dbapi_connection) -> None:
     """Shut a psycopg connection's socket from another thread: a read waiting on it returns at once."""
     import socket
