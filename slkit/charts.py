@@ -127,8 +127,9 @@ def mime_bundle(spec: dict) -> dict:
 
 
 def figure_title(spec: dict) -> str:
+    """A figure's name: its title (or, drawn without one on the room screen, the name kept for it)."""
     title = spec.get("layout", {}).get("title")
-    return (title.get("text") if isinstance(title, dict) else title) or _("Chart")
+    return (title.get("text") if isinstance(title, dict) else title) or (spec.get("meta") or {}).get("name") or _("Chart")
 
 
 def _number(v) -> str:

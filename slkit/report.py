@@ -91,7 +91,10 @@ def session_report_html(store: Store, code: str) -> str:
                          "hidden, as they did in the workshop.").format(n=session.threshold) + "</p></section>")
             continue
         for part in S.summary(fw, module_rows, entries, session.threshold):
-            if isinstance(part, dict):
+            if isinstance(part, S.Themes):
+                figures += 1
+                parts.append(f"<div class='themes'>{_figure_html(part.figure, figures)}{part.list_html()}</div>")
+            elif isinstance(part, dict):
                 figures += 1
                 parts.append(_figure_html(part, figures))
             else:

@@ -169,6 +169,9 @@ answers_t = sa.Table(
     sa.Column("item", sa.String(64), nullable=False),
     sa.Column("value", sa.JSON, nullable=False),
     sa.Column("show_name", sa.Boolean, nullable=False, default=False),
+    # The facilitator hid it (a written answer): off the screen, the team views, the themes and
+    # every export; its author still sees it. An edit by its author keeps it hidden.
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("session_id", "module", "participant_id", "item", name="uq_answer"),
@@ -959,7 +962,8 @@ class Store:
 
     def answers(self, code: object, module: str | None = None) -> list[dict[str, Any]]:
         """All answers in a session, one dict per answer; a name only where its author chose to
-        show it. Only people who count: not those waiting to be counted in (one person, one count)."""
+        show it. Only people who count: not those waiting to be counted in (one person, one count);
+        and no answer the facilitator hid."""
         session = self.get_session(code)
         q = (
             sa.select(
@@ -967,7 +971,7 @@ class Store:
                 answers_t.c.show_name, participants_t.c.display_name, answers_t.c.updated_at,
             )
             .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
-            .where(answers_t.c.session_id == session.id, participants_t.c.counted == sa.true())
+            .where(answers_t.c.session_id == session.id, participants_t.c.counted == sa.true(), answers_t.c.hidden == sa.false())
             .order_by(answers_t.c.module, answers_t.c.participant_id, answers_t.c.item)
         )
         if module is not None:
@@ -978,6 +982,39 @@ class Store:
                  name=r.display_name if r.show_name else None, updated_at=r.updated_at)
             for r in rows
         ]
+
+    # ---- the facilitator's moderation of written answers -----------------------------------------
+    def written_answers(self, code: object, module: str, items: list[str]) -> list[dict[str, Any]]:
+        """The written answers to `items` of a module, newest first, hidden ones too (marked), for
+        the facilitator's moderation: participant, item, text, hidden, when, and a name only where
+        its author chose to show it. People waiting to be counted in are left out (nobody sees
+        their answers yet)."""
+        session = self.get_session(code)
+        q = (sa.select(answers_t.c.participant_id, answers_t.c.item, answers_t.c.value, answers_t.c.hidden, answers_t.c.updated_at,
+                       answers_t.c.show_name, participants_t.c.display_name)
+             .join(participants_t, participants_t.c.id == answers_t.c.participant_id)
+             .where(answers_t.c.session_id == session.id, answers_t.c.module == module, answers_t.c.item.in_(list(items)),
+                    participants_t.c.counted == sa.true())
+             .order_by(answers_t.c.updated_at.desc(), answers_t.c.id.desc()))
+        return [dict(participant=r.participant_id, item=r.item, text=str(r.value or ""), hidden=bool(r.hidden), updated_at=r.updated_at,
+                     name=r.display_name if r.show_name else None)
+                for r in self.read(lambda c: c.execute(q).all()) if str(r.value or "").strip()]
+
+    def hide_answer(self, code: object, module: str, participant_id: int, item: str, hidden: bool = True) -> None:
+        """Hide a written answer from everyone but its author (or show it again). Its time is
+        moved on, so every live view and the room screen notice within a few seconds."""
+        session = self.get_session(code)
+        done = self.write(lambda c: c.execute(answers_t.update().where(
+            answers_t.c.session_id == session.id, answers_t.c.module == module, answers_t.c.participant_id == int(participant_id),
+            answers_t.c.item == item).values(hidden=bool(hidden), updated_at=_now())).rowcount)
+        if not done:
+            raise InputError(_("There is no such answer in this session."))
+
+    def hidden_items(self, participant: Participant, module: str) -> set[str]:
+        """Which of one person's own answers to a module the facilitator hid (the page tells them)."""
+        rows = self.read(lambda c: c.execute(sa.select(answers_t.c.item).where(
+            answers_t.c.participant_id == participant.id, answers_t.c.module == module, answers_t.c.hidden == sa.true())).all())
+        return {r.item for r in rows}
 
     def answers_version(self, session: SessionInfo, module: str) -> tuple[int, str]:
         """A cheap fingerprint of a module's answers in a session: it changes whenever an answer

@@ -105,7 +105,8 @@ KIT_CSS = """
    (fixed: Voila's output boxes scroll, so a sticky bar would stay at the end of the page). */
 .slk-savebar { position: fixed; left: 0; right: 0; bottom: 0; background: #fff; z-index: 5; border-top: 1px solid #c5ccd3;
                padding: 0.3em 26px; box-shadow: 0 -2px 6px rgba(0,0,0,.08); }
-.slk-savebar:not(:has(.savebar)) { display: none !important; }
+.slk-savebar:not(:has(.savebar)):not(:has(#slk-float-timer)) { display: none !important; }
+.slk-savebar { flex-wrap: wrap; gap: 0.3em 0.8em; }
 /* Voila's page sits in Lumino panels with `contain: strict`, which makes a fixed element fixed
    to the panel (it scrolled away with the page): fixed to the window, as meant. */
 .lm-BoxPanel:has(.slk-savebar), .lm-BoxPanel-child:has(.slk-savebar) { contain: none !important; }
@@ -117,12 +118,30 @@ html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
 .slk-leave { margin-top: 1.5em; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
 .slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
-/* The room screen: read from the back of the room, one thing at a time, no scrolling. */
-.slk-screen .slk { font-size: clamp(24px, 2.15vw, 40px); line-height: 1.3; }
-.slk-screen .slk p, .slk-screen .slk li, .slk-screen .slk td, .slk-screen .slk th { font-size: 1em; }
-.slk-screen .slk h1 { font-size: 1.7em; margin: 0.2em 0; } .slk-screen .slk h2 { font-size: 1.3em; } .slk-screen .slk h3 { font-size: 1.1em; }
-.slk-screen .slk table { width: 100%; font-size: 0.9em; } .slk-screen .slk td, .slk-screen .slk th { padding: 0.2em 0.5em; }
+/* The room screen: read from the back of the room, one thing at a time, no scrolling. The type
+   grows with the window's height (24 px at 720, 36 px at 1080), so a part holds as much text on
+   every projector and summaries.screen_pages can page it once for all. */
+.slk-screen .slk { font-size: max(24px, 3.34vh); line-height: 1.28; }
+.slk-screen .slk p, .slk-screen .slk li, .slk-screen .slk td, .slk-screen .slk th, .slk-screen .slk span { font-size: 1em; }
+.slk-screen .slk h1 { font-size: 1.45em; margin: 0.05em 0 0.15em; } .slk-screen .slk h2 { font-size: 1.25em; }
+.slk-screen .slk h3, .slk-screen .slk h4 { font-size: 1.05em; margin: 0.3em 0 0.1em; }
+.slk-screen .slk table { width: 100%; font-size: 1em; } .slk-screen .slk td, .slk-screen .slk th { padding: 0.08em 0.45em; }
+.slk-screen .slk p { margin: 0.15em 0; }
 .slk-screen .slk .muted { color: #3e4c59; }
+.slk-screen .slk .screen-module { color: #3e4c59; margin: 0; }
+.slk-screen .slk .screen-page { font-weight: 400; color: #3e4c59; font-size: 0.7em; margin-left: 0.6em; white-space: nowrap; }
+.slk-screen .slk ul.texts li { padding: 0.12em 0.6em; margin: 0.18em 0; }
+.slk-screen .slk ul.board-column { list-style: none; padding: 0; margin: 0; }
+.slk-screen .slk li.entry { padding: 0.1em 0; }
+/* Votes as large as the item they count (the back row reads both). */
+.slk-screen .slk li.entry .votes, .slk-screen .slk .votes-table td.votes { font-size: 1em; min-width: 2em; }
+.slk-screen .slk .links, .slk-screen .slk .merged { font-size: 1em; }
+.slk-screen .slk-themes .slk { font-size: max(24px, 3.34vh); }
+.slk-screen .slk ol.themes-list { margin: 0.2em 0; padding-left: 1.6em; } .slk-screen .slk ol.themes-list li { margin: 0.05em 0; white-space: nowrap; }
+.slk-screen .slk ol.themes-list.many { columns: 2; column-gap: 2.2em; }
+.slk ol.themes-list .count { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 999px; background: #e8f1f8;
+                             color: #123c5a; font-weight: 700; }
+.slk .screen-where { font-weight: 600; margin-left: 0.6em; }
 .slk-screen .screen-join { display: flex; gap: 4vw; align-items: center; justify-content: center; min-height: 86vh; }
 .slk-screen .screen-join .qr svg { width: min(76vh, 44vw); height: min(76vh, 44vw); display: block; }
 .slk-screen .screen-join h1 { font-size: 1.5em; }

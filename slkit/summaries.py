@@ -1,34 +1,203 @@
-"""A module's team results as parts to show: HTML (typed text escaped) and chart specs.
+"""A module's team results as the parts a facilitator talks through, each with its title.
 
-The same summary is shown to participants (behind the anonymity rule), on the facilitator's
-board, and in the HTML report, so the three always agree. A summary is a list of parts: a
-`str` is HTML, a `dict` is a plotly figure spec from `slkit.charts`.
+The same results are shown to participants (behind the anonymity rules), on the room screen (one
+part at a time, paged to fit the screen), in the console's preview and in the HTML report, so
+they always agree and come in the same order. A module's results are a list of `Section`s (the
+purposes, the culture fit, one SWOT quadrant, the themes of the room's words, ...); a section's
+parts are:
+
+- a `str`: HTML (typed text escaped);
+- a `dict`: a plotly figure spec from `slkit.charts`;
+- `Rows`: a table or list whose rows the room screen may spread over several pages;
+- `Themes`: the words the team used most, as a word cloud and a ranked list.
 
 >>> from slkit.content import get_framework
->>> parts = summary(get_framework("motivation_triad"), rows=[], entries=[])
->>> isinstance(parts[0], dict)   # the triad's chart comes first
-True
+>>> [s.id for s in sections(get_framework("motivation_triad"), rows=[], entries=[])][:2]
+['chart', 'table']
 """
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Union
 
 from . import aggregate as A
 from . import charts
 from .board import Entry, merged_texts, ranked
 from .content import Framework
-from .i18n import _, date as written_date_in, number
+from .i18n import N_, _, date as written_date_in, ngettext, number
 from .text import esc
 
-Part = Union[str, dict]
+
+@dataclass(frozen=True)
+class Rows:
+    """A table (`kind` "table": `head` is its header row) or a list ("ul", "ol") of items (each
+    its row or <li> HTML), with the lines each item takes on the room screen (`lines`)."""
+
+    kind: str
+    cls: str
+    items: tuple[str, ...]
+    head: str = ""
+    lines: tuple[int, ...] = ()
+    empty: str = ""
+    attrs: str = ""  # more attributes of the table or list, e.g. "data-item='channels'"
+
+    def html(self) -> str:
+        if not self.items:
+            return self.empty
+        attrs = f" {self.attrs}" if self.attrs else ""
+        if self.kind == "table":
+            return f"<div class='scroll'><table class='{self.cls}'{attrs}>{self.head}{''.join(self.items)}</table></div>"
+        return f"<{self.kind} class='{self.cls}'{attrs}>{''.join(self.items)}</{self.kind}>"
+
+    def weights(self) -> tuple[int, ...]:
+        return self.lines if len(self.lines) == len(self.items) else tuple(1 for _i in self.items)
+
+
+@dataclass(frozen=True)
+class Themes:
+    """The words and two-word phrases the team used most (slkit.themes): a cloud and, beside it,
+    the same terms ranked with how many people used each (the cloud's text alternative)."""
+
+    figure: dict
+    terms: Rows
+    people: int
+
+    def list_html(self) -> str:
+        """The ranked terms with their counts, and what they are (the cloud's text alternative)."""
+        return (f"<p class='themes-people muted'>" + ngettext("{n} person wrote here.", "{n} people wrote here.", self.people).format(n=self.people)
+                + "</p>" + self.terms.html() + "<p class='muted themes-note'>" + _("Words and phrases that two or more people used.") + "</p>")
+
+
+Part = Union[str, dict, Rows, Themes]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a module's results: what the room screen shows at a time."""
+
+    id: str
+    title: str
+    parts: tuple = ()
+    kind: str = "results"  # or "themes"
+
+    def html(self, level: int = 3) -> str:
+        """Its HTML for a page or the report, figures and themes left out (`flatten` keeps them)."""
+        return "".join(p for p in flatten([self], level) if isinstance(p, str))
+
+
+def flatten(found: Iterable[Section], level: int = 3) -> list:
+    """Sections as one list of parts for a page or the report: each title as a heading before its
+    parts; tables and lists as HTML; figures and themes as they are."""
+    out: list = []
+    for section in found:
+        # A section that is one chart is titled by the chart itself.
+        alone = all(isinstance(p, dict) for p in section.parts)
+        heading = f"<h{level}>{esc(section.title)}</h{level}>" if section.title and not alone else ""
+        for part in section.parts:
+            part = part.html() if isinstance(part, Rows) else part
+            if isinstance(part, str):
+                if out and isinstance(out[-1], str) and heading == "":
+                    out[-1] += part
+                else:
+                    out.append(heading + part)
+                    heading = ""
+            else:
+                if heading:
+                    out.append(heading)
+                    heading = ""
+                out.append(part)
+        if heading:
+            out.append(heading)
+    return out
+
+
+# ---- the room screen: a section in pages that fit -------------------------------------------------
+
+# What one screen holds with the screen's type (24 px at 1280x720, scaled with the window's height,
+# so 1920x1080 holds the same): lines of text of about SCREEN_CHARS characters under the titles.
+SCREEN_LINES = 12
+SCREEN_CHARS = 64
+_BLOCK = re.compile(r"<(?:p|h[1-6]|li|tr|div class='expectation|section)\b", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def lines_of(text: str, chars: int = SCREEN_CHARS) -> int:
+    """Screen lines a piece of plain text takes (at least one)."""
+    return max(1, math.ceil(len(text.strip()) / chars))
+
+
+def html_lines(html: str) -> int:
+    """Screen lines an HTML part takes, estimated block by block."""
+    blocks = [b for b in _BLOCK.split(html) if _TAG.sub("", b).strip()]
+    return sum(lines_of(_TAG.sub(" ", b)) for b in blocks) or 1
+
+
+def screen_pages(section: Section, lines: int = SCREEN_LINES) -> list[list]:
+    """A section as pages for the room screen: a figure or a themes view alone on its page; text,
+    tables and lists filling pages of `lines`, a long table or list carried over to the next
+    page (its header again). Always at least one page."""
+    pages: list[list] = []
+    page: list = []
+    used = 0
+
+    def close() -> None:
+        nonlocal page, used
+        if page:
+            pages.append(page)
+        page, used = [], 0
+
+    for part in section.parts:
+        if isinstance(part, (dict, Themes)):
+            close()
+            pages.append([part])
+            continue
+        if isinstance(part, Rows):
+            head = 1 if part.head else 0
+            chunk: list[str] = []
+            for item, n in zip(part.items, part.weights()):
+                if chunk and used + n > lines:
+                    page.append(replace(part, items=tuple(chunk), lines=()))
+                    close()
+                    chunk = []
+                if not chunk:
+                    used += head
+                    if used + n > lines and page:
+                        close()
+                        used = head
+                chunk.append(item)
+                used += n
+            if chunk:
+                page.append(replace(part, items=tuple(chunk), lines=()))
+            elif not part.items and part.empty:
+                page.append(part.empty)
+                used += 1
+            continue
+        n = html_lines(part)
+        if page and used + n > lines:
+            close()
+        page.append(part)
+        used += n
+    close()
+    return pages or [[]]
+
+
+# ---- small pieces --------------------------------------------------------------------------------
+
+def nothing_yet() -> str:
+    return f"<p class='muted'>{_('Nothing written yet.')}</p>"
 
 
 def written_list(texts: list[str], cls: str = "texts") -> str:
     """Written answers side by side (a name only where its author chose to show it)."""
-    if not texts:
-        return f"<p class='muted'>{_('Nothing written yet.')}</p>"
-    return f"<ul class='{cls}'>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
+    return written_rows(texts, cls).html()
+
+
+def written_rows(texts: list[str], cls: str = "texts") -> Rows:
+    """Written answers as a list the screen may page."""
+    return Rows("ul", cls, tuple(f"<li>{esc(t)}</li>" for t in texts), lines=tuple(lines_of(t) for t in texts), empty=nothing_yet())
 
 
 def spread_note(counts: bool = False) -> str:
@@ -45,7 +214,7 @@ def spread_cell(stat: A.Stat) -> str:
 
 
 def _head(*names: str) -> str:
-    return "".join(f"<th>{esc(n)}</th>" for n in names)
+    return "<tr>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>"
 
 
 def scale_range(fw: Framework) -> tuple[int, int]:
@@ -62,16 +231,26 @@ def fmt(v: float | None, signed: bool = False) -> str:
 
 # ---- purpose first ------------------------------------------------------------------------------
 
-def purpose_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
-    """The objectives ranked, the spread of culture fit, the purposes side by side, the decisions."""
+def purpose_sections(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Section]:
+    """The objectives ranked, the culture fit, the purposes in each person's words, the value
+    expected per objective, the channels chosen, the decision with its reasons."""
     objectives = fw.item("objectives")
     ranked_objectives = [r for r in A.rank_points(fw, rows, "objectives") if r.chosen]
-    rank_rows = "".join(
+    top = objectives.max_choices or len(objectives.options)
+    rank_rows = tuple(
         f"<tr data-option='{r.option}'><td>{n}</td><td>{esc(objectives.option_label(r.option))}</td>"
         f"<td class='points'>{r.points}</td><td class='chosen'>{r.chosen}</td><td class='first'>{r.first}</td></tr>"
         for n, r in enumerate(ranked_objectives, 1)
     )
     others = A.written(rows, "objective_other")
+    objective_parts: list[Part] = [
+        "<p class='muted'>" + _("A first place earns {top} points, a second {second}, and so on.").format(top=top, second=top - 1) + "</p>",
+        Rows("table", "rank-table", rank_rows, _head(_("Rank"), _("Objective"), _("Points"), _("Chosen by"), _("First place")),
+             tuple(lines_of(objectives.option_label(r.option), 50) for r in ranked_objectives), empty=nothing_yet()),
+    ]
+    if others:
+        objective_parts += [f"<p>{_('Also named:')}</p>", written_rows(others)]
+
     culture = next(s for s in fw.steps if s.id == "culture")
     stats = A.item_stats(fw, rows, threshold)
     scale = fw.scales[culture.items[0].scale]
@@ -79,36 +258,39 @@ def purpose_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Pa
     against = set(A.pulling_against(fw, means, "culture"))
     # How many gave each value shows only where the rule for distributions allows (aggregate.detail_visible).
     values = range(scale.min, scale.max + 1) if A.detail_visible(A.respondents(rows, [i.id for i in culture.items]), threshold) else range(0)
-    culture_rows = "".join(
+    shown = [i for i in culture.items if i.id in means]
+    culture_rows = tuple(
         f"<tr data-item='{i.id}' class='{'against' if i.id in against else ''}'><td>{esc(i.text)}</td>"
         + "".join(f"<td class='n{v}'>{c}</td>" for v, c in A.value_counts(fw, rows, [i.id]).items() if v in values)
         + f"<td class='mean'>{number(stats[i.id].mean)}</td><td class='sd'>{spread_cell(stats[i.id])}</td></tr>"
-        for i in culture.items if i.id in means
+        for i in shown
     )
-    value_parts = expectations_html(fw, rows, [r.option for r in ranked_objectives])
-    tools_part = choices_html(fw, rows, [i.id for i in fw.items if i.kind == "choice" and fw.step_of(i.id).id == "tools"])
+    culture_head = f"<tr><th>{_('Statement')}</th>" + "".join(f"<th>{v}</th>" for v in values) + f"<th>{_('Mean')}</th><th>{_('Spread')}</th></tr>"
+
     decisions = A.choice_counts(fw, rows, "decision")
     decision_item = fw.item("decision")
-    top = objectives.max_choices or len(objectives.options)
+    reasons = A.written(rows, "decision_reason")
+    tools = [i.id for i in fw.items if i.kind == "choice" and fw.step_of(i.id).id == "tools"]
     return [
-        f"<h3>{_('Objectives, ranked by the team')}</h3><p class='muted'>"
-        + _("A first place earns {top} points, a second {second}, and so on.").format(top=top, second=top - 1) + "</p>"
-        "<div class='scroll'><table class='rank-table'><tr>" + _head(_("Rank"), _("Objective"), _("Points"), _("Chosen by"), _("First place")) + "</tr>"
-        f"{rank_rows}</table></div>" + (f"<p>{_('Also named:')}</p>{written_list(others)}" if others else ""),
-        f"<h3>{_('Culture fit: how the team rated each statement')}</h3>"
-        f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
-        + _("Rows in red pull against the purpose on the team's average.") + "</p><div class='scroll'>"
-        f"<table class='culture-table'><tr><th>{_('Statement')}</th>" + "".join(f"<th>{v}</th>" for v in values)
-        + f"<th>{_('Mean')}</th><th>{_('Spread')}</th></tr>{culture_rows}</table></div>{spread_note(counts=True)}"
-        "<h3>" + _("Our purpose, in each person's words") + "</h3>" + written_list(A.written(rows, "purpose_sentence"), "texts purposes")
-        + value_parts + tools_part
-        + f"<h3>{_('Decisions')}</h3><table class='decision-table'>"
-        + "".join(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>" for o, n in decisions.items())
-        + f"</table><p>{_('The reasons given:')}</p>" + written_list(A.written(rows, "decision_reason"), "texts reasons"),
+        Section("objectives", _("Objectives, ranked by the team"), tuple(objective_parts)),
+        Section("culture", _("Culture fit: how the team rated each statement"), (
+            f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}. "
+            + _("Rows in red pull against the purpose on the team's average.") + "</p>",
+            Rows("table", "culture-table", culture_rows, culture_head, tuple(lines_of(i.text, 42) for i in shown), empty=nothing_yet()),
+            spread_note(counts=True),
+        )),
+        Section("purposes", _("Our purpose, in each person's words"), (written_rows(A.written(rows, "purpose_sentence"), "texts purposes"),)),
+        Section("value", _("What we expect, per objective"), tuple(expectations(fw, rows, [r.option for r in ranked_objectives])) or (nothing_yet(),)),
+        *([Section("tools", _("{step}: what the team chose").format(step=fw.step_of(tools[0]).title), tuple(choices_parts(fw, rows, tools)))] if tools else []),
+        Section("decision", _("Decisions"), (
+            Rows("table", "decision-table", tuple(f"<tr data-option='{o}'><td>{esc(decision_item.option_label(o))}</td><td class='count'>{n}</td></tr>"
+                                                  for o, n in decisions.items())),
+            f"<p>{_('The reasons given:')}</p>", written_rows(reasons, "texts reasons"),
+        )),
     ]
 
 
-def expectations_html(fw: Framework, rows: list[dict], objectives: list[str]) -> str:
+def expectations(fw: Framework, rows: list[dict], objectives: list[str]) -> list[str]:
     """Per objective (the team's ranking first): the value people expect and how the team would notice it."""
     asked = [i for i in fw.items if i.kind == "text" and "objective" in i.tags and "asks" in i.tags]
     order = list(dict.fromkeys([*objectives, *(i.tags["objective"] for i in asked)]))
@@ -124,22 +306,30 @@ def expectations_html(fw: Framework, rows: list[dict], objectives: list[str]) ->
                    + (f"<p>{_('The value we expect:')}</p>{written_list(values, 'texts values')}" if values else "")
                    + (f"<p>{_('How we would notice it:')}</p>{written_list(signals, 'texts signals')}" if signals else "")
                    + "</section>")
-    return f"<h3>{_('What we expect, per objective')}</h3>" + ("".join(out) or f"<p class='muted'>{_('Nothing written yet.')}</p>")
+    return out
 
 
-def choices_html(fw: Framework, rows: list[dict], items: list[str]) -> str:
+def expectations_html(fw: Framework, rows: list[dict], objectives: list[str]) -> str:
+    return f"<h3>{_('What we expect, per objective')}</h3>" + ("".join(expectations(fw, rows, objectives)) or nothing_yet())
+
+
+def choices_parts(fw: Framework, rows: list[dict], items: list[str]) -> list[Part]:
     """How many people chose each option of some questions (the channels, the rhythm, who takes part)."""
-    if not items:
-        return ""
-    out = []
+    out: list[Part] = []
     for item_id in items:
         item = fw.item(item_id)
         counts = A.choice_counts(fw, rows, item_id)
         ordered = sorted(item.options, key=lambda o: -counts.get(o.id, 0))
-        body = "".join(f"<tr data-option='{o.id}'><td>{esc(o.label)}</td><td class='count'>{counts.get(o.id, 0)}</td></tr>"
-                       for o in ordered)
-        out.append(f"<h4>{esc(item.text)}</h4><table class='choice-table' data-item='{item_id}'><tr>{_head(_('Option'), _('People'))}</tr>{body}</table>")
-    return "<h3>" + _("{step}: what the team chose").format(step=esc(fw.step_of(items[0]).title)) + "</h3>" + "".join(out)
+        out.append(f"<h4>{esc(item.text)}</h4>")
+        out.append(Rows("table", "choice-table", attrs=f"data-item='{item_id}'", items=
+                        tuple(f"<tr data-option='{o.id}'><td>{esc(o.label)}</td><td class='count'>{counts.get(o.id, 0)}</td></tr>" for o in ordered),
+                        head=_head(_("Option"), _("People")), lines=tuple(lines_of(o.label, 50) for o in ordered)))
+    return out
+
+
+def purpose_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
+    """Purpose first's results for a page (see `purpose_sections`)."""
+    return flatten(purpose_sections(fw, rows, threshold))
 
 
 # ---- the motivation triad -----------------------------------------------------------------------
@@ -167,7 +357,7 @@ def facet_label(fw: Framework, part: str, facet: str) -> str:
     return f"{title}: {named}"
 
 
-def triad_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
+def triad_sections(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Section]:
     """The team's triad with its spread, the gaps ranked, the blockers counted, the changes proposed."""
     ps = triad_parts(fw)
     team = A.team_tag_stats(fw, rows, "part", "when", threshold=threshold)
@@ -179,35 +369,44 @@ def triad_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part
          (_("What we want"), [team[(p, WANTED)].mean for p, _t in ps], [team[(p, WANTED)].sd for p, _t in ps])],
         scale_range(fw), title=_("The team: mean and spread"),
     )
-    triad_rows = "".join(
+    triad_rows = tuple(
         f"<tr data-part='{p}'><td>{esc(t)}</td><td class='today'>{fmt(team[(p, TODAY)].mean)}</td><td class='today-sd'>{spread_cell(team[(p, TODAY)])}</td>"
         f"<td class='wanted'>{fmt(team[(p, WANTED)].mean)}</td><td class='wanted-sd'>{spread_cell(team[(p, WANTED)])}</td>"
         f"<td class='gap'>{fmt(part_gaps[(p,)].mean, True)}</td></tr>"
         for p, t in ps if team[(p, TODAY)].n and team[(p, WANTED)].n
     )
     ordered = sorted((kv for kv in facet_gaps.items() if kv[1].n), key=lambda kv: -kv[1].mean)
-    gap_list = "".join(
+    gap_items = tuple(
         f"<li data-facet='{part}_{facet}'>{esc(facet_label(fw, part, facet))} <b class='gap'>{fmt(stat.mean, True)}</b></li>"
         for (part, facet), stat in ordered
     )
     blocker_items = [i for i in fw.items if i.kind == "choice" and "part" in i.tags]
     options = blocker_items[0].options if blocker_items else []
     counts = {i.tags["part"]: A.choice_counts(fw, rows, i.id) for i in blocker_items}
-    blocker_rows = "".join(
+    blocker_rows = tuple(
         f"<tr data-option='{o.id}'><td>{esc(o.label)}</td>" + "".join(f"<td class='{p}'>{counts.get(p, {}).get(o.id, 0)}</td>" for p, _t in ps)
         + f"<td class='total'>{sum(c.get(o.id, 0) for c in counts.values())}</td></tr>"
         for o in options
     )
-    changes = "".join(f"<h3>{esc(t)}</h3>" + written_list(A.written(rows, f"{p}_change"), f"texts changes-{p}") for p, t in ps)
+    changes: list[Part] = []
+    for p, t in ps:
+        changes += [f"<h4>{esc(t)}</h4>", written_rows(A.written(rows, f"{p}_change"), f"texts changes-{p}")]
     return [
-        figure,
-        "<div class='scroll'><table class='triad-table'><tr>" + _head(_("Part"), _("Today"), _("Spread"), _("Wanted"), _("Spread"), _("Gap")) + "</tr>"
-        f"{triad_rows}</table></div>{spread_note()}"
-        f"<h3>{_('Gaps, largest first')}</h3><ol class='gaps'>{gap_list}</ol>"
-        f"<h3>{_('What holds it back (number of people)')}</h3><div class='scroll'><table class='blocker-table'><tr><th>{_('Reason')}</th>"
-        + "".join(f"<th>{esc(t)}</th>" for _p, t in ps) + f"<th>{_('All')}</th></tr>{blocker_rows}</table></div>"
-        f"<h3>{_('Changes the team proposes')}</h3>{changes}",
+        Section("chart", _("The team: today and what we want"), (figure,)),
+        Section("table", _("The figures"), (
+            Rows("table", "triad-table", triad_rows, _head(_("Part"), _("Today"), _("Spread"), _("Wanted"), _("Spread"), _("Gap"))),
+            spread_note())),
+        Section("gaps", _("Gaps, largest first"), (Rows("ol", "gaps", gap_items),)),
+        Section("blockers", _("What holds it back (number of people)"), (
+            Rows("table", "blocker-table", blocker_rows, f"<tr><th>{_('Reason')}</th>" + "".join(f"<th>{esc(t)}</th>" for _p, t in ps)
+                 + f"<th>{_('All')}</th></tr>"),)),
+        Section("changes", _("Changes the team proposes"), tuple(changes)),
     ]
+
+
+def triad_team(fw: Framework, rows: list[dict], threshold: int = 0) -> list[Part]:
+    """The triad's results for a page (see `triad_sections`)."""
+    return flatten(triad_sections(fw, rows, threshold))
 
 
 # ---- modules rated on a scale (the five practices) -------------------------------------------------
@@ -217,9 +416,10 @@ def rated_steps(fw: Framework):
     return [s for s in fw.steps if s.id in steps]
 
 
-def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None = None, threshold: int = 0) -> list[Part]:
-    """The team's mean and spread per step (beside one's own, if given), and how ratings spread
-    (the heat map, where the rule for distributions allows: aggregate.detail_visible)."""
+def practices_sections(fw: Framework, rows: list[dict], own: dict[str, float] | None = None, threshold: int = 0) -> list[Section]:
+    """The team's mean and spread per step (beside one's own, if given), how ratings spread (the
+    heat map, where the rule for distributions allows: aggregate.detail_visible), and, for the
+    team, every commitment."""
     steps = rated_steps(fw)
     team = A.team_profile(fw, rows, threshold)
     labels = [s.title for s in steps]
@@ -230,26 +430,38 @@ def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None
     n = A.respondents(rows, A.rating_items(fw))
     spread: Part = (charts.distribution_figure(labels, [A.distribution(fw, rows, s.id) for s in steps], scale_range(fw), title=_("How the team rated"))
                     if A.detail_visible(n, threshold) else
-                    f"<h3>{_('How the team rated')}</h3><p class='muted heatmap-waiting'>" + _(
+                    "<p class='muted heatmap-waiting'>" + _(
                         "How many gave each rating shows once more than {n} people have answered, and more than the threshold: "
                         "with fewer, it would show single people's answers.").format(n=max(A.SPREAD_MIN - 1, threshold)) + "</p>")
-    own_head = f"<th>{_('You')}</th>" if own is not None else ""
-    table_rows = "".join(
+    answered = [s for s in steps if team[s.id].n]
+    table_rows = tuple(
         f"<tr data-step='{s.id}'><td>{esc(s.title)}</td>"
         + ("" if own is None else f"<td class='own'>{'' if s.id not in own else number(own[s.id])}</td>")
         + f"<td class='mean'>{number(team[s.id].mean)}</td><td class='sd'>{spread_cell(team[s.id])}</td></tr>"
-        for s in steps if team[s.id].n
+        for s in answered
     )
-    answered = [s for s in steps if team[s.id].n]
     spreads = {s.id: team[s.id].sd for s in answered if team[s.id].sd is not None}
     widest = max(spreads, key=spreads.get) if spreads else None
     note = ""
     if widest is not None and len(set(round(v, 1) for v in spreads.values())) > 1:  # equal spreads single nothing out
         note = "<p>" + _("The team disagrees most on {practice}: worth a conversation.").format(
             practice=f"<b>{esc(next(s.title for s in answered if s.id == widest))}</b>") + "</p>"
-    table = (f"<div class='scroll'><table class='team-table'><tr><th>{_('Practice')}</th>{own_head}<th>{_('Team mean')}</th><th>{_('Spread')}</th></tr>"
-             f"{table_rows}</table></div>{spread_note()}{note}")
-    return [profile, table, spread, f"<h3>{_('Commitments')}</h3>" + commitments_html(fw, rows)] if own is None else [profile, table, spread]
+    own_head = f"<th>{_('You')}</th>" if own is not None else ""
+    found = [
+        Section("profile", _("You and the team") if own is not None else _("The team's profile"), (profile,)),
+        Section("table", _("The figures"), (
+            Rows("table", "team-table", table_rows, f"<tr><th>{_('Practice')}</th>{own_head}<th>{_('Team mean')}</th><th>{_('Spread')}</th></tr>"),
+            spread_note(), *([note] if note else []))),
+        Section("heatmap", _("How the team rated"), (spread,)),
+    ]
+    if own is None:
+        found.append(Section("commitments", _("Commitments"), (commitment_rows(fw, rows),)))
+    return found
+
+
+def practices_team(fw: Framework, rows: list[dict], own: dict[str, float] | None = None, threshold: int = 0) -> list[Part]:
+    """The five practices' results for a page (see `practices_sections`)."""
+    return flatten(practices_sections(fw, rows, own, threshold))
 
 
 def commitment_items(fw: Framework) -> list[tuple[str, str | None, str | None]]:
@@ -294,11 +506,15 @@ def commitment_html(c: dict) -> str:
             + ("<br><span class='date'>" + _("By {date}").format(date=esc(when)) + "</span>" if when else "") + "</li>")
 
 
-def commitments_html(fw: Framework, rows: list[dict]) -> str:
+def commitment_rows(fw: Framework, rows: list[dict]) -> Rows:
     found = commitments(fw, rows)
-    if not found:
-        return f"<p class='muted'>{_('Nothing written yet.')}</p>"
-    return "<ul class='texts commitments'>" + "".join(commitment_html(c) for c in found) + "</ul>"
+    return Rows("ul", "texts commitments", tuple(commitment_html(c) for c in found),
+                lines=tuple(lines_of(c["text"]) + (lines_of(c["first_step"]) if c["first_step"] else 0) + (1 if c["date"] else 0) for c in found),
+                empty=nothing_yet())
+
+
+def commitments_html(fw: Framework, rows: list[dict]) -> str:
+    return commitment_rows(fw, rows).html()
 
 
 # ---- a shared board ---------------------------------------------------------------------------------
@@ -314,8 +530,18 @@ def entry_html(fw: Framework, e: Entry, by_id: dict[int, Entry], merged: dict[in
         extra += f"<div class='merged muted'>{_('also:')} " + "; ".join(esc(t) for t in merged[e.id]) + "</div>"
     who = f" <span class='who muted'>— {esc(e.name)}</span>" if e.name else ""
     mine = f" <span class='yours muted'>{_('(yours)')}</span>" if me is not None and e.author == me else ""
-    return (f"<li class='entry' data-entry='{e.id}'><span class='votes' title='{esc(_('votes'))}'>{e.votes}</span>"
+    votes = ngettext("{n} vote", "{n} votes", e.votes).format(n=e.votes)
+    return (f"<li class='entry' data-entry='{e.id}'><span class='votes' title='{esc(votes)}'>{e.votes}</span>"
             f"<span class='text'>{esc(e.text)}</span>{who}{mine}{extra}</li>")
+
+
+def entry_lines(e: Entry, by_id: dict[int, Entry], merged: dict[int, list[str]]) -> int:
+    n = lines_of(e.text, SCREEN_CHARS - 6)
+    if e.links:
+        n += lines_of(" + ".join(by_id[i].text for i in e.links if i in by_id))
+    if merged.get(e.id):
+        n += lines_of("; ".join(merged[e.id]))
+    return n
 
 
 def board_html(fw: Framework, item: str, entries: Iterable[Entry], me: Any = None) -> str:
@@ -330,27 +556,138 @@ def board_html(fw: Framework, item: str, entries: Iterable[Entry], me: Any = Non
     return f"<div class='board board-{esc(item)}'>{''.join(cols)}</div>"
 
 
-def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Part]:
-    """The board with votes, the strategies, the team's mission and goals, everyone's own goals."""
+def column_rows(item: str, column: str, column_entries: list[Entry], everything: list[Entry]) -> Rows:
+    """One column of a board as a list the screen may page, most voted first."""
+    by_id = {e.id: e for e in everything}
+    merged = merged_texts(everything)
+    return Rows("ul", f"board-column col-{column}", attrs=f"data-column='{column}'",
+                items=tuple(entry_html(None, e, by_id, merged) for e in column_entries),
+                lines=tuple(entry_lines(e, by_id, merged) for e in column_entries),
+                empty=f"<p class='muted'>{_('Nothing yet.')}</p>")
+
+
+def swot_sections(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Section]:
+    """Each quadrant with its votes, the items with the most votes, the strategies, the mission and the goals."""
     items = [e for e in entries if e.item == "swot_item"]
     strategies = [e for e in entries if e.item == "tows_strategy"]
-    goals = "".join(
-        f"<h3>{esc(fw.item(i).text)}</h3>" + written_list(A.written(rows, i), f"texts {i}")
-        for i in ("team_mission", "team_goal", "personal_goal") if any(it.id == i for it in fw.items)
-    )
-    return [
-        f"<h3>{_('The SWOT board')}</h3>" + board_html(fw, "swot_item", items),
-        f"<h3>{_('Strategies (TOWS)')}</h3>" + board_html(fw, "tows_strategy", strategies + items),
-        goals,
-    ]
+    found = [Section(f"quadrant-{o.id}", o.label, (column_rows("swot_item", o.id, ranked(items, o.id), items),))
+             for o in fw.item("swot_item").options]
+    voted = sorted((e for e in items if e.visible and e.votes), key=lambda e: (-e.votes, e.order))[:10]
+    label = {o.id: o.label for o in fw.item("swot_item").options}
+    top_rows = tuple(f"<tr data-entry='{e.id}'><td class='votes'>{e.votes}</td><td>{esc(e.text)}</td><td class='muted'>{esc(label.get(e.column, ''))}</td></tr>"
+                     for e in voted)
+    found.append(Section("votes", _("What the team voted for most"), (
+        Rows("table", "votes-table", top_rows, _head(_("Votes"), _("Item"), _("Quadrant")), tuple(lines_of(e.text, 45) for e in voted),
+             empty=f"<p class='muted'>{_('No votes yet.')}</p>"),)))
+    if any(i.id == "tows_strategy" for i in fw.items):
+        parts: list[Part] = []
+        for o in fw.item("tows_strategy").options:
+            mine = ranked(strategies, o.id)
+            if mine:
+                parts += [f"<h4>{esc(o.label)}</h4>", column_rows("tows_strategy", o.id, mine, strategies + items)]
+        found.append(Section("strategies", _("Strategies (TOWS)"), tuple(parts) or (f"<p class='muted'>{_('Nothing yet.')}</p>",)))
+    goals: list[Part] = []
+    for i in ("team_mission", "team_goal"):
+        if any(it.id == i for it in fw.items):
+            goals += [f"<h4>{esc(fw.item(i).text)}</h4>", written_rows(A.written(rows, i), f"texts {i}")]
+    if any(it.id == "personal_goal" for it in fw.items):
+        goals += [f"<h4>{esc(_('Personal goals'))}</h4>", personal_goal_rows(fw, rows)]
+    found.append(Section("goals", _("Mission and goals"), tuple(goals)))
+    return found
+
+
+def personal_goals(fw: Framework, rows: list[dict]) -> list[dict]:
+    """Everyone's own goal with its first step and date, soonest first (a name only where chosen)."""
+    answers: dict[Any, dict[str, Any]] = {}
+    names: dict[Any, str | None] = {}
+    for r in rows:
+        answers.setdefault(r["participant"], {})[r["item"]] = r["value"]
+        if r.get("name"):
+            names[r["participant"]] = r["name"]
+    out = [dict(text=a["personal_goal"], first_step=a.get("personal_first_step") or "", date=a.get("personal_date") or "", name=names.get(p))
+           for p, a in answers.items() if str(a.get("personal_goal") or "").strip()]
+    return sorted(out, key=lambda c: (c["date"] or "9999", c["text"].casefold()))
+
+
+def personal_goal_rows(fw: Framework, rows: list[dict]) -> Rows:
+    found = personal_goals(fw, rows)
+    return Rows("ul", "texts personal_goal", tuple(commitment_html(c).replace("class='commitment'", "class='goal'") for c in found),
+                lines=tuple(lines_of(c["text"]) + (lines_of(c["first_step"]) if c["first_step"] else 0) + (1 if c["date"] else 0) for c in found),
+                empty=nothing_yet())
+
+
+def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Part]:
+    """The SWOT's results for a page (see `swot_sections`)."""
+    return flatten(swot_sections(fw, rows, entries))
+
+
+# ---- themes of the room's words ---------------------------------------------------------------------
+
+# Per module: the free-text questions whose words are put together into themes (a section each):
+# (section id, title, which items: a test on the item, or "board" for a board's items).
+THEMES: dict[str, list[tuple[str, str, Any]]] = {
+    "purpose_first": [
+        ("purposes", N_("Themes: our purpose"), lambda i: i.id == "purpose_sentence"),
+        ("value", N_("Themes: the value we expect"), lambda i: "asks" in i.tags),
+        ("reasons", N_("Themes: the reasons for the decision"), lambda i: i.id in ("decision_reason", "objective_other")),
+    ],
+    "motivation_triad": [("changes", N_("Themes: the changes the team proposes"), lambda i: i.id.endswith("_change"))],
+    "social_team_swot": [
+        ("board", N_("Themes: the SWOT board"), "board"),
+        ("goals", N_("Themes: mission and goals"), lambda i: i.id in ("team_mission", "team_goal", "personal_goal")),
+    ],
+    "five_practices": [("commitments", N_("Themes: our commitments"), lambda i: i.id.startswith("commitment_") and not i.id.endswith("_date"))],
+}
+
+
+def themes_sections(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0) -> list[Section]:
+    """A themes view per group of free-text questions (THEMES): the words and phrases at least two
+    people used, once the threshold of people wrote something. Texts the facilitator hid are not
+    in `rows` or among the visible entries, so they count for nothing."""
+    from . import themes as T
+
+    out = []
+    for sid, title, which in THEMES.get(fw.id, []):
+        if which == "board":
+            texts = [(e.author, e.text) for e in entries if e.visible and e.item == "swot_item"]
+        else:
+            ids = {i.id for i in fw.items if i.kind == "text" and which(i)}
+            texts = [(r["participant"], str(r["value"])) for r in rows if r["item"] in ids and str(r["value"] or "").strip()]
+        people = T.respondents(texts)
+        if not A.team_visible(people, max(threshold, T.MIN_PEOPLE)):
+            parts: tuple = ("<p class='muted themes-waiting'>" + ngettext(
+                "The themes show once {k} person has written something here ({n} so far).",
+                "The themes show once {k} people have written something here ({n} so far).", max(threshold, T.MIN_PEOPLE)
+            ).format(k=max(threshold, T.MIN_PEOPLE), n=people) + "</p>",)
+        else:
+            found = T.themes(texts)
+            if not found:
+                parts = ("<p class='muted themes-none'>" + _("No word or phrase was used by more than one person yet.") + "</p>",)
+            else:
+                terms = Rows("ol", "themes-list" + (" many" if len(found) > 6 else ""), tuple(
+                    f"<li><span class='term'>{esc(t.term)}</span> <span class='count'>{t.people}</span></li>" for t in found))
+                parts = (Themes(T.cloud_figure(found, _(title), **T.PAGE_CLOUD), terms, people),)
+        out.append(Section(f"themes-{sid}", _(title), parts, kind="themes"))
+    return out
+
+
+# ---- any module -------------------------------------------------------------------------------------
+
+def sections(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0, *, themes: bool = True) -> list[Section]:
+    """A module's team results, part by part, in the order a facilitator talks them through (the
+    room screen, the console's preview and the report), under the session's threshold; with the
+    themes of the room's words at the end unless `themes` is False."""
+    if fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
+        found = swot_sections(fw, rows, entries)
+    elif any(i.kind == "rank" for i in fw.items) and any(s.id == "culture" for s in fw.steps):
+        found = purpose_sections(fw, rows, threshold)
+    elif any(i.kind == "rating" and "when" in i.tags for i in fw.items):
+        found = triad_sections(fw, rows, threshold)
+    else:
+        found = practices_sections(fw, rows, threshold=threshold)
+    return found + (themes_sections(fw, rows, entries, threshold) if themes else [])
 
 
 def summary(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0) -> list[Part]:
-    """The team results of any module, by what its content holds, under the session's threshold."""
-    if fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
-        return swot_team(fw, rows, entries)
-    if any(i.kind == "rank" for i in fw.items) and any(s.id == "culture" for s in fw.steps):
-        return purpose_team(fw, rows, threshold)
-    if any(i.kind == "rating" and "when" in i.tags for i in fw.items):
-        return triad_team(fw, rows, threshold)
-    return practices_team(fw, rows, threshold=threshold)
+    """The team results of any module as parts for a page (see `sections`)."""
+    return flatten(sections(fw, rows, entries, threshold))

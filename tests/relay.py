@@ -55,6 +55,10 @@ class Relay:
             for w in list(self._writers):
                 w.close()
             self._server.close()
+            tasks = [t for t in asyncio.all_tasks(self._loop) if not t.done()]
+            for t in tasks:
+                t.cancel()
+            self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
             self._loop.close()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

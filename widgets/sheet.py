@@ -34,6 +34,7 @@ class AnswerSheet(T.HasTraits):
     show_name = T.Bool(False, help="the author chose to show their name with their written answers")
     unsaved = T.Dict(help="item id -> True for text typed on screen and not stored yet")
     saved_text = T.Unicode("", help="what a successful save says (self-study: where it is kept); '' for “Saved.”")
+    hidden = T.Set(help="item ids of this person's answers that the facilitator hid from the team (they still see them)")
 
     def __init__(self, store_factory: Callable[[], Store] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -47,7 +48,9 @@ class AnswerSheet(T.HasTraits):
         """Attach to a participant and load what they answered before (a reload, another device)."""
         self._store_factory = store_factory
         self.participant = participant
-        self.answers = store_factory().answers_of(participant, self.framework.id)
+        store = store_factory()
+        self.answers = store.answers_of(participant, self.framework.id)
+        self.hidden = store.hidden_items(participant, self.framework.id)
 
     def get(self, item_id: str, default: Any = None) -> Any:
         return self.answers.get(item_id, default)

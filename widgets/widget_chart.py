@@ -61,13 +61,16 @@ def screen_spec(spec: dict) -> dict:
     spec = copy.deepcopy(spec)
     layout = spec["layout"]
     layout.pop("height", None)
-    layout["font"] = {**layout.get("font", {}), "size": 22}
-    layout.setdefault("title", {})["font"] = {"size": 28}
-    layout["margin"] = {**layout.get("margin", {}), "t": 70}
+    layout["font"] = {**layout.get("font", {}), "size": 24}
+    # The part's title is the screen's heading: the chart does not repeat it (it keeps it as its name).
+    title = figure_title(spec)
+    spec["meta"] = {**spec.get("meta", {}), "name": title}
+    layout["title"] = {"text": ""}
+    layout["margin"] = {**layout.get("margin", {}), "t": 10}
     spec["config"] = {**spec.get("config", {}), "responsive": True}
     for trace in spec["data"]:
         if trace.get("type") == "heatmap":
-            trace["textfont"] = {**trace.get("textfont", {}), "size": 20}
+            trace["textfont"] = {**trace.get("textfont", {}), "size": 24}
     return spec
 
 
@@ -95,10 +98,13 @@ class Chart(W.VBox):
         # For people who cannot see the chart, and anyone who wants the exact figures: the chart
         # is one image named by its title, and its numbers are a table under it.
         title = P.esc(figure_title(spec))
-        # (On the room screen, where nobody uses the page, the chart is named and nothing more.)
+        cloud = (spec.get("meta") or {}).get("kind") == "cloud"
+        # (On the room screen, where nobody uses the page, the chart is named and nothing more. A
+        # word cloud's text alternative is the ranked list beside it.)
         table = (f'<details class="figure-figures"><summary>{_("{title}: the figures").format(title=title)}</summary>'
-                 f'<div class="scroll">{figure_table(spec)}</div></details>' if not self.height_css else "")
-        said = (_("{title}: chart. The same figures are in the table below it.") if table else _("{title}: chart.")).format(title=title)
+                 f'<div class="scroll">{figure_table(spec)}</div></details>' if not self.height_css and not cloud else "")
+        said = (_("{title}: word cloud. The same words, with how many people used each, are in the list beside it.") if cloud else
+                _("{title}: chart. The same figures are in the table below it.") if table else _("{title}: chart.")).format(title=title)
         self.placeholder.value = (
             f'<div class="slk slk-figure"><div id="{self.id}" class="slk-chart" role="img" aria-label="{said}" '
             f'style="width:100%;{size}"></div>{table}</div>'
@@ -113,8 +119,26 @@ class Chart(W.VBox):
 
 
 def parts_view(parts: list, *, screen: bool = False) -> W.VBox:
-    """A summary (slkit.summaries) on a page: HTML parts as blocks, figure specs as charts
-    (on the room screen: large, a chart as tall as most of the screen)."""
-    if screen:
-        return W.VBox([Chart(screen_spec(p), height_css="58vh") if isinstance(p, dict) else P.block(p) for p in parts])
-    return W.VBox([Chart(p) if isinstance(p, dict) else P.block(p) for p in parts])
+    """A summary (slkit.summaries) on a page: HTML parts as blocks, figure specs as charts,
+    tables and lists as HTML, themes as a word cloud with its ranked list beside it (on the room
+    screen: large, a chart as tall as most of the screen)."""
+    from slkit.summaries import Rows, Themes
+
+    def view(p):
+        if isinstance(p, Themes):
+            from slkit.themes import screen_cloud
+
+            cloud = Chart(screen_spec(screen_cloud(p.figure)) if screen else p.figure, height_css="60vh" if screen else None,
+                          layout=W.Layout(flex="3 1 420px", min_width="0"))
+            terms = P.block(p.list_html(), cls="themes-terms")
+            terms.layout = W.Layout(flex="2 1 220px", min_width="0")
+            box = W.HBox([cloud, terms], layout=W.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
+            box.add_class("slk-themes")
+            return box
+        if isinstance(p, Rows):
+            return P.block(p.html())
+        if isinstance(p, dict):
+            return Chart(screen_spec(p), height_css="58vh") if screen else Chart(p)
+        return P.block(p)
+
+    return W.VBox([view(p) for p in parts])

@@ -88,6 +88,7 @@ class SessionHome(W.VBox):
             store = self._store_factory()
             states = store.module_states(self.code)
             progress = store.progress_of(self.join.participant)
+            ended = bool(store.get_session(self.code).settings.get("ended_at"))
         except KitError as e:
             self.modules.value = P.message("error", str(e))
             return
@@ -111,7 +112,9 @@ class SessionHome(W.VBox):
                 continue
             opened = "" if state.is_open else f" <span class='state closed'>· {_('Closed by the facilitator')}</span>"
             cards.append(f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">{body}{where}{opened}</a>')
-        value = P.markup(f"<h2>{_('Modules')}</h2>" + "".join(cards))
+        over = ("<p class='msg-ok session-ended' role='status'>" + _("The session has ended. Thank you for taking part: your answers "
+                "are kept, and your summary is below, to keep.") + "</p>" if ended else "")
+        value = P.markup(over + f"<h2>{_('Modules')}</h2>" + "".join(cards))
         if self.modules.value != value:
             self.modules.value = value
 

@@ -3,7 +3,9 @@
 Its link carries the session's *screen key*, never the facilitator key, and the page has no
 control: the console decides what it shows (the session setting `screen`), and the screen
 follows within two seconds. One thing at a time: the join view (QR code, session code, link),
-one module's team results, the countdown, or a pause. Team results follow exactly the rules of
+one part of one module's team results (paged to fit the screen: `slkit.summaries.screen_pages`),
+the countdown, or a pause; when a countdown has ended, the join view again, and "Thank you" once
+the session has ended. Team results follow exactly the rules of
 participants' pages: nothing before the threshold, nothing while the facilitator holds them
 back, names only where their authors chose.
 
@@ -29,7 +31,7 @@ from slkit.sessions import join_link, qr_svg
 from . import page as P
 from .widget_chart import parts_view
 from .widget_live import LiveTicker
-from .widget_timer import MODULE as TIMER_MODULE, timer_end, timer_markup
+from .widget_timer import MODULE as TIMER_MODULE, timer_end, timer_markup, timer_over
 
 SETTING = "screen"
 VIEWS = ("join", "results", "countdown", "pause")
@@ -43,6 +45,14 @@ def screen_state(settings: dict) -> tuple[str, str | None]:
     return view, raw.get("module")
 
 
+def screen_place(settings: dict) -> tuple[str | None, int]:
+    """Which part of the module's results the screen shows, and which of its pages: (part id or
+    None for the first, page from 0)."""
+    raw = settings.get(SETTING) or {}
+    page = raw.get("page")
+    return (raw.get("part") if isinstance(raw.get("part"), str) else None), (page if isinstance(page, int) and page >= 0 else 0)
+
+
 def join_view(title: str, code: str, link: str) -> str:
     return (
         f"<div class='screen-join'><div class='qr' role='img' aria-label='{P.esc(_('QR code of the join link'))}'>{qr_svg(link, 10)}</div>"
@@ -51,16 +61,38 @@ def join_view(title: str, code: str, link: str) -> str:
     )
 
 
-def team_parts(store, code: str, framework, threshold: int, rows: list[dict], entries: list) -> tuple[int | None, list | None]:
-    """A module's team results under the participants' rules, from its answers and its board's
-    visible entries: (how many took part, the summary's parts), parts None below the threshold.
-
-    As on participants' pages: a shared board (the SWOT) shows as it is made; other modules
-    count who answered (`aggregate.counted_items`) against the threshold."""
+def team_sections(store, code: str, framework, threshold: int, rows: list[dict], entries: list) -> tuple[int | None, list | None]:
+    """A module's team results under the participants' rules, part by part: (how many took part,
+    its sections), the sections None below the threshold. As on participants' pages: a shared
+    board (the SWOT) shows as it is made; other modules count who answered
+    (`aggregate.counted_items`) against the threshold."""
     if any(i.kind == "board" for i in framework.items) or entries:
-        return B.respondent_counts(store, code).get(framework.id, 0), S.summary(framework, rows, entries, threshold)
+        return B.respondent_counts(store, code).get(framework.id, 0), S.sections(framework, rows, entries, threshold)
     n = respondents(rows, counted_items(framework))
-    return n, S.summary(framework, rows, entries, threshold) if team_visible(n, threshold) else None
+    return n, S.sections(framework, rows, entries, threshold) if team_visible(n, threshold) else None
+
+
+def place(found: list, part: str | None, page: int) -> tuple[int, int, list]:
+    """Where the screen is among a module's sections: (index of the part, page clamped to its
+    pages, that page's parts). An unknown part is the first."""
+    index = next((i for i, s in enumerate(found) if s.id == part), 0)
+    pages = S.screen_pages(found[index])
+    page = min(page, len(pages) - 1)
+    return index, page, pages[page]
+
+
+def step(found: list, part: str | None, page: int, by: int) -> tuple[str, int]:
+    """The place one page on (`by` 1) or back (-1): through a part's pages, then to the next or the
+    previous part (its first page going on, its last going back); it stays at either end."""
+    index, page, _parts = place(found, part, page)
+    counts = [len(S.screen_pages(s)) for s in found]
+    if by > 0:
+        if page + 1 < counts[index]:
+            return found[index].id, page + 1
+        return (found[index + 1].id, 0) if index + 1 < len(found) else (found[index].id, page)
+    if page > 0:
+        return found[index].id, page - 1
+    return (found[index - 1].id, counts[index - 1] - 1) if index > 0 else (found[index].id, 0)
 
 
 class RoomScreen(W.VBox):
@@ -106,17 +138,23 @@ class RoomScreen(W.VBox):
         try:
             session = store.get_session(self.code)
             view, module = screen_state(session.settings)
+            part, page = screen_place(session.settings)
+            ended = bool(session.settings.get("ended_at"))
             fw = self.frameworks.get(module) if view == "results" else None
             if view == "results" and fw is None:
                 view = "join"
+            end = timer_end(session.settings)
+            if view == "countdown" and (end is None or timer_over(end)):
+                view = "join"  # a countdown that ended (or none): the join view, not an empty screen
+            if ended and view in ("join", "countdown"):
+                view = "ended"  # the session is over: thank the room
             if fw is not None:
                 revealed = store.module_state(self.code, fw.id).results_revealed
                 rows = store.answers(self.code, fw.id) if revealed else []
                 entries = [e for e in B.board_entries(store, self.code, fw.id) if not e.hidden] if revealed else []
-                key = (view, fw.id, revealed, session.threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
+                key = (view, fw.id, part, page, revealed, session.threshold, len(rows), max((str(r["updated_at"]) for r in rows), default=""),
                        tuple((e.id, e.votes, e.merged_into) for e in entries))
             elif view == "countdown":
-                end = timer_end(session.settings)
                 key = (view, str(end), session.settings.get(TIMER_MODULE))
             else:
                 key = (view, session.title)
@@ -129,34 +167,42 @@ class RoomScreen(W.VBox):
         self._shown = key
         if view == "join":
             self.content.children = [P.block(join_view(session.title, session.code, join_link(P.base_url(), session.code)))]
+        elif view == "ended":
+            self.content.children = [P.block(f"<div class='screen-pause screen-ended'><h1>{_('Thank you')}</h1>"
+                                             f"<p class='screen-sub'>{P.esc(session.title)}</p><p class='screen-sub'>"
+                                             + _("The session has ended. Your answers are kept: your summary is on your page.") + "</p></div>")]
         elif view == "countdown":
-            end = timer_end(session.settings)
             mod = self.frameworks.get(session.settings.get(TIMER_MODULE))
             what = f"<p class='screen-sub'>{P.esc(mod.title)}</p>" if mod else ""
-            body = timer_markup(end) if end else f"<p class='screen-sub'>{_('No countdown is running.')}</p>"
-            self.content.children = [P.block(f"<div class='screen-countdown'>{what}{body}</div>")]
+            self.content.children = [P.block(f"<div class='screen-countdown'>{what}{timer_markup(end)}</div>")]
             self._count_down()
         elif view == "pause":
             self.content.children = [P.block(f"<div class='screen-pause'><h1>{P.esc(session.title)}</h1><p class='screen-sub'>{_('Look up: we talk together now.')}</p></div>")]
         else:
-            title = f"<h1 class='screen-title'>{fw.order}. {P.esc(fw.title)}</h1>"
+            module_title = f"<p class='screen-module'>{fw.order}. {P.esc(fw.title)}</p>"
             try:
-                n, parts = team_parts(store, self.code, fw, session.threshold, rows, entries) if revealed else (None, None)
+                n, found = team_sections(store, self.code, fw, session.threshold, rows, entries) if revealed else (None, None)
             except KitError as e:
                 self.content.children = [W.HTML(P.message("error", str(e)))]
                 self._shown = None
                 return
             if not revealed:
-                self.content.children = [P.block(title + f"<p class='screen-sub held'>{_('The results are held back for now.')}</p>")]
-            elif parts is None:
+                self.content.children = [P.block(module_title + f"<h1 class='screen-title'>{P.esc(fw.title)}</h1>"
+                                                 f"<p class='screen-sub held'>{_('The results are held back for now.')}</p>")]
+            elif found is None:
                 k = session.threshold
-                self.content.children = [P.block(title + "<p class='screen-sub waiting'>" + ngettext(
+                self.content.children = [P.block(module_title + f"<h1 class='screen-title'>{P.esc(fw.title)}</h1><p class='screen-sub waiting'>" + ngettext(
                     "{n} of {k} answers so far: the team's results show once {k} person has answered.",
                     "{n} of {k} answers so far: the team's results show once {k} people have answered.", k).format(n=n, k=k) + "</p>")]
             else:
-                # One level below the module's title: the summaries' sections become h2 here.
-                parts = [p.replace("<h3>", "<h2>").replace("</h3>", "</h2>") if isinstance(p, str) else p for p in parts]
-                self.content.children = [P.block(title + "<p class='muted'>" + ngettext("{n} person answered.", "{n} people answered.", n).format(n=n) + "</p>"), parts_view(parts, screen=True)]
+                index, page, parts = place(found, part, page)
+                pages = len(S.screen_pages(found[index]))
+                where = (" <span class='screen-page'>" + _("{page} of {pages}").format(page=page + 1, pages=pages) + "</span>") if pages > 1 else ""
+                # One level below the part's title: headings inside the parts become h3.
+                parts = [p.replace("<h4>", "<h3>").replace("</h4>", "</h3>") if isinstance(p, str) else p for p in parts]
+                head = (module_title + f"<h1 class='screen-title' data-part='{found[index].id}' data-page='{page}'>"
+                        f"{P.esc(found[index].title)}{where}</h1>")
+                self.content.children = [P.block(head), parts_view(parts, screen=True)]
 
     def _count_down(self) -> None:
         from .widget_timer import _COUNTDOWN

@@ -35,7 +35,7 @@ from . import page as P
 from .widget_chart import parts_view
 from .widget_download import DownloadLink
 from .widget_live import LiveTicker
-from .widget_moderation import BoardModeration
+from .widget_moderation import AnswerModeration
 from .widget_screen import SETTING as SCREEN, screen_state
 from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
@@ -64,6 +64,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The facilitator guide, rendered by the workshop server (slkit.guide); relative to /voila/render/.
 GUIDE_LINK = "../../slkit/guide/"
 SCREEN_VIEWS = [(N_("Join view"), "join"), (N_("Results"), "results"), (N_("Countdown"), "countdown"), (N_("Pause"), "pause")]
+# The console's keys for the room screen: Page Down / Page Up (what a presenter's clicker sends),
+# and the arrow keys where they move nothing else (not in a field, a list of choices or the tabs).
+_PAGING_KEYS = (
+    "(function(){if(window.slkPagingKeys)return;window.slkPagingKeys=true;"
+    "document.addEventListener('keydown',function(e){if(e.defaultPrevented||e.altKey||e.ctrlKey||e.metaKey)return;"
+    "var dir={PageDown:'next',PageUp:'prev',ArrowRight:'next',ArrowLeft:'prev'}[e.key];if(!dir)return;"
+    "var t=e.target||document.body;var inField=t.closest&&t.closest('input,textarea,select,[contenteditable]');"
+    "if(inField)return;"
+    "if(/^Arrow/.test(e.key)&&t.closest&&t.closest('[role=radiogroup],[role=tablist],[role=radio],[role=tab],.widget-dropdown'))return;"
+    "var b=document.querySelector('button.slk-screen-'+dir);if(!b||b.disabled||b.offsetParent===null)return;"
+    "e.preventDefault();b.click();});})();"
+)
 STATES = {  # what a module is now, and the button that changes it
     "open": ((NP_("state", "Open"), N_("Close")), (NP_("state", "Closed"), N_("Open"))),
     "reveal": ((NP_("state", "Shown to participants"), N_("Hold back")), (NP_("state", "Held back"), N_("Show"))),
@@ -103,6 +115,23 @@ class SessionView(W.VBox):
                                         layout=W.Layout(width="auto"))
         self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
         self.screen_module.observe(lambda ch: self.show_on_screen("results", ch["new"]) if self.screen_view.value == "results" else None, "value")
+        # The parts of the module on the screen, one at a time: a list, Previous / Next (also the
+        # keyboard: Page Down / Page Up, as a presenter's clicker sends, or the arrow keys), and
+        # where the screen is.
+        self.screen_part = W.Dropdown(options=[], description=_("Part on the screen"), style={"description_width": "initial"},
+                                      layout=W.Layout(width="auto", max_width="36em"))
+        self.screen_part.observe(lambda ch: self.show_part(ch["new"], 0) if ch["new"] and not self._placing else None, "value")
+        self.part_prev = W.Button(description=_("Previous"), icon="arrow-left", layout=W.Layout(width="auto"))
+        self.part_next = W.Button(description=_("Next"), icon="arrow-right", button_style="primary", layout=W.Layout(width="auto"))
+        self.part_prev.add_class("slk-screen-prev")
+        self.part_next.add_class("slk-screen-next")
+        self.part_prev.on_click(lambda _b: self.page_screen(-1))
+        self.part_next.on_click(lambda _b: self.page_screen(1))
+        self.part_where = W.HTML()
+        self._placing = False
+        self._settings: dict | None = None  # the session's settings as last read
+        self._sections: tuple | None = None  # (key, the sections of the module on the screen)
+        self.part_keys = W.Output(layout=W.Layout(display="none"))
         # A private preview of any module's results.
         self.results_module = W.ToggleButtons(options=options, value=None)
         self.results_module.add_class("slk-columns")
@@ -113,9 +142,10 @@ class SessionView(W.VBox):
         self.timer = TimerBanner(code, store_factory=store_factory)
         self.minutes = W.BoundedIntText(value=10, min=1, max=180, description=_("Minutes"), style={"description_width": "5em"}, layout=W.Layout(width="11em"))
         self.timer_for = W.Dropdown(options=options, description=_("For"), style={"description_width": "3em"}, layout=W.Layout(width="auto"))
-        # The countdown is for the module on the screen (or in the preview) unless the facilitator picks another.
-        for chooser in (self.screen_module, self.results_module):
-            chooser.observe(lambda ch: setattr(self.timer_for, "value", ch["new"]) if ch["new"] else None, "value")
+        opened = [m for m in self.plan if store.module_states(code).get(m, ModuleState()).is_open]
+        self.timer_for.value = opened[-1] if opened else self.plan[0]
+        # The countdown is for the module opened last (the one the room is working on) unless the
+        # facilitator picks another: opening a module moves it there (set_state).
         start, stop = W.Button(description=_("Start the countdown"), layout=W.Layout(width="auto")), W.Button(description=_("Stop the countdown"), layout=W.Layout(width="auto"))
         start.on_click(lambda _b: self.start_timer(int(self.minutes.value), self.timer_for.value))
         stop.on_click(lambda _b: self.stop_timer())
@@ -129,8 +159,9 @@ class SessionView(W.VBox):
                                    description=_("Language"), style={"description_width": "16em"}, layout=W.Layout(width="32em"))
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
-        swot = self.frameworks.get("social_team_swot")
-        self.moderation = BoardModeration(swot, code, "swot_item", store_factory=store_factory) if swot else None
+        self.moderation = AnswerModeration(self.frameworks, code, store_factory=store_factory)
+        if not self.moderation.frameworks:
+            self.moderation = None
         # Exports, made when asked for (a report carries plotly.js: a few MB).
         self.exports = W.VBox()
         make_report = W.Button(description=_("Report for the team (HTML)"), layout=W.Layout(width="auto"))
@@ -162,9 +193,13 @@ class SessionView(W.VBox):
 
         card = DownloadLink(f"{code}-join-card.html", lambda: join_card_html(session.title, code, link, session.language),
                             _("Join card to print (A4: QR code, link and code; cards for personal codes)"))
+        self.paging = W.HBox([self.screen_part, self.part_prev, self.part_next, self.part_where],
+                             layout=W.Layout(flex_flow="row wrap", align_items="center", display="none"))
+        self.paging.add_class("slk-screen-paging")
         run = W.VBox([
             P.block(f"<h2>{_('On the room screen')}</h2>"), self.screen_now,
             W.HBox([self.screen_view, self.screen_module], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            self.paging, self.part_keys,
             P.block(f"<h2>{_('Modules')}</h2>"), self.modules, self.next_button,
             P.block(f"<h2>{_('Countdown')}</h2><p class='muted'>" + _("Participants in the chosen module see it from their next step or answer; "
                     "\u201cTime is up\u201d shows for a minute, then goes. Put it on the room screen with Countdown above.") + "</p>"), self.timer,
@@ -180,26 +215,104 @@ class SessionView(W.VBox):
                     "Deleting removes the session with every answer in it, for good.") + "</p>"),
             W.HBox([self.end_button, self.delete_button]), self.confirm,
         ])
-        pages = [run, preview] + ([W.VBox([P.block("<p class='muted'>" + _("Hide an item to take it off every board and export "
-                                                   "(its votes are kept); merge a duplicate into another item (its votes move over).") + "</p>"),
-                                           self.moderation])] if self.moderation is not None else []) + [settings]
+        pages = [run, preview] + ([W.VBox([P.block(f"<h2>{_('Moderation')}</h2><p class='muted'>" + _(
+            "Hide a written answer to take it off the room screen, the team's pages, the themes and every export; its author "
+            "still sees it, with a note. Show brings it back.") + "</p>"), self.moderation])] if self.moderation is not None else []) + [settings]
         self.tabs = W.Tab(children=pages, titles=[_("Run the room"), _("Preview results")]
-                          + ([_("SWOT moderation")] if self.moderation is not None else []) + [_("Settings and exports")])
+                          + ([_("Moderation")] if self.moderation is not None else []) + [_("Settings and exports")])
         self.tabs.add_class("slk-tabs")
         super().__init__([header, card, self.problem, self.stats, self.room, self.waiting, self.tabs, self.ticker], **kwargs)
         self.refresh()
 
     # ---- the room screen -------------------------------------------------------------------------
-    def show_on_screen(self, view: str, module: str | None = None) -> None:
-        """Put the join view, a module's results, the countdown or the pause on the room screen."""
+    def show_on_screen(self, view: str, module: str | None = None, part: str | None = None, page: int = 0) -> None:
+        """Put the join view, a module's results (a part of them, a page of it), the countdown or
+        the pause on the room screen."""
         state = {"view": view, "module": module if view == "results" else None}
+        if view == "results":
+            state.update(part=part, page=page)
         if self._attempt(_("Could not change the room screen."), lambda: self._store_factory().update_session(self.code, settings={SCREEN: state})):
             self._attempt(_("Could not read the session."), self._screen_label)
+
+    def _screen_sections(self, module: str) -> list | None:
+        """The sections of a module's results as the room screen shows them (None: nothing to page
+        through yet: held back, or below the threshold). Read again only when its answers changed."""
+        from .widget_screen import team_sections
+
+        store = self._store_factory()
+        fw = self.frameworks[module]
+        session = store.get_session(self.code)
+        if not self._is_on(module, "reveal"):
+            return None
+        version = store.answers_version(session, module)
+        entries = [e for e in B.board_entries(store, self.code, module) if not e.hidden]
+        key = (module, session.threshold, version, session.language, tuple((e.id, e.votes, e.merged_into, e.text) for e in entries))
+        if self._sections is None or self._sections[0] != key:
+            _n, found = team_sections(store, self.code, fw, session.threshold, store.answers(self.code, module), entries)
+            self._sections = (key, found)
+        return self._sections[1]
+
+    def show_part(self, part: str, page: int = 0) -> None:
+        """Put one part of the module on the screen (its page `page`) on the room screen."""
+        view, module = screen_state(self._settings or {})
+        if view == "results" and module:
+            self.show_on_screen("results", module, part, page)
+
+    def page_screen(self, by: int) -> None:
+        """Next (1) or Previous (-1) on the room screen: page by page through a part, then part by part."""
+        from .widget_screen import screen_place, step
+
+        settings = self._settings or {}
+        view, module = screen_state(settings)
+        if view != "results" or module not in self.frameworks:
+            return
+        try:
+            found = self._screen_sections(module)
+        except KitError as e:
+            self.problem.value = P.message("error", f"{_('Could not change the room screen.')} {e}")
+            return
+        if not found:
+            return
+        part, page = step(found, *screen_place(settings), by)
+        self.show_on_screen("results", module, part, page)
+
+    def _paging(self, settings: dict) -> None:
+        """The console's list of the parts on the screen, and where the screen is."""
+        from .widget_screen import place, screen_place
+
+        view, module = screen_state(settings)
+        found = self._screen_sections(module) if view == "results" and module in self.frameworks else None
+        if not found:
+            self.paging.layout.display = "none"
+            return
+        part, page = screen_place(settings)
+        index, page, _parts = place(found, part, page)
+        pages = len(S.screen_pages(found[index]))
+        options = [(f"{n}. {s.title}", s.id) for n, s in enumerate(found, 1)]
+        self._placing = True
+        try:
+            if list(self.screen_part.options) != options:
+                self.screen_part.options = options
+            if self.screen_part.value != found[index].id:
+                self.screen_part.value = found[index].id
+        finally:
+            self._placing = False
+        last = index == len(found) - 1 and page == pages - 1
+        self.part_prev.disabled = index == 0 and page == 0
+        self.part_next.disabled = last
+        where = P.markup("<span class='screen-where' role='status'>" + _("Part {n} of {parts}").format(n=index + 1, parts=len(found))
+                         + (" · " + _("page {page} of {pages}").format(page=page + 1, pages=pages) if pages > 1 else "") + "</span>")
+        if self.part_where.value != where:
+            self.part_where.value = where
+        self.paging.layout.display = ""
+        if not self.part_keys.outputs:
+            P.run_js(self.part_keys, _PAGING_KEYS)
 
     def _screen_label(self, settings: dict | None = None) -> None:
         if settings is None:
             settings = self._store_factory().get_session(self.code).settings
             self._states = self._store_factory().module_states(self.code)
+        self._settings = settings
         view, module = screen_state(settings)
         what = _(dict((v, k) for k, v in SCREEN_VIEWS)[view])
         if view == "results" and module in self.frameworks:
@@ -210,6 +323,7 @@ class SessionView(W.VBox):
         value = P.markup(f"<p class='screen-now'>{_('Now showing:')} <b>{what}</b></p>")
         if self.screen_now.value != value:
             self.screen_now.value = value
+        self._paging(settings)
 
     # ---- one person, one count ----------------------------------------------------------------------
     def _show_waiting(self, people: list[dict]) -> None:
@@ -292,6 +406,8 @@ class SessionView(W.VBox):
         failed = {("open", True): _("Could not open {module}."), ("open", False): _("Could not close {module}."),
                   ("reveal", True): _("Could not show the results of {module}."),
                   ("reveal", False): _("Could not hold back the results of {module}.")}[(what, on)]
+        if what == "open" and on:
+            self.timer_for.value = module  # the countdown follows the room: the module opened last
         if self._attempt(failed.format(module=self.frameworks[module].title), change):
             self.refresh()
 
@@ -345,8 +461,8 @@ class SessionView(W.VBox):
         self.refresh_results(force=True)
 
     def start_timer(self, minutes: int, module: str | None = None) -> None:
-        """A countdown for one module (by default the one whose results are shown here): a new one replaces the last."""
-        module = module or self.results_module.value or next(iter(self.frameworks))
+        """A countdown for one module (by default the one opened last): a new one replaces the last."""
+        module = module or self.timer_for.value or next(iter(self.frameworks))
         end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
         if self._attempt(_("Could not start the countdown."), lambda: self._store_factory().update_session(
                 self.code, settings={TIMER: end.isoformat(), TIMER_MODULE: module})):

@@ -318,5 +318,5 @@ class TeamGoals(TeamPanel):
 
     def __init__(self, framework: Framework, code: str | None, **kwargs):
         ids = [i.id for i in framework.items if i.id in self.GOALS]
-        super().__init__(framework, code, render=lambda rows: P.block(f"<h3>{_('Goals')}</h3>" + S.swot_team(framework, rows, [])[2]),
-                         items=ids, **kwargs)
+        super().__init__(framework, code, render=lambda rows: P.block(
+            next(s for s in S.swot_sections(framework, rows, []) if s.id == "goals").html()), items=ids, **kwargs)

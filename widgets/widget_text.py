@@ -85,7 +85,9 @@ class TextEntry(W.VBox):
                  else _("not saved yet") if self.dirty() else _("saved") if self.item.id in self.sheet.answers else "")
         cls = "msg-error" if over or self.refused else "muted"
         text = _("{n} / {limit} characters").format(n=n, limit=limit) + (f" · {state}" if state else "")
-        value = f'<div class="slk"><span class="{cls} field-state">{P.esc(text)}</span></div>'
+        hidden = (f'<span class="muted hidden-note"> · {P.esc(_("the facilitator hid this from the team view; you still see it"))}</span>'
+                  if self.item.id in self.sheet.hidden else "")
+        value = f'<div class="slk"><span class="{cls} field-state">{P.esc(text)}</span>{hidden}</div>'
         if self.counter.value != value:
             self.counter.value = value
 

@@ -27,8 +27,10 @@ SETTING = "timer_end"
 MODULE = "timer_module"
 UP_FOR = 60  # seconds that "Time is up" stays on screen
 
-# Counts down every timer on the page, and keeps a copy of it in a corner of the window, so a
-# participant scrolled down to a question still sees it (the page's own layout cannot pin it).
+# Counts down every timer on the page. A module page (one with a save bar) keeps a copy of the
+# first one in its save bar while the timer itself is scrolled out of sight, so a participant
+# down at a question still sees it: once on the page at any moment, and in the bar's own strip
+# at the bottom of the window, which the page keeps free, so it covers no control.
 _COUNTDOWN = (
     "(function(){if(window.slkCountdown)return;window.slkCountdown=setInterval(function(){"
     "var shown=null;"
@@ -37,12 +39,13 @@ _COUNTDOWN = (
     f"if(left<=-{UP_FOR}){{out.textContent='';el.classList.add('over');return;}}"
     "if(left<=0){out.textContent=el.dataset.up;el.classList.add('done');}"
     "else{var m=Math.floor(left/60),s=left%60;out.textContent=el.dataset.fmt.replace('{time}',m+':'+(s<10?'0':'')+s);el.classList.remove('done');}"
-    "shown=shown||{text:out.textContent,done:left<=0};});"
-    "var f=document.getElementById('slk-float-timer');"
-    "if(!shown){if(f)f.remove();return;}"
-    "if(!f){f=document.createElement('div');f.id='slk-float-timer';f.setAttribute('role','timer');"
-    "f.style.cssText='position:fixed;bottom:3.4em;right:10px;z-index:10000;pointer-events:none;font:600 1.2rem system-ui,sans-serif;"
-    "padding:.25em .8em;border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.25)';(document.getElementById('rendered_cells')||document.body).appendChild(f);}"
+    "if(!shown){var r=el.getBoundingClientRect();shown={text:out.textContent,done:left<=0,"
+    "inView:r.bottom>0&&r.top<window.innerHeight&&r.width>0};}});"
+    "var f=document.getElementById('slk-float-timer');var bar=document.querySelector('.slk-savebar');"
+    "if(!shown||shown.inView||!bar){if(f)f.remove();return;}"
+    "if(!f||f.parentElement!==bar){if(f)f.remove();f=document.createElement('div');f.id='slk-float-timer';"
+    "f.style.cssText='margin-left:auto;pointer-events:none;font:600 1.1rem system-ui,sans-serif;padding:.15em .7em;border-radius:6px;white-space:nowrap';"
+    "bar.appendChild(f);}"
     "f.textContent=shown.text;f.style.background=shown.done?'#fde8e8':'#e8f1f8';f.style.color=shown.done?'#9b1c1c':'#123c5a';"
     "},1000);})();"
 )
@@ -57,6 +60,11 @@ def timer_end(settings: dict) -> dt.datetime | None:
     except (TypeError, ValueError):
         return None
     return end if end.tzinfo else end.replace(tzinfo=dt.timezone.utc)
+
+
+def timer_over(end: dt.datetime) -> bool:
+    """The countdown ended, and "Time is up" has been shown long enough."""
+    return (end - dt.datetime.now(dt.timezone.utc)).total_seconds() <= -UP_FOR
 
 
 def timer_markup(end: dt.datetime | None) -> str:

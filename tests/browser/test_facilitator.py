@@ -205,36 +205,3 @@ def test_a_server_on_every_interface_links_to_an_address_phones_can_reach(tmp_pa
         assert console.locator(".console-top .msg-error").count() == 0  # reachable: no loopback warning
     finally:
         stop_server(server.process)
-
-
-def test_the_room_screen_shows_each_module_for_the_back_row(kit):
-    """A demo session (eight people in every module) on the projector: each module's results,
-    the join view and the countdown, at 1280x720 and 1920x1080, without scrolling to the main result."""
-    import datetime as dt
-
-    from slkit.content import load_frameworks
-    from slkit.demo import make_demo
-    from slkit.sessions import screen_link
-
-    store = kit.server.store()
-    s = make_demo(store, title="Team day")
-    pg = kit.open(screen_link(kit.server.base_url, s.code, s.screen_key))
-    for size in ((1280, 720), (1920, 1080)):
-        pg.set_viewport_size({"width": size[0], "height": size[1]})
-        for m, fw in load_frameworks().items():
-            store.update_session(s.code, settings={"screen": {"view": "results", "module": m}})
-            pg.locator(".screen-title", has_text=fw.title).wait_for(timeout=10_000)
-            main = pg.locator(".slk-screen .slk-chart, .slk-screen table, .slk-screen .board").first
-            main.wait_for()
-            pg.wait_for_timeout(800)  # charts drawn
-            box = main.bounding_box()
-            assert box["y"] < size[1] * 0.5, f"{m}: the main result starts below the middle of the screen"
-            kit.screenshot(pg, f"screen_results_{m}_{size[0]}x{size[1]}", full=False)
-        end = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=7)
-        store.update_session(s.code, settings={"screen": {"view": "countdown"}, "timer_end": end.isoformat(), "timer_module": "five_practices"})
-        pg.locator(".screen-countdown .left", has_text="left").wait_for(timeout=10_000)
-        kit.screenshot(pg, f"screen_countdown_{size[0]}x{size[1]}", full=False)
-        store.update_session(s.code, settings={"screen": {"view": "join"}})
-        pg.locator(".screen-code").wait_for(timeout=10_000)
-        assert pg.evaluate("document.scrollingElement.scrollHeight <= window.innerHeight + 4")
-        kit.screenshot(pg, f"screen_join_{size[0]}x{size[1]}", full=False)

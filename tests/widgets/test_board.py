@@ -88,16 +88,19 @@ def test_the_board_moderates_the_swot_board(kit_store):
     dup = people[1].add("swot_item", "strengths", "We reply <b>fast</b>")
     people[1].vote(dup.id)
     board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
+    moderation = board.session.moderation
+    moderation.module.value = "social_team_swot"  # the moderation of the SWOT module holds its board's
     assert "We reply &lt;b&gt;fast&lt;/b&gt;" in _text(board)
-    row = next(r for r in board.session.moderation.rows.children if "We reply" in _text(r))
+    row = next(r for r in moderation.board.rows.children if "We reply" in _text(r))
     target = row.children[1]
     target.value = keep.id  # merge the duplicate into the first
     entries = {e.id: e for e in B.board_entries(kit_store, s.code, "social_team_swot")}
     assert entries[dup.id].merged_into == keep.id and entries[keep.id].votes == 1
-    row = next(r for r in board.session.moderation.rows.children if "Fast replies" in _text(r))
+    row = next(r for r in moderation.board.rows.children if "Fast replies" in _text(r))
+    assert row.children[2].tooltip == "Hide: Fast replies"  # named by its item, not only "Hide"
     row.children[2].click()  # hide
     assert next(e for e in B.board_entries(kit_store, s.code, "social_team_swot") if e.id == keep.id).hidden
-    assert "Show again" in [getattr(w, "description", "") for r in board.session.moderation.rows.children for w in getattr(r, "children", ())]
+    assert "Show again" in [getattr(w, "description", "") for r in moderation.board.rows.children for w in getattr(r, "children", ())]
 
 
 def test_a_new_session_joins_the_list_at_once(kit_store):
@@ -178,7 +181,17 @@ def test_the_console_chooses_what_the_room_screen_shows(kit_store):
     console.screen_view.value = "results"
     screen.ticker.tick.click()
     assert "Now showing: <b>the results of 4." in console.screen_now.value
-    assert "<td class='mean'>9.0</td>" in _text(screen) and "Secret &lt;b&gt;plan&lt;/b&gt;" in _text(screen)
+    # One part at a time: the profile first, then Next: the figures; the list of parts goes to the commitments.
+    assert "data-part='profile'" in _text(screen) and "9.0" not in _text(screen)
+    assert [v for _l, v in console.screen_part.options][:4] == ["profile", "table", "heatmap", "commitments"]
+    assert console.part_prev.disabled and not console.part_next.disabled
+    console.part_next.click()
+    screen.ticker.tick.click()
+    assert "data-part='table'" in _text(screen) and "<td class='mean'>9.0</td>" in _text(screen) and "Secret" not in _text(screen)
+    assert "Part 2 of" in console.part_where.value
+    console.screen_part.value = "commitments"
+    screen.ticker.tick.click()
+    assert "Secret &lt;b&gt;plan&lt;/b&gt;" in _text(screen) and "<td class='mean'>" not in _text(screen)
     console._controls[("five_practices", "reveal")][1].click()  # hold back
     screen.ticker.tick.click()
     assert "held back" in _text(screen) and "9.0" not in _text(screen) and "Secret" not in _text(screen)

@@ -1,0 +1,124 @@
+"""The themes of the room's words (slkit/themes.py) and how results are cut into screen pages
+(slkit/summaries.py): stop lists in both languages that keep the words that matter, two-word
+phrases, the one-person rule, hidden texts, Norwegian letters, punctuation and hostile text."""
+
+from __future__ import annotations
+
+import pytest
+
+from slkit import summaries as S
+from slkit import themes as T
+from slkit.content import get_framework
+from slkit.text import esc
+
+
+def terms(texts):
+    return {t.term: t.people for t in T.themes(list(enumerate(texts)))}
+
+
+def test_the_stop_lists_drop_filler_and_keep_what_matters_in_both_languages():
+    stop = T.stopwords()
+    for filler in ("the", "and", "we", "with", "og", "vi", "det", "ikke", "som", "på"):
+        assert filler in stop, filler
+    for kept in ("leder", "mål", "verdi", "tillit", "team", "kunder", "kundene", "purpose", "trust", "value", "customers", "feedback"):
+        assert kept not in stop, kept
+    found = terms(["We build trust with our customers", "Customers and trust", "Vi bygger tillit hos kundene", "Tillit og kundene"])
+    assert found == {"trust": 2, "customers": 2, "tillit": 2, "kundene": 2}
+
+
+def test_two_word_phrases_within_a_clause_and_each_person_counted_once():
+    found = terms(["Share knowledge, share knowledge, share knowledge!", "We share knowledge openly.",
+                   "Knowledge. Share it"])  # "knowledge share" across a full stop is no phrase
+    assert found["share knowledge"] == 2 and found["knowledge"] == 3 and found["share"] == 3
+    assert "knowledge share" not in found
+    ordered = [t.term for t in T.themes(list(enumerate(["share knowledge now", "share knowledge soon"])))]
+    assert ordered == ["share knowledge", "knowledge", "share"]  # at equal counts a phrase says more than its words
+
+
+def test_a_word_only_one_person_used_is_never_shown():
+    found = terms(["Our secret project Kestrel", "Kestrel Kestrel Kestrel", "Something else entirely"])
+    assert found.get("kestrel") == 2
+    assert "secret" not in found and "project" not in found and "entirely" not in found
+    assert terms(["Only me here"]) == {}
+
+
+def test_norwegian_letters_punctuation_and_odd_unicode():
+    decomposed = "ma\u030al og ma\u030al"  # «mål» typed as a + combining ring
+    found = terms([decomposed, "Mål: økt åpenhet!", "«Økt åpenhet» – og mål.", "e-post og e-post"])
+    assert found["mål"] == 3 and found["økt åpenhet"] == 2 and found["åpenhet"] == 2
+    assert "e-post" not in found  # one person, however often
+    assert terms(["e-post til alle", "E-post!"])["e-post"] == 2
+    assert terms(["team\u200bwork matters", "team work"]).get("teamwork") is None  # a zero-width space still parts words
+    assert terms(["team\u200bwork matters", "team work"])["team work"] == 2
+
+
+def test_hostile_text_is_words_only_and_shown_as_text():
+    evil = ["<script>alert('x')</script> trust", "<img src=x onerror=alert(1)> trust", "=HYPERLINK(\"http://x\") trust",
+            "<a href='javascript:1'>trust</a>"]
+    found = T.themes(list(enumerate(evil)))
+    assert [t.term for t in found][:1] == ["trust"]
+    assert all("<" not in t.term and ">" not in t.term and "=" not in t.term and "(" not in t.term for t in found)
+    figure = T.cloud_figure(found, "<b>Themes</b>")
+    assert all("<" not in text for text in figure["data"][0]["text"])
+    section = next(s for s in S.themes_sections(get_framework("purpose_first"),
+                                                [dict(participant=n, item="purpose_sentence", value=v, name=None) for n, v in enumerate(evil)],
+                                                [], threshold=3) if s.id == "themes-purposes")
+    html = section.parts[0].list_html()
+    assert "<script" not in html and "trust" in html
+
+
+def test_hidden_texts_count_for_nothing_and_the_threshold_applies():
+    fw = get_framework("purpose_first")
+    rows = [dict(participant=n, item="purpose_sentence", value="customers first", name=None) for n in range(2)]
+    waiting = next(s for s in S.themes_sections(fw, rows, [], threshold=3) if s.id == "themes-purposes")
+    assert "themes-waiting" in waiting.parts[0] and "(2 so far)" in waiting.parts[0]
+    rows.append(dict(participant=9, item="purpose_sentence", value="customers", name=None))
+    shown = next(s for s in S.themes_sections(fw, rows, [], threshold=3) if s.id == "themes-purposes")
+    assert isinstance(shown.parts[0], S.Themes) and shown.parts[0].people == 3
+    # A hidden answer is not in the rows a page is given (Store.answers leaves it out): the same
+    # rows without it fall back below the threshold.
+    assert "themes-waiting" in next(s for s in S.themes_sections(fw, rows[:2], [], threshold=3) if s.id == "themes-purposes").parts[0]
+
+
+def test_the_cloud_places_every_term_without_overlap():
+    found = T.themes(list(enumerate(["alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"] * 3)))
+    spec = T.cloud_figure(found, "Cloud", **T.PAGE_CLOUD)
+    xs, ys, sizes, texts = (spec["data"][0][k] for k in ("x", "y", "textfont", "text"))
+    sizes = sizes["size"]
+    boxes = [(x - len(t) * s * 0.29, y - s * 0.6, x + len(t) * s * 0.29, y + s * 0.6) for x, y, s, t in zip(xs, ys, sizes, texts)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    assert T.screen_cloud(spec)["data"][0]["text"] == texts
+
+
+# ---- the screen's pages ---------------------------------------------------------------------------
+
+def test_a_long_list_goes_on_over_pages_and_a_figure_has_a_page_of_its_own():
+    rows = S.Rows("ul", "texts", tuple(f"<li>{n}</li>" for n in range(30)), lines=(1,) * 30)
+    section = S.Section("long", "Long", ("<p>intro</p>", {"data": [], "layout": {}}, rows))
+    pages = S.screen_pages(section, lines=10)
+    assert isinstance(pages[1][0], dict) and len(pages[1]) == 1
+    listed = [item for page in pages[2:] for part in page if isinstance(part, S.Rows) for item in part.items]
+    assert listed == list(rows.items)  # every item once, in order
+    assert all(sum(p.weights()) <= 10 for page in pages[2:] for p in page if isinstance(p, S.Rows))
+    table = S.Rows("table", "t", tuple(f"<tr><td>{n}</td></tr>" for n in range(12)), head="<tr><th>h</th></tr>")
+    split = S.screen_pages(S.Section("t", "T", (table,)), lines=6)
+    assert all(part.head == "<tr><th>h</th></tr>" for page in split for part in page)  # the header on every page
+    assert S.screen_pages(S.Section("empty", "Empty", ())) == [[]]
+
+
+def test_every_module_has_its_parts_and_themes():
+    for module, ids in {"purpose_first": ["objectives", "culture", "purposes", "value", "tools", "decision"],
+                        "motivation_triad": ["chart", "table", "gaps", "blockers", "changes"],
+                        "social_team_swot": ["quadrant-strengths", "quadrant-weaknesses", "quadrant-opportunities", "quadrant-threats",
+                                             "votes", "strategies", "goals"],
+                        "five_practices": ["profile", "table", "heatmap", "commitments"]}.items():
+        found = [s.id for s in S.sections(get_framework(module), [], [], 3)]
+        assert found[: len(ids)] == ids and all(x.startswith("themes-") for x in found[len(ids):]) and len(found) > len(ids), module
+
+
+@pytest.mark.parametrize("text", ["<b>bold</b>", "=1+1", "a & b"])
+def test_written_answers_in_sections_stay_text(text):
+    html = S.Section("x", "X", (S.written_rows([text]),)).html()
+    assert esc(text) in html and (text == "=1+1" or text not in html)
