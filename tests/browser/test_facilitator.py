@@ -88,18 +88,20 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
         board.get_by_label("Results of").select_option(label=f"{FP.order}. {FP.title}")
         board.get_by_role("radio", name="Results", exact=True).click()
         t0 = time.monotonic()
-        row = screen.locator(f".team-table tr[data-step='{FIRST.id}']")
-        row.wait_for(timeout=10_000)
+        screen.locator(".screen-title[data-part='profile'] ").wait_for(timeout=10_000)  # the first part: the team's profile
         record_property("screen_followed_after_s", round(time.monotonic() - t0, 2))
-        scores = [2 + 3 * k for k in range(3)]
-        assert row.locator(".mean").inner_text() == f"{statistics.fmean(scores):.1f}"
-        assert row.locator(".sd").inner_text() == "–"  # three people: a spread would give answers away
         screen.locator(".slk-chart .main-svg").first.wait_for()
         assert screen.evaluate("document.scrollingElement.scrollTop === 0")
         kit.screenshot(screen, "screen_results_five_practices_1280x720", full=False)
+        board.get_by_role("button", name="Next", exact=True).click()  # the next part: the figures
+        row = screen.locator(f".team-table tr[data-step='{FIRST.id}']")
+        row.wait_for(timeout=10_000)
+        scores = [2 + 3 * k for k in range(3)]
+        assert row.locator(".mean").inner_text() == f"{statistics.fmean(scores):.1f}"
+        assert row.locator(".sd").inner_text() == "–"  # three people: a spread would give answers away
         screen.set_viewport_size({"width": 1920, "height": 1080})
         screen.wait_for_timeout(500)
-        kit.screenshot(screen, "screen_results_five_practices_1920x1080", full=False)
+        kit.screenshot(screen, "screen_results_five_practices_table_1920x1080", full=False)
         screen.set_viewport_size({"width": 1280, "height": 720})
 
         # Held back: the screen shows none of it; the console's private preview still does.
@@ -146,7 +148,7 @@ def test_a_facilitator_runs_the_room_from_the_console_and_the_screen_follows(kit
         wait_until(lambda: board.locator(".answered[data-module='social_team_swot']").inner_text() == "3 took part")
         board.get_by_label("Results of").select_option(label=f"{SW.order}. {SW.title}")
         board.get_by_role("radio", name="Results", exact=True).click()
-        screen.locator(".board-swot_item li.entry").nth(2).wait_for(timeout=10_000)
+        screen.locator(".board-column.col-strengths li.entry").nth(2).wait_for(timeout=10_000)  # the first part: the strengths
         kit.screenshot(screen, "screen_results_swot_1280x720", full=False)
         row_action(board, SW.id, "open").click()
         board.locator(f".state-open.off[data-module='{SW.id}']").wait_for()

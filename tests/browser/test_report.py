@@ -39,7 +39,7 @@ def test_the_report_is_self_contained_and_holds_the_numbers(kit, tmp_path):
     assert row.locator(".mean").inner_text() == f"{statistics.fmean(scores):.1f}"
     assert row.locator(".sd").inner_text() == "–"  # three people: no spread in the report either
     assert sorted(pg.locator("ul.commitments li").all_inner_texts()) == ["Commit <b>0</b>", "Commit <b>1</b>", "Commit <b>2</b>"]
-    swot = pg.locator(".module[data-module='social_team_swot'] .board-swot_item li.entry")
+    swot = pg.locator(".module[data-module='social_team_swot'] ul.board-column li.entry")
     assert swot.locator(".text").inner_text() == "<script>alert(1)</script> we are quick"
     assert swot.locator(".votes").inner_text() == "3"
     triad = pg.locator(".module[data-module='motivation_triad']")

@@ -57,9 +57,9 @@ def status_of(url: str, headers: dict | None = None) -> tuple[int, str]:
 @pytest.fixture
 def guarded(tmp_path):
     # A small server: six pages at most, three per address; a page that never joined gives its
-    # kernel back after 6 s when the server is full (60 s by default).
+    # kernel back after 30 s when the server is full (60 s by default).
     server = start_server(tmp_path, "--max-kernels", "6", "--max-per-address", "3", "--connect-timeout", "120",
-                          env={"SLKIT_UNJOINED_GRACE": "6"})
+                          env={"SLKIT_UNJOINED_GRACE": "30"})
     loop = Loop()
     yield server, loop
     loop.stop()
@@ -127,7 +127,7 @@ def test_one_client_holding_pages_open_cannot_take_the_room(guarded, browser, au
         phone.set_default_timeout(PAGE_TIMEOUT_MS)
         try:
             ann = phone.new_page()
-            assert wait_until(lambda: ann.goto(join_link(server.base_url, session.code)).status == 200, 40), "the participant never got in"
+            assert wait_until(lambda: ann.goto(join_link(server.base_url, session.code)).status == 200, 90), "the participant never got in"
             ann.get_by_role("button", name="Join the session", exact=True).click()
             ann.locator(".module-card").first.wait_for()
             # Her browser keeps her in a cookie no script can read, sent to the kit's pages only.
