@@ -97,6 +97,8 @@ def test_the_console_pages_the_room_screen_through_every_part(kit, browser, audi
                     assert not fit["small"], f"{m} {part} page {page} at {w}x{h}: text below 24 px: {fit['small'][:5]}"
                     assert fw.title in pg.locator(".screen-module").inner_text()
                     kit.screenshot(pg, f"screen_{m}_{part}_{page + 1}_{w}x{h}", full=False)
+                    if press == 0 and w == 1280:
+                        audit(pg, f"the room screen, {m}")
                 nxt = console.get_by_role("button", name="Next", exact=True)
                 if nxt.is_disabled():
                     break
