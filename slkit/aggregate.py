@@ -79,8 +79,9 @@ def respondents(rows: Iterable[dict], items: Iterable[str] | None = None) -> int
 
 def counted_items(fw: Framework) -> list[str]:
     """Who counts as having answered a module's team view: in a module with a ranking (purpose
-    first), anyone who answered any of its questions; elsewhere, anyone who gave a rating."""
-    if any(i.kind == "rank" for i in fw.items):
+    first) or one that comes back to another (the follow-up), anyone who answered any of its
+    questions; elsewhere, anyone who gave a rating."""
+    if any(i.kind == "rank" for i in fw.items) or fw.reuse is not None:
         return [i.id for i in fw.items]
     return list(rating_items(fw))
 
@@ -316,3 +317,70 @@ def self_vs_team_frame(fw: Framework, answers: dict[str, Any], rows: Iterable[di
         [dict(step=s, title=st.title, own=own.get(s), team_mean=team[s].mean, team_sd=team[s].sd, n=team[s].n)
          for st in fw.steps if (s := st.id) in team]
     ).set_index("step")
+
+
+# ---- the follow-up: before and after ---------------------------------------------------------------
+#
+# 5. A team's change between the workshop and the follow-up is shown only for the people who
+#    answered both (the paired group), only once that group reaches K, and only when the people
+#    of the workshop it leaves out are none or K and more (`paired_visible`): otherwise the
+#    workshop's team figure (everyone) and the paired group's "before" together give the left-out
+#    few's answers away. It is shown as change (after minus before), per practice.
+
+STATUSES = ("done", "started", "not_yet")
+
+
+def paired_visible(n_paired: int, n_before: int, threshold: int) -> bool:
+    """Rule 5: whether the paired group's before and after may show.
+
+    >>> [paired_visible(n, 6, 3) for n in (2, 3, 4, 5, 6)]   # six rated in the workshop, K = 3
+    [False, True, False, False, True]
+    """
+    left_out = n_before - n_paired
+    return team_visible(n_paired, threshold) and n_paired >= 1 and (left_out == 0 or left_out >= max(1, threshold))
+
+
+def paired_scores(before: Framework, rows_before: Iterable[dict], rows_after: Iterable[dict]) -> dict[Any, tuple[dict, dict]]:
+    """Per person who rated in both rounds: (their score per step then, now), on `before`'s steps."""
+    then = _per_person(rows_before, rating_items(before))
+    now = _per_person(rows_after, rating_items(before))
+    out = {}
+    for p in then.keys() & now.keys():
+        a, b = own_scores(before, then[p]), own_scores(before, now[p])
+        if a and b:
+            out[p] = (a, b)
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """A step's before and after for the paired group: means, and the mean of each person's change."""
+
+    n: int
+    before: float | None
+    after: float | None
+    change: Stat
+
+
+def team_change(before: Framework, rows_before: list[dict], rows_after: list[dict], threshold: int = 0) -> tuple[int, int, dict[str, Change]]:
+    """(people paired, people who rated in the workshop, per step their Change); the caller shows it
+    only where `paired_visible` allows."""
+    pairs = paired_scores(before, rows_before, rows_after)
+    n_before = respondents(rows_before, rating_items(before))
+    out = {}
+    for step in dict.fromkeys(rating_items(before).values()):
+        both = [(a[step], b[step]) for a, b in pairs.values() if step in a and step in b]
+        out[step] = Change(len(both), statistics.fmean(a for a, _b in both) if both else None,
+                           statistics.fmean(b for _a, b in both) if both else None,
+                           Stat.of((b - a for a, b in both), threshold))
+    return len(pairs), n_before, out
+
+
+def status_counts(rows: Iterable[dict], items: Iterable[str]) -> dict[str, int]:
+    """How many commitments (and goals) are done, started, not yet: one per answered status item."""
+    items = set(items)
+    counts = {s: 0 for s in STATUSES}
+    for r in rows:
+        if r["item"] in items and isinstance(r["value"], list) and r["value"] and r["value"][0] in counts:
+            counts[r["value"][0]] += 1
+    return counts

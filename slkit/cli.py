@@ -113,7 +113,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_session_new(args) -> int:
-    from .sessions import facilitator_link, join_link, screen_link
+    from .sessions import facilitator_link, follow_up_link, join_link, screen_link
 
     from .content import load_frameworks
 
@@ -124,10 +124,15 @@ def cmd_session_new(args) -> int:
         unknown = [m for m in modules if m not in load_frameworks()]
         if unknown:
             raise KitError(f"Unknown module {', '.join(unknown)}; choose from {', '.join(load_frameworks())}.")
+    elif args.after:
+        modules = None  # the earlier session's plan
     else:
-        modules = list(load_frameworks())
-    s = store.create_session(args.title, args.threshold, {"vote_budget": args.vote_budget}, modules=modules, start_open=args.open,
-                             language=args.lang or i18n.server_default())
+        modules = [m for m, fw in load_frameworks().items() if fw.default_plan]
+    settings = {"vote_budget": args.vote_budget} if args.vote_budget is not None else {}
+    s = store.create_session(args.title, args.threshold, settings, modules=modules, start_open=args.open,
+                             language=args.lang or (None if args.after else i18n.server_default()), follow_up=args.follow_up,
+                             after=args.after)
+    modules = s.settings.get("modules") or modules
     base = _base_url(args)
     out = {
         "code": s.code, "title": s.title, "threshold": s.threshold, "modules": modules, "language": s.language,
@@ -136,15 +141,34 @@ def cmd_session_new(args) -> int:
         "facilitator_key": s.key,
         "screen_link": screen_link(base, s.code, s.screen_key),
     }
+    if s.follow_up:
+        out["follow_up"] = s.follow_up.isoformat()
+        out["follow_up_link"] = follow_up_link(base, s.code)
+    if args.after:
+        out["after"] = s.settings.get("after")
     if args.json:
         print(json.dumps(out))
     else:
         print(f"Session {s.code}: {s.title} (team results from {s.threshold} answers; language: {i18n.LANGUAGES[s.language]})\n"
-              f"  Modules:           {', '.join(modules)} ({'open' if args.open else 'closed until you open them'})\n"
-              f"  Join link:         {out['join_link']}\n"
+              + (f"  After session:     {s.settings.get('after')} (its plan and settings; the report compares the two)\n" if args.after else "")
+              + f"  Modules:           {', '.join(modules)} ({'open' if args.open else 'closed until you open them'})\n"
+              + (f"  Follow-up:         {s.follow_up.isoformat()} (send the team this link then: {out['follow_up_link']})\n" if s.follow_up else "")
+              + f"  Join link:         {out['join_link']}\n"
               f"  Facilitator link:  {out['facilitator_link']}\n"
               f"  Room screen:       {out['screen_link']}\n"
               f"  Facilitator key:   {s.key}  (shown once; keep it private)")
+    return 0
+
+
+def cmd_session_follow_up(args) -> int:
+    from .sessions import follow_up_link
+
+    store = _store(args)
+    s = store.set_follow_up(args.code, None if args.clear else args.on)
+    if s.follow_up:
+        print(f"Session {s.code}: the follow-up is on {s.follow_up.isoformat()}. Send the team this link then: {follow_up_link(_base_url(args), s.code)}")
+    else:
+        print(f"Session {s.code}: no follow-up date.")
     return 0
 
 
@@ -312,13 +336,24 @@ def build_parser() -> argparse.ArgumentParser:
     n = sess.add_parser("new", parents=[common, links], help="create a session and print its links")
     n.add_argument("--title", required=True)
     n.add_argument("--threshold", type=_threshold, default=3, help="answers needed before team results show (default 3)")
-    n.add_argument("--vote-budget", type=_threshold, default=3, help="SWOT votes per person and quadrant (default 3)")
+    n.add_argument("--vote-budget", type=_threshold, default=None, help="SWOT votes per person and quadrant (default 3)")
+    n.add_argument("--follow-up", metavar="DATE", default=None,
+                   help="the day the team comes back to its commitments, e.g. 2027-02-15 (six weeks on is a good default); "
+                        "the follow-up module joins the plan")
+    n.add_argument("--after", metavar="CODE", default=None,
+                   help="an earlier session with the same team: its plan and settings are the start, and the report compares the two")
     n.add_argument("--modules", help="the modules the session uses, in order, comma-separated (default: all four)")
     n.add_argument("--lang", type=_language, default=None, metavar="LANG",
                    help="the session's language: en or nb ('no' works too); participants may switch on their page (default: $SLKIT_LANG, else the computer's locale, else English)")
     n.add_argument("--open", action="store_true", help="open every module now with results shown (default: closed until you open them)")
     n.add_argument("--json", action="store_true")
     n.set_defaults(func=cmd_session_new)
+    fu = sess.add_parser("follow-up", parents=[common, links], help="set the day the team comes back to its commitments")
+    fu.add_argument("code")
+    when = fu.add_mutually_exclusive_group(required=True)
+    when.add_argument("--on", metavar="DATE", help="the follow-up date, e.g. 2027-02-15")
+    when.add_argument("--clear", action="store_true", help="no follow-up date")
+    fu.set_defaults(func=cmd_session_follow_up)
     dl = sess.add_parser("delete", parents=[common], help="delete a session with all its participants and answers")
     dl.add_argument("code")
     dl.set_defaults(func=cmd_session_delete)

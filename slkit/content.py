@@ -91,6 +91,14 @@ class Step(_Model):
     items: list[Item] = Field(default_factory=list)
 
 
+class Reuse(_Model):
+    """Steps a module takes from another one, with the same item ids (the follow-up asks the five
+    practices' behaviours again, so before and after compare item by item)."""
+
+    module: Ident
+    kinds: list[Literal["rating", "choice", "rank", "text", "date"]] = Field(min_length=1)
+
+
 class Framework(_Model):
     """A module: its metadata, scales and steps, in one language."""
 
@@ -106,6 +114,18 @@ class Framework(_Model):
     scales: dict[Ident, Scale] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
     closing: str | None = None
+    reuse: Reuse | None = None  # steps taken from another module (appended after its own)
+    default_plan: bool = True  # in a session's plan unless the plan leaves it out (the follow-up: only when chosen)
+
+    @property
+    def own_steps(self) -> list[Step]:
+        """The steps written in this module's file (not those it reuses)."""
+        reused = {s.id for s in self.reused_steps}
+        return [s for s in self.steps if s.id not in reused]
+
+    @property
+    def reused_steps(self) -> list[Step]:
+        return list(self.__dict__.get("_reused", ()))  # set by with_reused
 
     @property
     def items(self) -> list[Item]:
@@ -283,7 +303,8 @@ def translation_problems(source: Framework, translated: Framework) -> list[str]:
 
 @functools.lru_cache(maxsize=16)
 def _load_translated(path: str, language: str) -> Framework:
-    """One module's file in `language`, checked against its English file."""
+    """One module's file in `language`, checked against its English file, with the steps it
+    reuses from another module (in the same language) after its own."""
     fw = _load_one(path)
     if fw.language != language:
         raise ContentError(f"{path}: language: '{fw.language}', but the file name says '{language}'.")
@@ -292,7 +313,27 @@ def _load_translated(path: str, language: str) -> Framework:
         problems = translation_problems(source, fw)
         if problems:
             raise ContentError(f"{path}: " + "; ".join(problems))
-    return fw
+    return with_reused(fw, Path(path).parent) if fw.reuse is not None else fw
+
+
+def with_reused(fw: Framework, directory: Path) -> Framework:
+    """`fw` with the steps of `fw.reuse.module` that hold items of the kinds it names (only those
+    items), and their scales; an id used in both is refused."""
+    other_path = content_path(directory, fw.reuse.module, fw.language)
+    if not other_path.exists():
+        other_path = content_path(directory, fw.reuse.module, SOURCE_LANGUAGE)
+    if not other_path.exists():
+        raise ContentError(f"{directory / (fw.id + '.yaml')}: reuse.module: there is no module '{fw.reuse.module}'.")
+    other = _load_translated(str(other_path), fw.language if other_path.name.count(".") == 2 else SOURCE_LANGUAGE)
+    steps = [s.model_copy(update={"items": [i for i in s.items if i.kind in fw.reuse.kinds]}) for s in other.steps]
+    steps = [s for s in steps if s.items]
+    clash = ({i.id for s in steps for i in s.items} & {i.id for i in fw.items}) | ({s.id for s in steps} & {s.id for s in fw.steps})
+    if clash:
+        raise ContentError(f"{directory / (fw.id + '.yaml')}: reuse: '{sorted(clash)[0]}' is in both modules.")
+    scales = {k: v for k, v in other.scales.items() if any(i.scale == k for s in steps for i in s.items)}
+    out = fw.model_copy(update={"steps": [*fw.steps, *steps], "scales": {**scales, **fw.scales}})
+    out.__dict__["_reused"] = tuple(steps)
+    return out
 
 
 @functools.lru_cache(maxsize=8)

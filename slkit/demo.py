@@ -59,20 +59,66 @@ def answers_of(person: dict, fw: Framework, rng: random.Random) -> dict[str, Any
 
 
 def make_demo(store: Store, *, participants: int = 8, seed: int = 7, title: str = "Demo workshop") -> NewSession:
-    """Create a session in which `participants` people answered every module."""
+    """Create a session in which `participants` people answered every module, the follow-up
+    round too (its date six weeks on), so every page, part and export can be tried."""
+    from .store import suggested_follow_up
+
     rng = random.Random(seed)
-    session = store.create_session(title)
     frameworks = load_frameworks()
+    session = store.create_session(title, modules=list(frameworks), start_open=True, follow_up=suggested_follow_up())
     people: list[tuple[Participant, dict]] = []
     for k in range(participants):
         person = PEOPLE[k % len(PEOPLE)]
         p = store.join(session.code, person["name"], show_name=person["name"] is not None)
+        given: dict[str, dict] = {}
         for fw in frameworks.values():
-            answers = {i: fw.validate_value(i, v) for i, v in answers_of(person, fw, rng).items()}
-            store.save_answers(p, fw.id, answers, show_name=person["name"] is not None)
+            made = follow_up_of(k, person, fw, given, rng) if fw.reuse is not None else answers_of(person, fw, rng)
+            given[fw.id] = {i: fw.validate_value(i, v) for i, v in made.items()}
+            store.save_answers(p, fw.id, given[fw.id], show_name=person["name"] is not None)
         people.append((p, person))
     _demo_board(store, people, rng)
     return session
+
+
+# Each sample person's words weeks later: what helped their first commitment, what got in its
+# way, their next step; and what helped and hindered the team.
+FOLLOW_UP_WORDS = [
+    ("Talking about it in the Monday meeting kept it on my list", "The busy weeks before the holidays", "Ask two colleagues to try it too",
+     "The shared rota made answering quick", "Nobody owned the channel at weekends"),
+    ("A colleague who asked me every week how it went", "No time set aside for it", "Put half an hour in my calendar every Friday",
+     "Short stand-ups on what we posted", "Too many channels to watch"),
+    ("Small steps: one post a week was enough to start", "I was not sure what I was allowed to post", "Ask the communications team for the guidelines",
+     "Clear goals on the team board", "The guidelines arrived late"),
+    ("Seeing customers answer our questions", "Sign-off took too long", "Agree with my manager what needs no sign-off",
+     "A manager who posted first", "Sick leave in the busiest month"),
+    ("Writing the post on the train home", "Forgetting once the week got busy", "Keep a list of ideas on my phone",
+     "Answers we could reuse from the bank", "The new platform was slow to start"),
+    ("My manager mentioned it in the all-staff meeting", "Not knowing which channel people read", "Ask the team which channel they use most",
+     "A monthly look at what worked", "Different views on what to post"),
+    ("A template for thank-you posts", "Worry about leaving someone out", "Thank two people by name this month",
+     "Colleagues liking and sharing each other's posts", "Little time for training"),
+    ("Pairing with a colleague who already posts", "The first post took an afternoon", "Post one short video from a customer visit",
+     "Customer questions that showed us what to write", "Waiting for approval on the logo"),
+]
+
+
+def follow_up_of(k: int, person: dict, fw: Framework, given: dict[str, dict], rng: random.Random) -> dict[str, Any]:
+    """One sample person's follow-up, weeks later: how far each commitment and their goal got, in
+    their own words, and the five practices rated again, a little higher where they worked on it."""
+    helped, hindered, nxt, team_helped, team_hindered = FOLLOW_UP_WORDS[k % len(FOLLOW_UP_WORDS)]
+    out: dict[str, Any] = {}
+    for n, _c in enumerate(person["commitments"], 1):
+        out[f"c{n}_status"] = [rng.choice(["done", "started", "started", "not_yet"])]
+    out.update(c1_helped=helped, c1_hindered=hindered, c1_next=nxt)
+    out["goal_status"] = [rng.choice(["done", "started", "not_yet"])]
+    out["team_progress"] = rng.choice([2, 3, 3, 4])
+    out["team_helped"], out["team_hindered"] = team_helped, team_hindered
+    before = given.get(fw.reuse.module, {})
+    for item in fw.items:
+        if item.kind == "rating" and item.id in before:
+            out[item.id] = max(1, min(10, before[item.id] + rng.choice([0, 0, 1, 1, 2, -1])))
+    known = {i.id for i in fw.items}
+    return {key: value for key, value in out.items() if key in known}
 
 
 def _demo_board(store: Store, people: list[tuple[Participant, dict]], rng: random.Random) -> None:

@@ -125,6 +125,14 @@ def board_records(store: Store, code: str) -> list[dict[str, Any]]:
     return records
 
 
+def session_frameworks(session: SessionInfo) -> dict[str, Framework]:
+    """The modules of a session's plan, in its order (module id -> content)."""
+    from .sessions import planned
+
+    everything = load_frameworks()
+    return {m: everything[m] for m in planned(session.settings, everything)}
+
+
 def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
     """The workbook's first sheet: the session, and each module's turnout."""
     from .board import respondent_counts
@@ -135,7 +143,7 @@ def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
         (_("Participants who joined"), store.participant_count(session.code)),
         (_("Anonymity threshold"), session.threshold), ("", ""), (_("Module"), _("People who took part")),
     ]
-    for module, fw in load_frameworks().items():
+    for module, fw in session_frameworks(session).items():
         n = counts.get(module, 0)
         note = "" if n >= session.threshold or n == 0 else " " + _("(fewer than {n}: results stayed hidden in the workshop)").format(n=session.threshold)
         rows.append((fw.title, f"{n}{note}"))
@@ -152,7 +160,7 @@ def write_csv(store: Store, session: SessionInfo, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     answers = answer_records(store, session.code)
     written = []
-    for module in load_frameworks():
+    for module in session_frameworks(session):
         path = folder / f"{session.code}_{module}.csv"
         _csv(path, DATA_COLUMNS, [r for r in answers if r["module"] == module])
         written.append(path)
@@ -183,7 +191,7 @@ def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
     _layout(summary, [("", "", 30), ("", "", 90)], header=False)
     summary["A1"].font = summary["A7"].font = _bold()
     answers = answer_records(store, session.code)
-    for module, fw in load_frameworks().items():
+    for module, fw in session_frameworks(session).items():
         _table(wb.create_sheet(sheet_title(fw)), ANSWER_COLUMNS, [r for r in answers if r["module"] == module])
     _table(wb.create_sheet(_("SWOT board")), BOARD_COLUMNS, board_records(store, session.code))
     _table(wb.create_sheet("Data"), [(c, c, 16) for c in DATA_COLUMNS], answers, wrap=False, translate=False)

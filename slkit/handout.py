@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from . import aggregate as A, i18n
-from .content import Framework, load_frameworks
+from .content import Framework, get_framework, load_frameworks
 from .exports import answer_label, question_text
 from .i18n import _
 from .report import PRINT_CSS, html_page
@@ -48,10 +48,16 @@ def handout_html(store: Store, participant: Participant) -> str:
     parts = [f"<h1>{_('My workshop')}</h1><p class='muted'>{name}{where}. {made}</p>"]
     promised = [c for fw in modules for c in own_commitments(fw, mine[fw.id])]
     if promised:
+        from .followup import sentence
+
+        again = f"<p class='follow-up-date'><b>{esc(sentence(session.follow_up))}</b></p>" if session.follow_up else ""
         parts.append(f"<div class='box'><h2>{_('My commitments')}</h2><ul class='commitments'>"
-                     + "".join(commitment_html(c) for c in promised) + "</ul></div>")
+                     + "".join(commitment_html(c) for c in promised) + f"</ul>{again}</div>")
     for fw in modules:
         rows = [r for r in all_rows if r["module"] == fw.id]
+        if fw.reuse is not None:
+            parts.append(followup_html(fw, mine[fw.id], store, participant))
+            continue
         state = states.get(fw.id, ModuleState())
         n = A.respondents(rows, A.counted_items(fw))
         team = rows if (not alone and state.results_revealed and A.team_visible(n, session.threshold)) else None
@@ -84,6 +90,38 @@ def module_html(fw: Framework, answers: dict[str, Any], team: list[dict] | None,
             f"<dt>{esc(step)}: {esc(question_text(fw, item))}</dt><dd>{esc(shown(item, value))}</dd>" for step, item, value in written) + "</dl>")
     if team is None and any(i.kind == "rating" for i in fw.items):
         out.append("<p class='muted'>" + _("The team's results were not shown for this module, so only yours are here.") + "</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def followup_html(fw: Framework, answers: dict[str, Any], store: Store, participant: Participant) -> str:
+    """My follow-up: each commitment and my own goal with how far I got, and my score per
+    practice in the workshop and now."""
+    from .followup import PRACTICES, SWOT, before_after, promises
+    from .summaries import fmt, status_label
+
+    head = f"<section class='module follow-up' data-module='{fw.id}'><h2>{fw.order}. {esc(fw.title)}</h2>"
+    if not answers:
+        return head + f"<p class='muted'>{_('Not answered.')}</p></section>"
+    then = store.answers_of(participant, fw.reuse.module)
+    out = [head]
+    mine = promises(then if fw.reuse.module == PRACTICES else {}, store.answers_of(participant, SWOT))
+    if mine:
+        out.append(f"<h3>{_('How far I got')}</h3><dl class='promises'>")
+        for p in mine:
+            status = answers.get(f"{p['prefix']}_status") or []
+            said = [(question, answers.get(f"{p['prefix']}_{key}")) for key, question in
+                    (("helped", _("What helped")), ("hindered", _("What got in the way")), ("feedback", _("Feedback from")),
+                     ("next", _("My next step")))]
+            out.append(f"<dt>{esc(p['text'])}</dt><dd><b>{esc(status_label(status[0])) if status else _('Not answered.')}</b>"
+                       + "".join(f"<br>{esc(q)}: {esc(v)}" for q, v in said if v) + "</dd>")
+        out.append("</dl>")
+    rows = before_after(get_framework(fw.reuse.module), then, answers)
+    if any(a is not None and b is not None for _i, _t, a, b in rows):
+        out.append(f"<h3>{_('Me then and now')}</h3><table><tr><th>{_('Practice')}</th><th>{_('In the workshop')}</th><th>{_('Now')}</th>"
+                   f"<th>{_('Change')}</th></tr>" + "".join(
+                       f"<tr><td>{esc(title)}</td><td>{fmt(a)}</td><td>{fmt(b)}</td><td>{fmt(None if a is None or b is None else b - a, True)}</td></tr>"
+                       for _i, title, a, b in rows) + "</table>")
     out.append("</section>")
     return "".join(out)
 

@@ -27,13 +27,15 @@ STYLE = (
 )
 
 
-def join_card_html(title: str, code: str, link: str, language: str | None = None) -> str:
-    """The poster and the cards, in `language` (the session's; default: the one being written in)."""
+def join_card_html(title: str, code: str, link: str, language: str | None = None, follow_up=None) -> str:
+    """The poster and the cards, in `language` (the session's; default: the one being written in);
+    with `follow_up` (a date) the cards say when the team comes back to its commitments."""
     with i18n.use(language):
-        return _join_card_html(title, code, link)
+        return _join_card_html(title, code, link, follow_up)
 
 
-def _join_card_html(title: str, code: str, link: str) -> str:
+def _join_card_html(title: str, code: str, link: str, follow_up=None) -> str:
+    from .followup import sentence
     poster = (
         f"<section class='poster'><h1>{esc(title)}</h1><p class='scan'>{esc(_('Scan the code with your phone’s camera to join'))}</p>"
         f"<div class='qr' role='img' aria-label='{esc(_('QR code of the join link'))}'>{qr_svg(link, 8)}</div>"
@@ -43,7 +45,9 @@ def _join_card_html(title: str, code: str, link: str) -> str:
     card = (
         f"<div class='card'><span class='title'>{esc(title)}</span><span>{_('Session code')} <b translate='no'>{esc(code)}</b></span>"
         f"<span class='hint'>{esc(link)}</span><span>{_('My personal code:')}</span><span class='write'></span>"
-        f"<span class='hint'>{_('With this code you continue as yourself on another phone or computer.')}</span></div>"
+        f"<span class='hint'>{_('With this code you continue as yourself on another phone or computer.')}</span>"
+        + (f"<span class='hint follow-up'>{esc(sentence(follow_up))} {esc(_('Keep this card: your code brings back your commitments then.'))}</span>"
+           if follow_up else "") + "</div>"
     )
     cards = ("<section class='cards'><p class='cards-intro'>" + _("Cut along the dashed lines: one card per person, "
              "to write their personal code on.") + "</p>" + card * CARDS + "</section>")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import InputError, i18n
 from .content import load_frameworks
+from .sessions import planned
 from .i18n import _, ngettext
 from .store import Store
 from .text import esc
@@ -77,7 +78,9 @@ def session_report_html(store: Store, code: str) -> str:
     ]
     figures = 0
     counts = respondent_counts(store, session.code)
-    for module, fw in load_frameworks().items():
+    everything = load_frameworks()
+    for module in planned(session.settings, everything):
+        fw = everything[module]
         module_rows = [r for r in rows if r["module"] == module]
         entries = [e for e in board_entries(store, session.code, module) if not e.hidden]
         n = counts.get(module, 0)
@@ -90,7 +93,8 @@ def session_report_html(store: Store, code: str) -> str:
             parts.append("<p class='muted hidden-results'>" + _("Fewer than {n} people took part, so the results stay "
                          "hidden, as they did in the workshop.").format(n=session.threshold) + "</p></section>")
             continue
-        for part in S.summary(fw, module_rows, entries, session.threshold):
+        before = [r for r in rows if r["module"] == fw.reuse.module] if fw.reuse is not None else None
+        for part in S.summary(fw, module_rows, entries, session.threshold, before=before):
             if isinstance(part, S.Themes):
                 figures += 1
                 parts.append(f"<div class='themes'>{_figure_html(part.figure, figures)}{part.list_html()}</div>")

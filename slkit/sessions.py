@@ -124,10 +124,20 @@ def screen_link(base_url: str, code: str, screen_key: str) -> str:
 
 
 def planned(settings: dict, available) -> list[str]:
-    """The modules a session uses, in its order: its plan, else every available module."""
-    available = list(available)
+    """The modules a session uses, in its order: its plan, else every available module that a
+    plan holds by default (given frameworks: not the follow-up, which a session takes on when it
+    has a follow-up date or names it)."""
     plan = settings.get("modules")
-    return [m for m in plan if m in available] if plan else available
+    if plan:
+        return [m for m in plan if m in available]
+    if isinstance(available, dict):
+        return [m for m, fw in available.items() if getattr(fw, "default_plan", True)]
+    return list(available)
+
+
+def follow_up_link(base_url: str, code: str) -> str:
+    """The follow-up page of a session (to send the team on the day; it carries no one's identity)."""
+    return f"{_base(base_url)}/voila/render/05_follow_up.ipynb?{urlencode({'session': code})}"
 
 
 def facilitator_link(base_url: str, key: str, code: str | None = None) -> str:

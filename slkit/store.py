@@ -56,6 +56,10 @@ TITLE_MAX = 120
 NAME_MAX = 60
 DEFAULT_THRESHOLD = 3
 PLAN = "modules"  # a session's setting: the module ids it uses, in order (absent: all of them)
+FOLLOW_UP = "follow_up"  # a session's setting: the date the team comes back to its commitments (ISO), or absent
+FOLLOW_UP_MODULE = "follow_up"  # the module of the follow-up round
+FOLLOW_UP_WEEKS = 6  # the date the console suggests
+AFTER = "after"  # a session's setting: the code of the earlier session it follows (a second workshop)
 MAX_THRESHOLD = 1000
 
 # Wrong personal codes: this many are free per client address (and per session, in all) within
@@ -79,6 +83,33 @@ def code_wait(failures: int, first_at: dt.datetime, last_at: dt.datetime, now: d
         return 0.0
     wait = min(CODE_MAX_WAIT, 2.0 ** (failures - free))
     return max(0.0, wait - (now - last_at).total_seconds())
+
+
+def follow_up_date(value: object, held: dt.date, today: dt.date | None = None) -> dt.date:
+    """A follow-up date as given (a date, or text like 2027-02-15), checked: after the session was
+    held and after today; else InputError saying what is wrong.
+
+    >>> follow_up_date("2027-02-15", dt.date(2027, 1, 4), today=dt.date(2027, 1, 4))
+    datetime.date(2027, 2, 15)
+    """
+    today = today or dt.date.today()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(_("A follow-up date looks like 2027-02-15.")) from None
+    if value <= held:
+        raise InputError(_("The follow-up must come after the session ({date}).").format(date=held.isoformat()))
+    if value <= today:
+        raise InputError(_("The follow-up date has passed: choose a day after today ({date}).").format(date=today.isoformat()))
+    return value
+
+
+def suggested_follow_up(today: dt.date | None = None) -> dt.date:
+    """The follow-up date the console suggests: six weeks on."""
+    return (today or dt.date.today()) + dt.timedelta(weeks=FOLLOW_UP_WEEKS)
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -230,6 +261,14 @@ class SessionInfo:
     def language(self) -> str:
         """The session's language (`settings["language"]`; English for sessions made before there was a choice)."""
         return normalize_language(self.settings.get("language")) or "en"
+
+    @property
+    def follow_up(self) -> dt.date | None:
+        """The day the team comes back to its commitments, if one is set."""
+        try:
+            return dt.date.fromisoformat(self.settings[FOLLOW_UP]) if self.settings.get(FOLLOW_UP) else None
+        except (TypeError, ValueError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -556,15 +595,33 @@ class Store:
         )
 
     def create_session(self, title: object, threshold: object = DEFAULT_THRESHOLD, settings: dict | None = None,
-                       modules: list[str] | None = None, *, start_open: bool = False, language: str | None = None) -> NewSession:
+                       modules: list[str] | None = None, *, start_open: bool = False, language: str | None = None,
+                       follow_up: object = None, after: object = None) -> NewSession:
         """A new session. With `modules` (ids, in the order the workshop takes them) it uses only
         those, and they start closed with results held back unless `start_open`; without, every
         module, open (the way sessions were before plans). `language` ('en', 'nb'; 'no' is taken
-        for 'nb') is what its pages, exports and handouts speak unless a person chooses another."""
+        for 'nb') is what its pages, exports and handouts speak unless a person chooses another.
+        `follow_up`: the day the team comes back to its commitments (the follow-up module joins the
+        plan). `after`: the code of an earlier session with the same team: its plan and settings
+        are the starting point (what is given here wins), and its report is compared with this one."""
         title = clean_text(title, max_length=TITLE_MAX, field=_("The session title"), multiline=False)
+        if after is not None:
+            earlier = self.get_session(after)
+            kept = {k: v for k, v in earlier.settings.items() if k in (PLAN, "language", "vote_budget")}
+            settings = {**kept, **(settings or {}), AFTER: earlier.code}
+            if modules is None and PLAN in kept:
+                modules = [m for m in kept[PLAN] if m != FOLLOW_UP_MODULE]
+            if threshold == DEFAULT_THRESHOLD:
+                threshold = earlier.threshold
+        if follow_up is not None:
+            follow_up = follow_up_date(follow_up, _now().date())
+            if modules is not None and FOLLOW_UP_MODULE not in modules:
+                modules = [*modules, FOLLOW_UP_MODULE]
         if isinstance(threshold, bool) or not isinstance(threshold, int) or not 1 <= threshold <= MAX_THRESHOLD:
             raise InputError(_("The anonymity threshold is a whole number from 1 to {max}.").format(max=MAX_THRESHOLD))
         settings = dict(settings or {})
+        if follow_up is not None:
+            settings[FOLLOW_UP] = follow_up.isoformat()
         if language is not None:
             if normalize_language(language) is None:
                 raise InputError(_("The kit speaks English (en) and Norwegian bokmål (nb), not '{language}'.").format(language=echo(language)))
@@ -596,6 +653,20 @@ class Store:
             return NewSession(id=new_id, code=code, title=title, threshold=threshold,
                               settings=settings, created_at=now, key=key, screen_key=screen_key)
         raise StoreUnavailable(_("Could not find a free session code; please try again."))  # pragma: no cover
+
+    def set_follow_up(self, code: object, when: object) -> SessionInfo:
+        """Set (or, with None, clear) the day the team comes back to its commitments. The
+        follow-up module joins the session's plan (closed, results held back) when it is not there."""
+        session = self.get_session(code)
+        if when is None or when == "":
+            return self.update_session(session.code, settings={FOLLOW_UP: None})
+        day = follow_up_date(when, session.created_at.date())
+        plan = list(session.settings.get(PLAN) or [])
+        changes: dict[str, Any] = {FOLLOW_UP: day.isoformat()}
+        if plan and FOLLOW_UP_MODULE not in plan:
+            changes[PLAN] = [*plan, FOLLOW_UP_MODULE]
+            self.set_module_state(session.code, FOLLOW_UP_MODULE, is_open=False, results_revealed=False)
+        return self.update_session(session.code, settings=changes)
 
     def screen_key(self, code: object, console_key: str) -> str:
         """The room-screen link's key for the console opened with `console_key` (the session's

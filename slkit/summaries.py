@@ -621,6 +621,87 @@ def swot_team(fw: Framework, rows: list[dict], entries: list[Entry]) -> list[Par
     return flatten(swot_sections(fw, rows, entries))
 
 
+# ---- the follow-up ---------------------------------------------------------------------------------
+
+def status_label(status: str) -> str:
+    return {"done": _("Done"), "started": _("Started"), "not_yet": _("Not yet")}[status]
+
+
+def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] | None, threshold: int = 0) -> list[Section]:
+    """How far the team got with its commitments and goals, its change in the practices between
+    the workshop and now (the people who answered both; aggregate rule 5), how far it came with
+    its goals, and what helped, what got in the way and what comes next, in people's words."""
+    from .content import get_framework
+
+    before_fw = get_framework(fw.reuse.module, language=fw.language) if fw.reuse else None
+    commitment_status = [i.id for i in fw.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")]
+    goal_status = [i.id for i in fw.items if i.id == "goal_status"]
+    people = A.respondents(rows, commitment_status + goal_status)
+    if A.team_visible(people, threshold):
+        status_rows = []
+        for label, items in ((_("Commitments"), commitment_status), (_("Own goals"), goal_status)):
+            counts = A.status_counts(rows, items)
+            status_rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='{s}'>{counts[s]}</td>" for s in A.STATUSES)
+                               + f"<td class='total'>{sum(counts.values())}</td></tr>")
+        statuses: tuple = (
+            "<p class='muted'>" + ngettext("{n} person said how far they got.", "{n} people said how far they got.", people).format(n=people) + "</p>",
+            Rows("table", "status-table", tuple(status_rows), _head("", *(status_label(s) for s in A.STATUSES), _("All"))),
+        )
+    else:
+        statuses = ("<p class='muted waiting'>" + ngettext(
+            "How far the team got shows once {k} person has answered ({n} so far).",
+            "How far the team got shows once {k} people have answered ({n} so far).", threshold).format(k=threshold, n=people) + "</p>",)
+
+    change_parts: tuple
+    if before_fw is None or before_rows is None:
+        change_parts = ()
+    else:
+        paired, n_before, changes = A.team_change(before_fw, before_rows, rows, threshold)
+        if A.paired_visible(paired, n_before, threshold):
+            steps = rated_steps(before_fw)
+            figure = charts.compare_figure(
+                [s.title for s in steps],
+                [(_("In the workshop"), [changes[s.id].before for s in steps], None),
+                 (_("Now"), [changes[s.id].after for s in steps], None)],
+                scale_range(before_fw), title=_("The team then and now"))
+            change_rows = tuple(
+                f"<tr data-step='{s.id}'><td>{esc(s.title)}</td><td class='before'>{fmt(changes[s.id].before)}</td>"
+                f"<td class='after'>{fmt(changes[s.id].after)}</td><td class='change'>{fmt(changes[s.id].change.mean, True)}</td>"
+                f"<td class='sd'>{spread_cell(changes[s.id].change)}</td></tr>" for s in steps if changes[s.id].n)
+            change_parts = (
+                "<p class='muted'>" + ngettext("{n} person answered in the workshop and now: these figures are theirs.",
+                                               "{n} people answered in the workshop and now: these figures are theirs.", paired).format(n=paired) + "</p>",
+                figure,
+                Rows("table", "change-table", change_rows, _head(_("Practice"), _("Then"), _("Now"), _("Change"), _("Spread"))),
+                spread_note(),
+            )
+        else:
+            change_parts = ("<p class='muted waiting change-waiting'>" + _(
+                "The team's before and after shows once {k} people who rated the practices in the workshop have rated them "
+                "again, and either all of them or at least {k} fewer: otherwise it would give single people's answers away "
+                "({n} of {m} so far).").format(k=max(1, threshold), n=paired, m=n_before) + "</p>",)
+
+    found = [Section("statuses", _("How far we got"), statuses)]
+    if change_parts:
+        found.append(Section("change", _("The practices then and now"), change_parts))
+    if any(i.id == "team_progress" for i in fw.items):
+        stat = A.item_stats(fw, rows, threshold).get("team_progress")
+        scale = fw.scales[fw.item("team_progress").scale]
+        if stat and A.team_visible(stat.n, threshold):
+            progress = (f"<p class='team-progress'>" + _("How far the team has come with its goals: {mean} of {max} ({n} people).").format(
+                mean=f"<b>{number(stat.mean)}</b>", max=scale.max, n=stat.n) + "</p>"
+                        f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}.</p>",)
+        else:
+            progress = (f"<p class='muted waiting'>" + _("Shows once {k} people have answered.").format(k=threshold) + "</p>",)
+        found.append(Section("team", _("The team's goals"), progress))
+    for sid, title, asks in (("helped", _("What helped"), "helped"), ("hindered", _("What got in the way"), "hindered"),
+                             ("next", _("The next steps"), "next")):
+        ids = [i.id for i in fw.items if i.tags.get("asks") == asks]
+        texts = [t for i in ids for t in A.written(rows, i)]
+        found.append(Section(sid, title, (written_rows(sorted(texts, key=str.casefold), f"texts {sid}"),)))
+    return found
+
+
 # ---- themes of the room's words ---------------------------------------------------------------------
 
 # Per module: the free-text questions whose words are put together into themes (a section each):
@@ -637,6 +718,10 @@ THEMES: dict[str, list[tuple[str, str, Any]]] = {
         ("goals", N_("Themes: mission and goals"), lambda i: i.id in ("team_mission", "team_goal", "personal_goal")),
     ],
     "five_practices": [("commitments", N_("Themes: our commitments"), lambda i: i.id.startswith("commitment_") and not i.id.endswith("_date"))],
+    "follow_up": [
+        ("helped", N_("Themes: what helped"), lambda i: i.tags.get("asks") == "helped"),
+        ("hindered", N_("Themes: what got in the way"), lambda i: i.tags.get("asks") == "hindered"),
+    ],
 }
 
 
@@ -673,11 +758,15 @@ def themes_sections(fw: Framework, rows: list[dict], entries: list[Entry], thres
 
 # ---- any module -------------------------------------------------------------------------------------
 
-def sections(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0, *, themes: bool = True) -> list[Section]:
+def sections(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0, *, themes: bool = True,
+             before: list[dict] | None = None) -> list[Section]:
     """A module's team results, part by part, in the order a facilitator talks them through (the
     room screen, the console's preview and the report), under the session's threshold; with the
-    themes of the room's words at the end unless `themes` is False."""
-    if fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
+    themes of the room's words at the end unless `themes` is False. `before`: for a module that
+    comes back to another (the follow-up), that module's answers (the workshop's ratings)."""
+    if fw.reuse is not None:
+        found = followup_sections(fw, rows, before, threshold)
+    elif fw.id == "social_team_swot" or any(i.kind == "board" for i in fw.items):
         found = swot_sections(fw, rows, entries)
     elif any(i.kind == "rank" for i in fw.items) and any(s.id == "culture" for s in fw.steps):
         found = purpose_sections(fw, rows, threshold)
@@ -688,6 +777,11 @@ def sections(fw: Framework, rows: list[dict], entries: list[Entry], threshold: i
     return found + (themes_sections(fw, rows, entries, threshold) if themes else [])
 
 
-def summary(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0) -> list[Part]:
+def before_rows(store, code: str, fw: Framework) -> list[dict] | None:
+    """For a module that comes back to another (the follow-up): that module's answers in the session."""
+    return store.answers(code, fw.reuse.module) if fw.reuse is not None else None
+
+
+def summary(fw: Framework, rows: list[dict], entries: list[Entry], threshold: int = 0, before: list[dict] | None = None) -> list[Part]:
     """The team results of any module as parts for a page (see `sections`)."""
-    return flatten(sections(fw, rows, entries, threshold))
+    return flatten(sections(fw, rows, entries, threshold, before=before))

@@ -133,3 +133,21 @@ ENGLISH_WORDS = re.compile(r"\b(the|and|your|you|with|this|that|are|answers|save
 def english_words(text: str) -> list[str]:
     """The English words in `text` (each once, lower case)."""
     return sorted({m.group(0).lower() for m in ENGLISH_WORDS.finditer(text)})
+
+
+@pytest.fixture
+def pg_database():
+    """A PostgreSQL database of its own (created for the test, dropped afterwards): for what
+    counts writes per database, where other tests' writes to the shared one would show."""
+    base = postgres_base_url()
+    err = _pg_error(base)
+    if err:
+        missing(f"PostgreSQL not reachable at {base}: {err}")
+    name = f"slkit_db_{secrets.token_hex(4)}"
+    admin = sa.create_engine(base, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.make_url(base).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

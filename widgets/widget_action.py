@@ -42,6 +42,12 @@ class ActionPlan(W.VBox):
             self.entries.extend(row)
             blocks.append(W.VBox(row, layout=W.Layout(border="1px solid #cbd2d9", padding="8px 12px", margin="8px 0")))
             n += 1
+        # The day the team comes back to these, and the calendar entries (the first steps' dates too).
+        from .widget_followup import FollowUpDate, own_answers
+
+        code = sheet.participant.session_code if sheet.participant is not None else None
+        self.follow_up = FollowUpDate(code, lambda: (sheet.answers, own_answers(sheet)[1]), store_factory=sheet._store_factory, watch=sheet)
+        blocks.append(self.follow_up)
         super().__init__(blocks, **kwargs)
         self.refresh()
 

@@ -66,6 +66,11 @@ class FacilitatorBoard(W.VBox):
         frameworks = load_frameworks()
         self.module_boxes = {m: W.Checkbox(value=True, description=f"{fw.order}. {fw.title}", indent=False, layout=W.Layout(width="auto"))
                              for m, fw in frameworks.items()}
+        # The day the team comes back to its commitments: six weeks on unless the facilitator picks another.
+        from slkit.store import suggested_follow_up
+
+        self.follow_up_input = W.DatePicker(value=suggested_follow_up(), description=_("Follow-up date"),
+                                            style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.start_open = W.Checkbox(value=False, description=_("Open every module now, results shown (otherwise you open each when the room gets there)"),
                                      indent=False, layout=W.Layout(width="auto"))
         # The language participants see unless they choose another on their page.
@@ -86,6 +91,9 @@ class FacilitatorBoard(W.VBox):
             P.block("<p>" + _("The modules of this session, in the order of the workshop (another order: {command}):").format(
                 command="<code>slkit session new --modules</code>") + "</p>"),
             *self.module_boxes.values(),
+            P.block("<p>" + _("The follow-up: the day the team comes back to its commitments (with the follow-up module ticked above; "
+                              "empty: none yet, you can set it later under Settings):") + "</p>"),
+            self.follow_up_input,
             self.start_open,
             self.create_button,
             self.result,
@@ -97,9 +105,13 @@ class FacilitatorBoard(W.VBox):
         if getattr(self, "created", None) is not None and self.created[0] == self.title_input.value:
             return self.created[1]
         modules = [m for m, box in self.module_boxes.items() if box.value]
+        follow_up = self.follow_up_input.value if "follow_up" in modules else None
+        if follow_up is None and "follow_up" in modules and len(modules) > 1:
+            modules.remove("follow_up")  # no date: the follow-up joins the plan once one is set
         try:
             s = self._store_factory().create_session(self.title_input.value, int(self.threshold_input.value),
-                                                     modules=modules, start_open=self.start_open.value, language=self.language_input.value)
+                                                     modules=modules, start_open=self.start_open.value, language=self.language_input.value,
+                                                     follow_up=follow_up)
         except KitError as e:
             self.result.value = P.message("error", str(e))
             return None

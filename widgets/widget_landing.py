@@ -53,14 +53,21 @@ class SessionHome(W.VBox):
         self.new_code_button.on_click(lambda _b: self.new_personal_code())
         self._show_personal(p.personal_code)
         self.modules = W.HTML()
+        from .widget_followup import FollowUpDate
+
+        def answers():
+            store = store_factory()
+            return store.answers_of(p, "five_practices"), store.answers_of(p, "social_team_swot")
+
+        self.follow_up = FollowUpDate(self.code, answers, store_factory=store_factory)
         self.keep = handout_link(store_factory, p)
         self._progress: dict | None = None
         self.ticker = LiveTicker(self.refresh)
         self.leave_button = W.Button(description=_("Not you? Leave this browser"), layout=W.Layout(width="auto"))
         self.leave_button.add_class("slk-leave")
         self.leave_button.on_click(lambda _b: join.leave())
-        super().__init__([self.header, self.personal, self.new_code_button, self.modules, P.block(f"<h2>{_('To keep')}</h2>"), self.keep,
-                          self.ticker, self.leave_button], **kwargs)
+        super().__init__([self.header, self.personal, self.new_code_button, self.modules, self.follow_up,
+                          P.block(f"<h2>{_('To keep')}</h2>"), self.keep, self.ticker, self.leave_button], **kwargs)
         self.refresh()
 
     def _show_personal(self, personal_code: str | None) -> None:

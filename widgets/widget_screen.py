@@ -69,7 +69,9 @@ def team_sections(store, code: str, framework, threshold: int, rows: list[dict],
     if any(i.kind == "board" for i in framework.items) or entries:
         return B.respondent_counts(store, code).get(framework.id, 0), S.sections(framework, rows, entries, threshold)
     n = respondents(rows, counted_items(framework))
-    return n, S.sections(framework, rows, entries, threshold) if team_visible(n, threshold) else None
+    if not team_visible(n, threshold):
+        return n, None
+    return n, S.sections(framework, rows, entries, threshold, before=S.before_rows(store, code, framework))
 
 
 def place(found: list, part: str | None, page: int) -> tuple[int, int, list]:

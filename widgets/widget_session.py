@@ -157,6 +157,9 @@ class SessionView(W.VBox):
         # The session's language: pages opened from now on, the room screen, exports (a person's own choice stays theirs).
         self.language = W.Dropdown(options=i18n.choices(), value=session.language,
                                    description=_("Language"), style={"description_width": "16em"}, layout=W.Layout(width="32em"))
+        self.follow_up = W.DatePicker(value=session.follow_up, description=_("Follow-up date"),
+                                      style={"description_width": "16em"}, layout=W.Layout(width="32em"))
+        self.follow_up_note = W.HTML()
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
         self.moderation = AnswerModeration(self.frameworks, code, store_factory=store_factory)
@@ -191,7 +194,8 @@ class SessionView(W.VBox):
         )
         from slkit.joincard import join_card_html
 
-        card = DownloadLink(f"{code}-join-card.html", lambda: join_card_html(session.title, code, link, session.language),
+        card = DownloadLink(f"{code}-join-card.html",
+                            lambda: join_card_html(session.title, code, link, session.language, store_factory().get_session(code).follow_up),
                             _("Join card to print (A4: QR code, link and code; cards for personal codes)"))
         self.paging = W.HBox([self.screen_part, self.part_prev, self.part_next, self.part_where],
                              layout=W.Layout(flex_flow="row wrap", align_items="center", display="none"))
@@ -209,7 +213,7 @@ class SessionView(W.VBox):
                                   "is reached, also those held back from participants' pages and the room screen.") + "</p>"),
                           self.results_module, self.results])
         settings = W.VBox([
-            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, self.language, save, self.note,
+            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, self.language, self.follow_up, self.follow_up_note, save, self.note,
             P.block(f"<h2>{_('Exports')}</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
             P.block(f"<h2>{_('End or delete')}</h2><p class='muted'>" + _("Ending closes every module; answers are kept for the report. "
                     "Deleting removes the session with every answer in it, for good.") + "</p>"),
@@ -222,6 +226,7 @@ class SessionView(W.VBox):
                           + ([_("Moderation")] if self.moderation is not None else []) + [_("Settings and exports")])
         self.tabs.add_class("slk-tabs")
         super().__init__([header, card, self.problem, self.stats, self.room, self.waiting, self.tabs, self.ticker], **kwargs)
+        self._follow_up_note()
         self.refresh()
 
     # ---- the room screen -------------------------------------------------------------------------
@@ -436,8 +441,12 @@ class SessionView(W.VBox):
         no = W.Button(description=_("No, keep it"), layout=W.Layout(width="auto"))
         yes.on_click(lambda _b: self.delete())
         no.on_click(lambda _b: setattr(self.confirm, "children", []))
+        pending = self._store_factory().get_session(self.code).follow_up
+        warning = (" " + _("Its follow-up is on {date}: people will come back to commitments that are then gone.").format(
+            date=i18n.date(pending, "long")) if pending and pending >= dt.date.today() else "")
         self.confirm.children = [P.block("<p class='msg-error'>" + _("Delete session {code} with all its participants and answers? "
-                                                                       "This cannot be undone.").format(code=P.esc(self.code)) + "</p>"), W.HBox([yes, no])]
+                                                                       "This cannot be undone.").format(code=P.esc(self.code)) + warning + "</p>"),
+                                 W.HBox([yes, no])]
 
     def delete(self) -> None:
         try:
@@ -451,14 +460,31 @@ class SessionView(W.VBox):
 
     # ---- settings and the countdown ---------------------------------------------------------------
     def save_settings(self) -> None:
+        store = self._store_factory()
         try:
-            self._store_factory().update_session(self.code, threshold=int(self.threshold.value),
-                                                 settings={"vote_budget": int(self.budget.value), "language": self.language.value})
+            before = store.get_session(self.code).follow_up
+            if self.follow_up.value != before:
+                store.set_follow_up(self.code, self.follow_up.value)  # checked first: nothing is saved half-way
+            store.update_session(self.code, threshold=int(self.threshold.value),
+                                 settings={"vote_budget": int(self.budget.value), "language": self.language.value})
         except KitError as e:
             self.note.value = P.message("error", str(e))
             return
         self.note.value = P.message("ok", _("Settings saved."))
+        self._follow_up_note()
         self.refresh_results(force=True)
+
+    def _follow_up_note(self) -> None:
+        """On the day of the follow-up, the team needs its link (it carries no one's identity)."""
+        from slkit.followup import sentence
+        from slkit.sessions import follow_up_link
+
+        day = self._store_factory().get_session(self.code).follow_up
+        value = (P.markup("<p class='muted follow-up-note'>" + P.esc(sentence(day)) + " " + _("On the day, open the follow-up module and send the "
+                          "team this link (by e-mail or chat):") + f" <a href='{P.esc(follow_up_link(P.base_url(), self.code))}'>"
+                          f"{P.esc(follow_up_link(P.base_url(), self.code))}</a></p>") if day else "")
+        if self.follow_up_note.value != value:
+            self.follow_up_note.value = value
 
     def start_timer(self, minutes: int, module: str | None = None) -> None:
         """A countdown for one module (by default the one opened last): a new one replaces the last."""
@@ -573,4 +599,5 @@ class SessionView(W.VBox):
         held = ("<p class='msg-error held-note'>" + _("Held back: participants' pages and the room screen do not show these results. "
                                                       "Show them under Run the room when the group is ready.") + "</p>" if not revealed else "")
         took_part = ngettext("{n} person took part.", "{n} people took part.", n).format(n=n)
-        self.results.children = [P.block(f"{held}<p class='muted'>{took_part}</p>"), parts_view(S.summary(fw, rows, entries, session.threshold))]
+        self.results.children = [P.block(f"{held}<p class='muted'>{took_part}</p>"),
+                                 parts_view(S.summary(fw, rows, entries, session.threshold, before=S.before_rows(store, self.code, fw)))]

@@ -23,7 +23,16 @@ def moved(changes: StoreChanges, before: str, seconds: float = 3.0) -> str:
     return now
 
 
-def test_the_token_moves_with_every_write_and_not_with_reads(store_url):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_store_url(request, tmp_path):
+    """A store no other test writes to (the token counts every write to its database)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return request.getfixturevalue("pg_database")
+
+
+def test_the_token_moves_with_every_write_and_not_with_reads(own_store_url):
+    store_url = own_store_url
     writer = Store(store_url)
     writer.migrate()
     changes = StoreChanges(store_url, ttl=0)
@@ -73,9 +82,10 @@ def test_a_store_out_of_reach_gives_no_token(tmp_path):
     assert StoreChanges("mysql://x@127.0.0.1/test", ttl=0).token() is None  # no token there: pages ask their kernels
 
 
-def test_on_postgresql_the_token_moves_with_this_database_only(pg_url):
+def test_on_postgresql_the_token_moves_with_this_database_only(pg_database):
     """Writes to another database on the same server (here: the server's own `postgres`
     database) leave the token as it is: it says "changed" for the kit's database alone."""
+    pg_url = pg_database
     store = Store(pg_url)
     store.migrate()
     changes = StoreChanges(pg_url, ttl=0)

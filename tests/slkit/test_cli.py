@@ -71,7 +71,7 @@ def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
     r = slkit("export", code, "--format", "csv", "--out", str(tmp_path / "csv"), *db)
     assert r.returncode == 0, r.stderr
     files = sorted(Path(p).name for p in r.stdout.split())
-    modules = ["five_practices", "motivation_triad", "purpose_first", "social_team_swot", "social_team_swot_board"]
+    modules = ["five_practices", "follow_up", "motivation_triad", "purpose_first", "social_team_swot", "social_team_swot_board"]
     assert files == sorted(f"{code}_{m}.csv" for m in modules)
     board = pd.read_csv(tmp_path / "csv" / f"{code}_social_team_swot_board.csv")
     swot = board[board["board_id"] == "swot_item"]
@@ -84,7 +84,7 @@ def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert wb.sheetnames == ["Summary", "1 Purpose first", "2 The motivation triad", "3 SWOT of the social team",
-                             "4 The five practices", "SWOT board", "Data"]
+                             "4 The five practices", "5 Follow-up", "SWOT board", "Data"]
     summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
     assert summary["Code"] == code and summary["Participants who joined"] == 5
     assert wb["4 The five practices"].max_row == len(fp) + 1

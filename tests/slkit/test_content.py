@@ -10,12 +10,23 @@ from slkit.paths import FRAMEWORKS_DIR, WORKSHOPS_DIR
 MODULES = ["purpose_first", "motivation_triad", "social_team_swot", "five_practices"]
 
 
-def test_all_four_modules_load_in_workshop_order():
+def test_all_four_modules_and_the_follow_up_load_in_workshop_order():
     frameworks = load_frameworks()
-    assert list(frameworks) == MODULES
-    assert [fw.order for fw in frameworks.values()] == [1, 2, 3, 4]
+    assert list(frameworks) == [*MODULES, "follow_up"]
+    assert [fw.order for fw in frameworks.values()] == [1, 2, 3, 4, 5]
     for fw in frameworks.values():
         assert fw.notebook.startswith(f"0{fw.order}_")
+    assert [m for m, fw in frameworks.items() if fw.default_plan] == MODULES  # the follow-up only where a session takes it on
+
+
+def test_the_follow_up_asks_the_five_practices_again_with_the_same_ids():
+    fu, fp = load_frameworks()["follow_up"], load_frameworks()["five_practices"]
+    rated = [i.id for i in fp.items if i.kind == "rating"]
+    assert [i.id for s in fu.reused_steps for i in s.items] == rated
+    assert [s.id for s in fu.own_steps] == ["commitments", "goal", "team"]
+    assert fu.item(rated[0]).text == fp.item(rated[0]).text and "frequency" in fu.scales
+    nb = load_frameworks(language="nb")["follow_up"]
+    assert nb.item(rated[0]).text == load_frameworks(language="nb")["five_practices"].item(rated[0]).text
 
 
 def test_five_practices_has_two_commitments_and_six_behaviours_per_practice():
