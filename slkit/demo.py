@@ -66,6 +66,7 @@ def make_demo(store: Store, *, participants: int = 8, seed: int = 7, title: str 
     rng = random.Random(seed)
     frameworks = load_frameworks()
     session = store.create_session(title, modules=list(frameworks), start_open=True, follow_up=suggested_follow_up())
+    store.set_module_state(session.code, "follow_up", is_open=True, results_revealed=True)  # a rehearsal tries everything
     people: list[tuple[Participant, dict]] = []
     for k in range(participants):
         person = PEOPLE[k % len(PEOPLE)]

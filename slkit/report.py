@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import InputError, i18n
+from . import InputError, KitError, i18n
 from .content import load_frameworks
 from .sessions import planned
 from .i18n import _, ngettext
@@ -103,10 +103,37 @@ def session_report_html(store: Store, code: str) -> str:
                 parts.append(_figure_html(part, figures))
             else:
                 parts.append(part)
+        if session.settings.get("after") and any(i.kind == "rating" for i in fw.items) and fw.reuse is None and not any("when" in i.tags for i in fw.items):
+            parts.append(compared_with_earlier(store, session, fw, module_rows))
         parts.append("</section>")
     script = f"<script>{get_plotlyjs()}</script>" if figures else ""
     style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
     return html_page(_("{title}: workshop report").format(title=session.title), f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
+
+
+def compared_with_earlier(store: Store, session, fw, rows: list[dict]) -> str:
+    """A second workshop with the same team: the module's team profile beside the earlier
+    session's, each under its own session's threshold (a session below it shows no figure)."""
+    from . import aggregate as A
+    from .summaries import fmt, rated_steps
+
+    try:
+        earlier = store.get_session(session.settings["after"])
+    except KitError:
+        return "<p class='muted'>" + _("The earlier session ({code}) is no longer in the store.").format(code=esc(session.settings["after"])) + "</p>"
+    before = store.answers(earlier.code, fw.id)
+    n_then, n_now = A.respondents(before, A.rating_items(fw)), A.respondents(rows, A.rating_items(fw))
+    held = i18n.date(earlier.created_at.date(), "long")
+    head = f"<h3>{_('Compared with the earlier workshop')}</h3><p class='muted'>" + _(
+        "Session {code}, held {held}: {then} people then, {now} now; only means, each shown from its own session's threshold.").format(
+        code=esc(earlier.code), held=held, then=n_then, now=n_now) + "</p>"
+    if not (A.team_visible(n_then, earlier.threshold) and A.team_visible(n_now, session.threshold)):
+        return head + "<p class='muted'>" + _("Too few people in one of the two sessions to compare.") + "</p>"
+    then, now = A.team_profile(fw, before), A.team_profile(fw, rows)
+    body = "".join(f"<tr data-step='{s.id}'><td>{esc(s.title)}</td><td class='then'>{fmt(then[s.id].mean)}</td>"
+                   f"<td class='now'>{fmt(now[s.id].mean)}</td></tr>" for s in rated_steps(fw))
+    return (head + f"<table class='compared'><tr><th>{_('Practice')}</th><th>{esc(held)}</th><th>{_('This workshop')}</th></tr>"
+            f"{body}</table>")
 
 
 # A4 on paper: each module on a new page, charts no wider than the printable width (about

@@ -642,8 +642,10 @@ class Store:
                 sid = c.execute(sessions_t.insert().values(**values)).inserted_primary_key[0]
                 c.execute(screen_keys_t.insert().values(key_hash=hash_secret(screen_key), session_id=sid))
                 if modules is not None:
+                    # The follow-up waits for its day: closed, whatever the others start as.
                     c.execute(module_states_t.insert(), [
-                        dict(session_id=sid, module=m, is_open=start_open, results_revealed=start_open, updated_at=now) for m in modules])
+                        dict(session_id=sid, module=m, is_open=start_open and m != FOLLOW_UP_MODULE,
+                             results_revealed=start_open and m != FOLLOW_UP_MODULE, updated_at=now) for m in modules])
                 return sid
 
             try:

@@ -67,7 +67,7 @@ class Themes:
 
     def list_html(self) -> str:
         """The ranked terms with their counts, and what they are (the cloud's text alternative)."""
-        return (f"<p class='themes-people muted'>" + ngettext("{n} person wrote here.", "{n} people wrote here.", self.people).format(n=self.people)
+        return ("<p class='themes-people muted'>" + ngettext("{n} person wrote here.", "{n} people wrote here.", self.people).format(n=self.people)
                 + "</p>" + self.terms.html() + "<p class='muted themes-note'>" + _("Words and phrases that two or more people used.") + "</p>")
 
 
@@ -136,8 +136,8 @@ def html_lines(html: str) -> int:
 
 
 def screen_pages(section: Section, lines: int = SCREEN_LINES) -> list[list]:
-    """A section as pages for the room screen: a figure or a themes view alone on its page; text,
-    tables and lists filling pages of `lines`, a long table or list carried over to the next
+    """A section as pages for the room screen: a figure or a themes view on a page of its own (a
+    line or two of text may stand above it); text, tables and lists filling pages of `lines`, a long table or list carried over to the next
     page (its header again). Always at least one page."""
     pages: list[list] = []
     page: list = []
@@ -151,8 +151,10 @@ def screen_pages(section: Section, lines: int = SCREEN_LINES) -> list[list]:
 
     for part in section.parts:
         if isinstance(part, (dict, Themes)):
+            if page and used > 2:  # a line or two of text may stand above a chart; more has its own page
+                close()
+            page.append(part)
             close()
-            pages.append([part])
             continue
         if isinstance(part, Rows):
             head = 1 if part.head else 0
@@ -688,11 +690,11 @@ def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] |
         stat = A.item_stats(fw, rows, threshold).get("team_progress")
         scale = fw.scales[fw.item("team_progress").scale]
         if stat and A.team_visible(stat.n, threshold):
-            progress = (f"<p class='team-progress'>" + _("How far the team has come with its goals: {mean} of {max} ({n} people).").format(
+            progress = ("<p class='team-progress'>" + _("How far the team has come with its goals: {mean} of {max} ({n} people).").format(
                 mean=f"<b>{number(stat.mean)}</b>", max=scale.max, n=stat.n) + "</p>"
                         f"<p class='muted'>{scale.min} = {esc(scale.low_label)}, {scale.max} = {esc(scale.high_label)}.</p>",)
         else:
-            progress = (f"<p class='muted waiting'>" + _("Shows once {k} people have answered.").format(k=threshold) + "</p>",)
+            progress = ("<p class='muted waiting'>" + _("Shows once {k} people have answered.").format(k=threshold) + "</p>",)
         found.append(Section("team", _("The team's goals"), progress))
     for sid, title, asks in (("helped", _("What helped"), "helped"), ("hindered", _("What got in the way"), "hindered"),
                              ("next", _("The next steps"), "next")):

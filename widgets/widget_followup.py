@@ -141,7 +141,13 @@ class BeforeAfter(W.VBox):
     def refresh(self) -> None:
         fp_fw = get_framework(F.PRACTICES)
         fp, _swot = own_answers(self.sheet)
-        rows = F.before_after(fp_fw, fp, self.sheet.answers)
+        now = self.sheet.answers
+        if self.sheet.live:  # as stored (given on another device too)
+            try:
+                now = {**self.sheet._store_factory().answers_of(self.sheet.participant, self.framework.id), **now}
+            except KitError:
+                pass
+        rows = F.before_after(fp_fw, fp, now)
         if not any(then is not None for _i, _t, then, _n in rows):
             self.table.value = P.markup("<p class='muted'>" + _("Your ratings from the workshop are not here, so there is no before and "
                                                                "after of your own (the team's is on the next step).") + "</p>")
@@ -151,7 +157,7 @@ class BeforeAfter(W.VBox):
             f"<tr data-step='{sid}'><td>{P.esc(title)}</td><td class='before'>{fmt(then)}</td><td class='after'>{fmt(now)}</td>"
             f"<td class='change'>{fmt(None if then is None or now is None else now - then, True)}</td></tr>"
             for sid, title, then, now in rows)
-        statuses = [v for k, v in self.sheet.answers.items() if k.endswith("_status") and v]
+        statuses = [v for k, v in now.items() if k.endswith("_status") and v]
         done = sum(1 for v in statuses if v[0] == "done")
         said = ("<p>" + _("You said how far you got with {n} of your commitments and goals; {done} done.").format(n=len(statuses), done=done)
                 + "</p>") if statuses else ""

@@ -96,9 +96,11 @@ def test_the_cloud_places_every_term_without_overlap():
 
 def test_a_long_list_goes_on_over_pages_and_a_figure_has_a_page_of_its_own():
     rows = S.Rows("ul", "texts", tuple(f"<li>{n}</li>" for n in range(30)), lines=(1,) * 30)
-    section = S.Section("long", "Long", ("<p>intro</p>", {"data": [], "layout": {}}, rows))
+    section = S.Section("long", "Long", ("<p>" + "a long introduction " * 10 + "</p>", {"data": [], "layout": {}}, rows))
     pages = S.screen_pages(section, lines=10)
     assert isinstance(pages[1][0], dict) and len(pages[1]) == 1
+    short = S.screen_pages(S.Section("short", "Short", ("<p>intro</p>", {"data": [], "layout": {}})))
+    assert len(short) == 1 and isinstance(short[0][1], dict)  # a line above a chart stays with it
     listed = [item for page in pages[2:] for part in page if isinstance(part, S.Rows) for item in part.items]
     assert listed == list(rows.items)  # every item once, in order
     assert all(sum(p.weights()) <= 10 for page in pages[2:] for p in page if isinstance(p, S.Rows))
