@@ -384,3 +384,47 @@ def status_counts(rows: Iterable[dict], items: Iterable[str]) -> dict[str, int]:
         if r["item"] in items and isinstance(r["value"], list) and r["value"] and r["value"][0] in counts:
             counts[r["value"][0]] += 1
     return counts
+
+
+# ---- observers (a 360): who may be shown, and how ------------------------------------------------
+#
+# 6. A person sees what their observers said only once the round is closed (it then stays as it
+#    is: no two views a new answer apart). Nothing from observers shows before at least
+#    OBSERVERS_MIN observers other than the manager answered. A group shows on its own only from
+#    its minimum (manager 1, and marked as not anonymous; direct reports, peers, others 3 each);
+#    a group below it counts only in "all observers". And when exactly one observer is left out
+#    of the groups shown, no group but the manager's shows on its own: "all observers" minus the
+#    groups shown would give that one person's answers away. (Two left out give away only the
+#    average of the two, as in every 360 with these minimums.)
+
+OBSERVER_GROUPS = ("manager", "direct", "peer", "other")
+GROUP_MIN = {"manager": 1, "direct": 3, "peer": 3, "other": 3}
+OBSERVERS_MIN = 3
+
+
+def observer_groups_shown(counts: dict[str, int]) -> tuple[bool, list[str]]:
+    """Rule 6 for observers who answered `counts` (group -> people): (whether anything from
+    observers shows, the groups shown on their own, in order).
+
+    >>> observer_groups_shown({"manager": 1, "peer": 3, "direct": 2})   # two direct reports: only in "all"
+    (True, ['manager', 'peer'])
+    >>> observer_groups_shown({"manager": 1, "peer": 3, "direct": 1})   # one alone: all minus peers would be theirs
+    (True, ['manager'])
+    >>> observer_groups_shown({"manager": 1, "peer": 3, "direct": 3})
+    (True, ['manager', 'direct', 'peer'])
+    >>> observer_groups_shown({"manager": 1, "peer": 2})                 # fewer than 3 besides the manager
+    (False, [])
+    """
+    others = sum(n for g, n in counts.items() if g != "manager")
+    if others < OBSERVERS_MIN:
+        return False, []
+    meets = [g for g in OBSERVER_GROUPS if counts.get(g, 0) >= GROUP_MIN[g]]
+    left_out = sum(n for g, n in counts.items() if g not in meets)
+    if left_out == 1:
+        meets = [g for g in meets if g == "manager"]
+    return True, meets
+
+
+def gap_threshold(scale_min: int, scale_max: int) -> float:
+    """How far self and observers must differ for a gap to be named: a third of the scale's range."""
+    return (scale_max - scale_min) / 3

@@ -147,9 +147,15 @@ def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
         n = counts.get(module, 0)
         note = "" if n >= session.threshold or n == 0 else " " + _("(fewer than {n}: results stayed hidden in the workshop)").format(n=session.threshold)
         rows.append((fw.title, f"{n}{note}"))
+    if "five_practices" in session_frameworks(session):
+        from .observers import session_counts
+
+        people, answers = session_counts(store, session.code)
+        rows += [("", ""), (_("People who invited observers (360)"), people), (_("Observers who answered"), answers)]
     rows += [("", ""), (_("About this workbook"), _("One sheet per module for reading, the SWOT board, and a Data sheet "
              "(one row per answer, ids and labels) for analysis. People are P1, P2, …; a name shows only where its "
-             "author chose so. Items the facilitator hid are left out."))]
+             "author chose so. Items the facilitator hid are left out. Observers' answers (360) are each person's own: "
+             "only their counts are here."))]
     return rows
 
 

@@ -26,7 +26,7 @@ STYLE = (
     "table{border-collapse:collapse;width:100%}.bar{display:inline-block;height:.8em;border-radius:2px;"
     "vertical-align:middle;-webkit-print-color-adjust:exact;print-color-adjust:exact}.bar.you{background:#1a6fa3}"
     ".bar.team{background:#b35c00}dt{font-weight:600;margin-top:.6em}dd{margin:0 0 0 1em}"
-    ".commitments li{margin:.5em 0}.box{border:2px solid #123c5a;border-radius:6px;padding:.2em 1em 1em}"
+    ".commitments li{margin:.5em 0}.t360 td.num{text-align:right;white-space:nowrap}.t360 th[scope=row]{font-weight:normal;text-align:left}.practices-360 td.num{text-align:left;width:55%}.practices-360 .value{display:inline-block;min-width:2.4em}.practices-360 tr.practice-row th{text-align:left;padding-top:.8em}.bar.all{background:#b35c00}.bar.group{background:#6b7785}.box{border:2px solid #123c5a;border-radius:6px;padding:.2em 1em 1em}"
     "section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
     + "@media print{section.module{border-top:none}section.module~section.module{break-before:page}}"
 )
@@ -62,6 +62,12 @@ def handout_html(store: Store, participant: Participant) -> str:
         n = A.respondents(rows, A.counted_items(fw))
         team = rows if (not alone and state.results_revealed and A.team_visible(n, session.threshold)) else None
         parts.append(module_html(fw, mine[fw.id], team, store, participant))
+    if not alone:
+        from .observers import result_html, results
+
+        mine360 = results(store, participant)
+        if mine360 is not None:
+            parts.append(f"<section class='module observers-360'><h2>{_('How others see me (360)')}</h2>{result_html(mine360, heading='h3')}</section>")
     title = _("My workshop: {title}").format(title=session.title) if not alone else _("My workshop")
     return html_page(title, "".join(parts), style=STYLE)
 

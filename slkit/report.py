@@ -105,6 +105,15 @@ def session_report_html(store: Store, code: str) -> str:
                 parts.append(part)
         if session.settings.get("after") and any(i.kind == "rating" for i in fw.items) and fw.reuse is None and not any("when" in i.tags for i in fw.items):
             parts.append(compared_with_earlier(store, session, fw, module_rows))
+        if module == "five_practices":
+            from .observers import session_counts
+
+            people, answers = session_counts(store, session.code)
+            if people:
+                parts.append("<p class='muted observer-counts'>" + ngettext(
+                    "{n} person invited observers to rate them (a 360);", "{n} people invited observers to rate them (a 360);", people).format(n=people)
+                    + " " + ngettext("{n} observer answered.", "{n} observers answered.", answers).format(n=answers) + " "
+                    + _("Each person's 360 is theirs alone: only these counts are in the report.") + "</p>")
         parts.append("</section>")
     script = f"<script>{get_plotlyjs()}</script>" if figures else ""
     style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS

@@ -399,8 +399,8 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
         the kit's pages (Path=…/voila/), Secure where the page came over HTTPS. A page's kernel
         cannot set a cookie itself: its page posts here what the kernel gave it (the resume token
         of someone who just joined or continued, or the marker of a browser that left).
-        POST {"session": CODE, "resume": TOKEN or "" (forget), "left": MARKER, "days": N}; the
-        form token (_xsrf) is checked."""
+        POST {"session": CODE, "resume": TOKEN or "" (forget), "left": MARKER, "days": N}, or
+        {"observer": MARKER} (an observer's browser); the form token (_xsrf) is checked."""
 
         def post(self):
             import re
@@ -408,16 +408,26 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             from .sessions import normalize_code
 
             self.check_xsrf_cookie()
+            token_shape = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+            root = self.settings["base_url"].rstrip("/")
+            attrs = dict(path=f"{root}/voila/", httponly=True, samesite="Lax", secure=self.request.protocol == "https")
             try:
                 body = json.loads(self.request.body or b"{}")
+                observer = body.get("observer") if isinstance(body, dict) else None
+                if observer is not None:
+                    # An observer's browser (slkit.observers): the marker of the links it opened.
+                    if not isinstance(observer, str) or not token_shape.match(observer):
+                        raise ValueError
+                    self.set_cookie("slk_observer", observer, expires_days=COOKIE_DAYS_MAX, **attrs)
+                    self.set_header("Cache-Control", "no-store")
+                    self.set_status(204)
+                    self.finish()
+                    return
                 code = normalize_code(body.get("session"))
             except (ValueError, TypeError, KitError, AttributeError):
                 raise web.HTTPError(400) from None
-            token_shape = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
             days = body.get("days", 30)
             days = min(COOKIE_DAYS_MAX, max(1, int(days))) if isinstance(days, int) and not isinstance(days, bool) else 30
-            root = self.settings["base_url"].rstrip("/")
-            attrs = dict(path=f"{root}/voila/", httponly=True, samesite="Lax", secure=self.request.protocol == "https")
             if "resume" in body:
                 resume = body["resume"]
                 if resume:

@@ -140,6 +140,11 @@ def follow_up_link(base_url: str, code: str) -> str:
     return f"{_base(base_url)}/voila/render/05_follow_up.ipynb?{urlencode({'session': code})}"
 
 
+def observer_link(base_url: str, token: str) -> str:
+    """An observer's link (slkit.observers): it carries only the invitation, never who sent it."""
+    return f"{_base(base_url)}/voila/render/observer.ipynb?{urlencode({'invite': token})}"
+
+
 def facilitator_link(base_url: str, key: str, code: str | None = None) -> str:
     query = {"session": code, "key": key} if code else {"key": key}
     return f"{_base(base_url)}/voila/render/facilitator.ipynb?{urlencode(query)}"

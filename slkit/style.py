@@ -32,6 +32,19 @@ KIT_CSS = """
 .jupyter-widgets-disconnected::before { display: none !important; }
 .slk tr.against td { color: #9b1c1c; }
 .slk .scroll { overflow-x: auto; max-width: 100%; }
+.slk .t360 td.num { text-align: right; white-space: nowrap; } .slk .t360 th[scope=row] { font-weight: normal; }
+.slk .t360 th { vertical-align: bottom; } .slk .t360 th[scope=row] { vertical-align: top; }
+.slk .practices-360 { width: 100%; } .slk .practices-360 td.num { text-align: left; width: 55%; }
+.slk .practices-360 .value { display: inline-block; min-width: 2.4em; } .slk .practices-360 tr.practice-row th { padding-top: 0.8em; color: #123c5a; }
+.slk .practices-360 .bar { display: inline-block; height: 0.8em; max-width: calc(100% - 2.6em); border-radius: 2px; vertical-align: middle;
+  background: #6b7785; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.slk .practices-360 .bar.you { background: #1a6fa3; } .slk .practices-360 .bar.all { background: #b35c00; }
+.slk .comments-360 ul { margin: 0.2em 0 0.8em; } .slk .comments-360 p.practice { margin: 0.6em 0 0; }
+.slk .link-360 { display: flex; flex-wrap: wrap; gap: 0.4em 0.8em; align-items: center; margin: 0.6em 0; padding: 0.6em 0.8em;
+  border: 1px solid #c7d0d9; border-radius: 6px; }
+.slk .link-360 input { flex: 1 1 16em; min-width: 0; font-size: 0.9rem; padding: 0.3em; }
+.slk .link-360 .qr svg { width: 9em; height: 9em; }
+.slk .invites-360 td, .slk .invites-360 th { white-space: nowrap; }
 /* A table wider than a phone shows that it scrolls: a shadow at the edge that has more. */
 .slk .scroll { background: linear-gradient(to right, #fff 30%, rgba(255,255,255,0)) left / 40px 100% no-repeat local,
   linear-gradient(to left, #fff 30%, rgba(255,255,255,0)) right / 40px 100% no-repeat local,

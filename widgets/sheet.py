@@ -79,7 +79,7 @@ class AnswerSheet(T.HasTraits):
             self.status, self.message = "retrying", _("Not saved yet: the workshop store does not answer. Trying again…")
 
         try:
-            self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name, on_retry=retrying)
+            self._save(clean, retrying)
         except ModuleClosed as e:
             self.status, self.message = "closed", str(e)
             return False
@@ -91,6 +91,10 @@ class AnswerSheet(T.HasTraits):
         self.pending = {k: v for k, v in self.pending.items() if k not in clean}
         self.status, self.message = "saved", self.saved_text or _("Saved.")
         return True
+
+    def _save(self, clean: dict[str, Any], on_retry: Callable[[], None]) -> None:
+        """Store validated answers (raises KitError, ModuleClosed when they may not be stored)."""
+        self._store_factory().save_answers(self.participant, self.framework.id, clean, show_name=self.show_name, on_retry=on_retry)
 
     def mark_unsaved(self, item_id: str, unsaved: bool) -> None:
         """A field says whether it shows text that is not stored yet (the save bar follows)."""

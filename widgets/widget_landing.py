@@ -119,11 +119,35 @@ class SessionHome(W.VBox):
                 continue
             opened = "" if state.is_open else f" <span class='state closed'>· {_('Closed by the facilitator')}</span>"
             cards.append(f'<a class="card module-card" data-module="{m}" href="{P.esc(module_link(fw.notebook, self.code))}">{body}{where}{opened}</a>')
+        cards += self._observer_card(store)
         over = ("<p class='msg-ok session-ended' role='status'>" + _("The session has ended. Thank you for taking part: your answers "
                 "are kept, and your summary is below, to keep.") + "</p>" if ended else "")
         value = P.markup(over + f"<h2>{_('Modules')}</h2>" + "".join(cards))
         if self.modules.value != value:
             self.modules.value = value
+
+
+    def _observer_card(self, store) -> list[str]:
+        """The way to one's observers (a 360), where the session has the five practices and observers are on."""
+        from slkit import observers as O
+        from slkit.content import load_frameworks
+        from slkit.sessions import planned
+
+        settings = self.join.session.settings
+        if not O.enabled(settings) or "five_practices" not in planned(settings, load_frameworks()):
+            return []
+        try:
+            rnd = O.status(store, self.join.participant)
+        except KitError:
+            return []
+        where = (f"<span class='state done'>✓ {_('Closed: your 360 is ready')}</span>" if rnd.closed
+                 else "<span class='state started'>" + _("{n} of {total} answered").format(
+                     n=rnd.answered, total=sum(g.invited for g in rnd.groups)) + "</span>" if rnd.id is not None
+                 else f"<span class='state new'>{_('After the five practices')}</span>")
+        body = (f"<b>{P.esc(_('How others see you (360)'))}</b><br><span class='muted'>"
+                + P.esc(_("Ask your manager, peers and others to rate the same thirty behaviours; only you see the result."))
+                + "</span><br>")
+        return [f'<a class="card module-card observers-card" href="{P.esc(module_link("my_360.ipynb", self.code))}">{body}{where}</a>']
 
 
 class Landing(W.VBox):

@@ -164,8 +164,17 @@ class ModulePage(W.VBox):
             if nxt is not None:
                 nxt_text = _("Next module: {title}").format(title=P.esc(nxt.title))
                 links += f" · <a class='next-module' href='{P.esc(module_link(nxt.notebook, p.session_code))}'>{nxt_text}</a>"
+            if self.framework.id == "five_practices" and self._observers_on():
+                links += (f" · <a class='observers-link' href='{P.esc(module_link('my_360.ipynb', p.session_code))}'>"
+                          f"{_('Ask others how they see you (360)')}</a>")
             text = f"<p class='msg-ok done' role='status'>✓ {finished} {_('Your answers are saved.')}</p><p>{links}</p>"
         self.flow.finished.children = [P.block(text), *keep]
+
+
+    def _observers_on(self) -> bool:
+        from slkit.observers import enabled
+
+        return enabled(self.join.session.settings) if self.join.session is not None else False
 
 
 class StartOver(W.VBox):

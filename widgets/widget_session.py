@@ -160,6 +160,14 @@ class SessionView(W.VBox):
         self.follow_up = W.DatePicker(value=session.follow_up, description=_("Follow-up date"),
                                       style={"description_width": "16em"}, layout=W.Layout(width="32em"))
         self.follow_up_note = W.HTML()
+        # Observers (a 360, slkit.observers): on unless switched off; the console sees counts only.
+        from slkit import observers as O
+
+        self.observers_on = W.Checkbox(value=O.enabled(session.settings), indent=False,
+                                       description=_("Observers (360): people may invite others to rate them in the five practices"))
+        self.observer_counts = W.HTML()
+        if "five_practices" not in self.plan:
+            self.observers_on.layout.display = self.observer_counts.layout.display = "none"
         save = W.Button(description=_("Save settings"))
         save.on_click(lambda _b: self.save_settings())
         self.moderation = AnswerModeration(self.frameworks, code, store_factory=store_factory)
@@ -213,7 +221,8 @@ class SessionView(W.VBox):
                                   "is reached, also those held back from participants' pages and the room screen.") + "</p>"),
                           self.results_module, self.results])
         settings = W.VBox([
-            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, self.language, self.follow_up, self.follow_up_note, save, self.note,
+            P.block(f"<h2>{_('Settings')}</h2>"), self.threshold, self.budget, self.language, self.follow_up, self.follow_up_note,
+            self.observers_on, self.observer_counts, save, self.note,
             P.block(f"<h2>{_('Exports')}</h2>"), W.HBox([make_report, make_xlsx]), self.exports,
             P.block(f"<h2>{_('End or delete')}</h2><p class='muted'>" + _("Ending closes every module; answers are kept for the report. "
                     "Deleting removes the session with every answer in it, for good.") + "</p>"),
@@ -466,13 +475,31 @@ class SessionView(W.VBox):
             if self.follow_up.value != before:
                 store.set_follow_up(self.code, self.follow_up.value)  # checked first: nothing is saved half-way
             store.update_session(self.code, threshold=int(self.threshold.value),
-                                 settings={"vote_budget": int(self.budget.value), "language": self.language.value})
+                                 settings={"vote_budget": int(self.budget.value), "language": self.language.value,
+                                           "observers": bool(self.observers_on.value)})
         except KitError as e:
             self.note.value = P.message("error", str(e))
             return
         self.note.value = P.message("ok", _("Settings saved."))
         self._follow_up_note()
         self.refresh_results(force=True)
+
+    def _observer_counts(self) -> None:
+        """How many invited observers and how many answered: counts only, never a person's 360."""
+        from slkit import observers as O
+
+        if "five_practices" not in self.plan:
+            return
+        try:
+            people, answers = O.session_counts(self._store_factory(), self.code)
+        except KitError:
+            return
+        value = P.markup("<p class='muted observer-counts'>" + P.esc(
+            i18n.ngettext("{n} person invited observers", "{n} people invited observers", people).format(n=people) + "; "
+            + i18n.ngettext("{n} observer answered", "{n} observers answered", answers).format(n=answers) + ". "
+            + _("You see these counts only: each person's 360 is theirs alone.")) + "</p>")
+        if self.observer_counts.value != value:
+            self.observer_counts.value = value
 
     def _follow_up_note(self) -> None:
         """On the day of the follow-up, the team needs its link (it carries no one's identity)."""
@@ -527,6 +554,7 @@ class SessionView(W.VBox):
             self.stats.value = P.message("error", str(e))
             return
         self._states = states = {m: changed.get(m, ModuleState()) for m in self.frameworks}
+        self._observer_counts()
         from slkit.kernel_budget import read_status
 
         server = read_status()

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, text
 
 from slkit.paths import database_url
 import slkit.board  # noqa: F401 - its tables join the metadata
+import slkit.observers  # noqa: F401 - and the observers'
 from slkit.store import metadata
 
 config = context.config

@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 
 from slkit import InputError, KitError
 import slkit.board  # noqa: F401 - its tables are part of the schema
+import slkit.observers  # noqa: F401 - and the observers'
 from slkit.migrations import head
 from slkit.store import ModuleClosed, Store, StoreUnavailable, UnknownSession, metadata
 

@@ -66,7 +66,8 @@ def test_the_wheel_holds_everything_under_one_name(wheel):
     assert tops == {"slkit", next(t for t in tops if t.endswith(".dist-info"))}, tops  # nothing generic such as 'widgets'
     for needed in ("slkit/widgets/widget_module.py", "slkit/frameworks/five_practices.yaml", "slkit/workshops/04_five_practices.ipynb",
                    "slkit/workshops/index.ipynb", "slkit/jupyter/voila/templates/slkit/index.html.j2", "slkit/migrations/versions/0004_journey.py",
-                   "slkit/facilitator_guide/README.md", "slkit/facilitator_guide/privacy.md", "slkit/guide.py"):
+                   "slkit/facilitator_guide/README.md", "slkit/facilitator_guide/privacy.md", "slkit/guide.py",
+                   "slkit/frameworks/observer/observer.nb.yaml", "slkit/workshops/observer.ipynb", "slkit/migrations/versions/0010_observers.py"):
         assert needed in names
     top_level = next((n for n in names if n.endswith("top_level.txt")), None)
     if top_level:
