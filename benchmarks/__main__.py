@@ -33,6 +33,7 @@ FIVE = get_framework("five_practices")
 PURPOSE = get_framework("purpose_first")
 TRIAD = get_framework("motivation_triad")
 SWOT = get_framework("social_team_swot")
+FOLLOW = get_framework("follow_up")
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Load:
 @dataclass
 class PageSpec:
     name: str
-    url: str
+    url: object  # the page's address, or a function that makes a fresh one for each load (an observer's link)
     ready: str  # what a person sees as the first interactive widget (a Playwright selector)
     server: object
     visit: object = None  # a function(page) that goes through the whole page, or None
@@ -108,6 +109,38 @@ def five_practices_visit(pg) -> None:
     pg.get_by_role("button", name="Next").click()
     pg.get_by_role("heading", name="The team", exact=True).wait_for()
     pg.locator(".waiting, .team-table").first.wait_for()
+
+
+def observer_visit(pg) -> None:
+    """An observer rates all thirty behaviours about the person, page by page, and finishes."""
+    from slkit.observers import observer_framework
+
+    steps = observer_framework("en").steps
+    for k, step in enumerate(steps):
+        pg.get_by_role("heading", name=step.title, exact=True).wait_for()
+        ratings = [i for i in step.items if i.kind == "rating"]
+        for i, _item in enumerate(ratings):
+            pg.locator(".slk-rating").nth(i).get_by_role("radio", name=str(1 + (i + k) % 10), exact=True).click()
+        pg.locator(".savebar", has_text="Saved").wait_for()
+        pg.get_by_role("button", name="Finish" if k == len(steps) - 1 else "Next", exact=True).click()
+    pg.locator(".done").wait_for()
+
+
+def observer_links(store, code: str):
+    """A person who rated themselves, with a fresh observer's link for every load (a link
+    belongs to the first browser that opens it)."""
+    from slkit import observers
+    from slkit.aggregate import rating_items
+    from slkit.sessions import observer_link
+
+    person = store.join(code, "Observed")
+    store.save_answers(person, FIVE.id, {i: 5 for i in rating_items(FIVE)})
+    observers.set_round(store, person, shown_name="Observed")
+
+    def fresh(base_url: str):
+        return lambda: observer_link(base_url, observers.invite(store, person, "peer", 1)[0])
+
+    return fresh
 
 
 def _next(pg, title: str) -> None:
@@ -211,7 +244,7 @@ def measure(browser, spec: PageSpec) -> Load:
     pg.on("websocket", lambda ws: ws.on("framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload))))
     before = {p.pid for p in kernel_processes(spec.server)}
     t0 = time.perf_counter()
-    pg.goto(spec.url, wait_until="commit")
+    pg.goto(spec.url() if callable(spec.url) else spec.url, wait_until="commit")
     pg.locator(spec.ready).first.wait_for(state="visible")
     seconds = time.perf_counter() - t0
     mine = [p for p in kernel_processes(spec.server) if p.pid not in before]
@@ -680,6 +713,13 @@ def main(argv: list[str] | None = None) -> int:
         store = kit.store()
         session = store.create_session("Benchmark", threshold=3)
         session_nb = store.create_session("Måling", threshold=3, language="nb")
+        # The follow-up (open, as on its day) and observers, pages a person opens after the room.
+        import datetime as dt
+
+        after = store.create_session("Six weeks on", threshold=3, modules=[FIVE.id], start_open=True,
+                                     follow_up=(dt.date.today() + dt.timedelta(days=1)).isoformat())
+        store.set_module_state(after.code, FOLLOW.id, is_open=True)
+        observer_link_for = observer_links(store, after.code)(kit.base_url)
         specs = [
             PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
             PageSpec("landing", f"{kit.base_url}/", "button:has-text('Next')", kit),
@@ -687,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
             PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Join the session')", kit, motivation_triad_visit),
             PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Join the session')", kit, swot_visit),
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Join the session')", kit, five_practices_visit),
+            PageSpec("follow_up", participant_link(kit.base_url, FOLLOW.notebook, after.code), "button:has-text('Join the session')", kit),
+            PageSpec("my_360", participant_link(kit.base_url, "my_360.ipynb", after.code), "button:has-text('Join the session')", kit),
+            PageSpec("observer", observer_link_for, ".slk-rating button", kit, observer_visit),
             PageSpec("console", facilitator_link(kit.base_url, session.key, session.code), "button:has-text('Open the next module'), button:has-text('Every module is open')", kit),
             PageSpec("screen", screen_link(kit.base_url, session.code, session.screen_key), ".screen-code", kit),
             # The same pages in Norwegian (a session whose language is nb): the catalogs and the

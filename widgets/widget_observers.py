@@ -27,7 +27,7 @@ import ipywidgets as W
 
 from slkit import KitError, aggregate as A, i18n, observers as O
 from slkit.content import get_framework
-from slkit.i18n import _
+from slkit.i18n import N_, _
 from slkit.sessions import new_secret, observer_link, qr_svg
 
 from . import page as P
@@ -89,8 +89,7 @@ def link_names(rnd: O.Round) -> dict[int, str]:
     return names
 
 
-STATES = {"new": i18n.N_("not opened yet"), "opened": i18n.N_("opened, no answer yet"), "answered": i18n.N_("answered"),
-          "revoked": i18n.N_("withdrawn")}
+STATES = {"new": N_("not opened yet"), "opened": N_("opened, no answer yet"), "answered": N_("answered"), "revoked": N_("withdrawn")}
 
 
 class RoundPanel(W.VBox):

@@ -22,6 +22,8 @@ from slkit import observers as O
 from slkit.content import get_framework
 from slkit.sessions import join_link
 
+from tests.conftest import english_words
+
 from .conftest import ARTIFACTS, PAGE_TIMEOUT_MS, Kit
 
 FP = get_framework("five_practices")
@@ -91,6 +93,15 @@ def test_a_360_from_the_links_to_the_handout(kit, browser, audit, tmp_path):
         # She withdraws the one for "others": it was never opened.
         ann.get_by_role("button", name="Withdraw Others, link 1").click()
         ann.locator(".widget-html", has_text="Others, link 1: withdrawn").wait_for()
+        # The same page in Norwegian (the links are not shown again: the store keeps only their hashes).
+        ann.goto(ann.url.split("?")[0] + f"?session={s.code}&lang=nb")
+        ann.get_by_role("button", name="Lag lenkene").wait_for()
+        assert ann.locator(".link-360").count() == 0 and "Andre, lenke 1: trukket tilbake" in ann.locator(".slk").all_inner_texts().__str__()
+        assert english_words(ann.locator("#rendered_cells").inner_text()) == []
+        audit(ann, "360: the person's page in Norwegian")
+        Kit.screenshot(ann, "observers_invite_phone_nb", full=True)
+        ann.goto(ann.url.split("?")[0] + f"?session={s.code}&lang=en")
+        ann.get_by_role("button", name="Make the links").wait_for()
 
         # ---- the observers, each in their own browser.
         def opens(url, **kw):
@@ -156,6 +167,7 @@ def test_a_360_from_the_links_to_the_handout(kit, browser, audit, tmp_path):
         answer(p2, 7, comment="Answers questions quickly")
         nb = answer(p3, 6, lang="nb", comment="Deler raust")
         expect(nb.get_by_role("heading", level=1)).to_have_text("Hvordan ser du Ann B.?")
+        assert english_words(nb.locator("#rendered_cells").inner_text()) == []
         audit(nb, "observer's page in Norwegian")
         Kit.screenshot(nb, "observer_page_phone_nb", full=False)
         answer(d1, 8, comment="DIRECT REPORT ONE")
@@ -212,6 +224,7 @@ def test_a_360_from_the_links_to_the_handout(kit, browser, audit, tmp_path):
         ann.goto(ann.url.split("?")[0] + f"?session={s.code}&lang=nb")
         ann.locator("table.practices-360").wait_for()
         assert "Leder (1, ikke anonym)" in ann.locator("table.practices-360").inner_text()
+        assert english_words(ann.locator("#rendered_cells").inner_text()) == []
         ann.locator(".counts-360").scroll_into_view_if_needed()
         Kit.screenshot(ann, "observers_360_top_phone_nb", full=False)
 
