@@ -41,8 +41,13 @@ demo: $(VENV)/.installed
 lab: $(VENV)/.installed
 	$(BIN)/slkit lab
 
+# Two test processes (pytest-xdist, a file stays in one process); then, on their own, the tests
+# that stop the machine's PostgreSQL. (pytest's 5 means "no test selected", e.g. by PYTEST_ARGS.)
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks

@@ -643,11 +643,11 @@ def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] |
         status_rows = []
         for label, items in ((_("Commitments"), commitment_status), (_("Own goals"), goal_status)):
             counts = A.status_counts(rows, items)
-            status_rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='{s}'>{counts[s]}</td>" for s in A.STATUSES)
+            status_rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='status-{s}'>{counts[s]}</td>" for s in A.STATUSES)
                                + f"<td class='total'>{sum(counts.values())}</td></tr>")
         statuses: tuple = (
             "<p class='muted'>" + ngettext("{n} person said how far they got.", "{n} people said how far they got.", people).format(n=people) + "</p>",
-            Rows("table", "status-table", tuple(status_rows), _head("", *(status_label(s) for s in A.STATUSES), _("All"))),
+            Rows("table", "status-table", tuple(status_rows), _head(_("What"), *(status_label(s) for s in A.STATUSES), _("All"))),
         )
     else:
         statuses = ("<p class='muted waiting'>" + ngettext(

@@ -67,7 +67,7 @@ def test_the_console_and_the_room_screen_have_no_axe_violations(kit, audit):
     audit(screen, "the room screen, results")
 
 
-TEAM_VIEW = {"purpose_first": "The team", "motivation_triad": "The team", "social_team_swot": "The team's board", "five_practices": "The team"}
+TEAM_VIEW = {"purpose_first": "The team", "motivation_triad": "The team", "social_team_swot": "The team's board", "five_practices": "The team", "follow_up": "The team"}
 
 # Anything wider than the window, outside the boxes that scroll on purpose (tables, charts).
 SIDEWAYS = """() => Array.from(document.querySelectorAll('#rendered_cells *')).filter(e => {

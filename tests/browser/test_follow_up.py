@@ -17,13 +17,12 @@ import datetime as dt
 import io
 
 import sqlalchemy as sa
-from playwright.sync_api import expect
 
 from slkit.content import get_framework
 from slkit.sessions import follow_up_link, join_link, screen_link
 from slkit.store import answers_t, sessions_t
 
-from .conftest import PAGE_TIMEOUT_MS, Kit, wait_until
+from .conftest import PAGE_TIMEOUT_MS, Kit
 
 FP = get_framework("five_practices")
 RATINGS = [i.id for i in FP.items if i.kind == "rating"]
@@ -176,7 +175,7 @@ def test_from_the_workshop_to_the_follow_up_six_weeks_later(kit, browser, audit,
         assert first.locator(".before").inner_text() == "5.0" and first.locator(".after").inner_text() == "6.3"
         assert first.locator(".sd").inner_text() == "–"  # three people: no spread
         statuses = ann.locator("table.status-table")
-        assert "1" in statuses.locator("td.done").first.inner_text()
+        assert "1" in statuses.locator("td.status-done").first.inner_text()
         Kit.screenshot(ann, "follow_up_team_phone", full=True)
 
         # The room screen: the team's before and after.

@@ -6,7 +6,6 @@ nothing; when someone answers, the person sees the new figures within a few seco
 
 from __future__ import annotations
 
-import json
 import time
 
 from playwright.sync_api import expect

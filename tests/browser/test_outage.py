@@ -17,7 +17,8 @@ from slkit.sessions import participant_link
 
 from ..conftest import missing
 
-pytestmark = pytest.mark.postgres
+# It stops the machine's PostgreSQL: it runs on its own, after the rest of the suite (Makefile: test).
+pytestmark = [pytest.mark.postgres, pytest.mark.alone]
 NOTEBOOK = "04_five_practices.ipynb"
 
 

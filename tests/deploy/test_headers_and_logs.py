@@ -18,7 +18,6 @@ import sys
 import urllib.error
 import urllib.request
 
-import pytest
 
 from slkit.devtools import free_port, free_port_run, start_server, stop_server
 from slkit.sessions import facilitator_link, screen_link

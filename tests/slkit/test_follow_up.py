@@ -12,7 +12,7 @@ from slkit import InputError
 from slkit import aggregate as A
 from slkit import followup as F
 from slkit.content import get_framework
-from slkit.ics import Event, google_link, ics_text, outlook_link
+from slkit.ics import google_link, ics_text, outlook_link
 from slkit.store import follow_up_date, suggested_follow_up
 
 FP = get_framework("five_practices")

@@ -84,7 +84,6 @@ def test_arrow_keys_over_a_closed_drop_down_keep_the_other_places():
 
 
 def test_a_ranking_not_saved_yet_is_saved_when_the_step_is_left():
-    import asyncio
 
     sheet = AnswerSheet(framework=PF)
     rank = RankList(PF.item("objectives"), sheet)
