@@ -39,13 +39,13 @@ class FacilitatorBoard(W.VBox):
             store = store_factory()
             allowed = store.verify_facilitator(code, key) if code else store.verify_server_key(key)
         except KitError as e:  # e.g. the store is unreachable: say so, show nothing else
-            self.body.children = [P.block(f"<h1>{_('Facilitator board')}</h1>"), W.HTML(P.message("error", str(e)))]
+            self.body.children = [P.block(f"<h1>{_('Facilitator console')}</h1>"), W.HTML(P.message("error", str(e)))]
             self.allowed = False
             return
         if not allowed:
             # Nothing about what exists, and the key is not echoed.
             log.warning("facilitator board refused: %s", "wrong or missing key" if key else "no key")
-            self.body.children = [P.block(f"<h1>{_('Facilitator board')}</h1><p>{_(LOCKED)}</p>")]
+            self.body.children = [P.block(f"<h1>{_('Facilitator console')}</h1><p>{_(LOCKED)}</p>")]
             self.allowed = False
             return
         self.allowed = True
@@ -82,7 +82,7 @@ class FacilitatorBoard(W.VBox):
         self.sessions = P.block(self._sessions_html())
         self.create_button.on_click(lambda _b: self.create())
         self.body.children = [
-            P.block(f"<h1>{_('Facilitator board')}</h1><h2>{_('New session')}</h2><p>{_('Title')}</p>"),
+            P.block(f"<h1>{_('Facilitator console')}</h1><h2>{_('New session')}</h2><p>{_('Title')}</p>"),
             self.title_input,
             P.block(f"<p>{_('Team results show to participants once this many people have answered:')}</p>"),
             self.threshold_input,

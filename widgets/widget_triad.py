@@ -47,10 +47,12 @@ class TriadResult(W.VBox):
             return
         ps = parts(fw)
         facet_gaps = A.gaps(A.tag_scores(fw, answers, "part", "facet", "when"))
-        if facet_gaps:
-            (part, facet), gap = max(facet_gaps.items(), key=lambda kv: kv[1])
-            summary = ("<p class='largest-gap'>" + _("Your largest gap: {facet}, {gap} from today to what you want.").format(
-                facet=f"<b>{P.esc(facet_label(fw, part, facet))}</b>", gap=("+" if gap > 0 else "") + number(gap)) + "</p>")
+        (part, facet), gap = max(facet_gaps.items(), key=lambda kv: kv[1]) if facet_gaps else ((None, None), 0)
+        if facet_gaps and gap > 0:
+            summary = ("<p class='largest-gap'>" + _("Your largest gap is in {facet} ({gap} from today to what you want).").format(
+                facet=f"<b>{P.esc(facet_label(fw, part, facet))}</b>", gap="+" + number(gap)) + "</p>")
+        elif facet_gaps:
+            summary = f"<p class='largest-gap'>{_('Nothing you rated falls short of what you want today.')}</p>"
         else:
             summary = f"<p class='muted'>{_('Rate both today and what you want for a part to see its gap.')}</p>"
         self.summary.value = P.markup(summary)

@@ -80,7 +80,7 @@ def test_a_norwegian_session_with_an_english_participant(kit, browser, audit, tm
     kari.get_by_role("navigation", name="Language").get_by_role("link", name="Norsk (bokmål)").click()
     kari.get_by_role("heading", name="Moduler").wait_for()
     assert person(store, session.code, kari).language == "nb"
-    assert kari.get_by_role("link", name=re.compile("Last ned workshopen min")).count() == 1
+    assert kari.get_by_role("link", name=re.compile("Last ned oppsummeringen min")).count() == 1
 
     # The room screen speaks the session's language, for the back row.
     screen = kit.context.new_page()

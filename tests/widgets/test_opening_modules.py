@@ -216,10 +216,13 @@ def test_own_triad_today_against_wanted_and_the_largest_gap():
     assert "Rate the earlier steps" in view.summary.value
     sheet.set_many({**triad(4, 6, mastery_wanted=10), "autonomy_time_wanted": 5})
     view.refresh()
-    assert "Your largest gap: <b>Mastery: showing skill</b>, +6.0" in view.summary.value
+    assert "Your largest gap is in <b>Mastery: showing skill</b> (+6.0" in view.summary.value
     autonomy = row(view.table.value, "part", "autonomy")
     assert "<td class='today'>4.0</td><td class='wanted'>5.8</td><td class='gap'>+1.8</td>" in autonomy
     assert [t["name"] for t in view.chart.spec["data"]] == ["Today", "What you want"]
+    sheet.set_many(triad(7, 5))   # today beyond what is wanted everywhere: no gap to name
+    view.refresh()
+    assert "Nothing you rated falls short" in view.summary.value and "largest gap" not in view.summary.value
 
 
 def test_team_triad_spread_gaps_blockers_and_changes(kit_store):
