@@ -34,7 +34,7 @@ DEFAULT = "en"
 # The cookie that keeps the language a person chose in their browser (a link's ?lang=, the switch).
 LANG_COOKIE = "slk_lang"
 # `no` is what many people type for Norwegian; translators and browsers use `nb`.
-_ALIASES = {"no": "nb", "nob": "nb", "nor": "nb", "eng": "en"}
+_ALIASES = {"no": "nb", "nob": "nb", "nor": "nb", "nn": "nb", "nno": "nb", "eng": "en"}  # Nynorsk readers read bokmål
 
 _default: str = DEFAULT
 _override: contextvars.ContextVar[str | None] = contextvars.ContextVar("slkit_language", default=None)
@@ -52,6 +52,32 @@ def normalize(code: object) -> str | None:
     base = code.strip().replace("_", "-").split("-")[0].lower()
     base = _ALIASES.get(base, base)
     return base if base in LANGUAGES else None
+
+
+def from_accept_language(header: object) -> str | None:
+    """The kit's language a browser asks for first in its Accept-Language header, if any.
+
+    >>> from_accept_language("nb-NO,nb;q=0.9,no;q=0.8,en-US;q=0.6,en;q=0.5"), from_accept_language("de-DE, en;q=0.4")
+    ('nb', 'en')
+    >>> from_accept_language("en;q=0.2, nn;q=0.9"), from_accept_language("fr, de") is None, from_accept_language(None) is None
+    ('nb', True, True)
+    """
+    from babel import negotiate_locale
+
+    if not isinstance(header, str) or len(header) > 1000:
+        return None
+    ranked = []
+    for n, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            continue
+        if tag and tag != "*" and q > 0:
+            ranked.append((-q, n, tag.strip()))
+    preferred = [tag for _q, _n, tag in sorted(ranked)]
+    available = [*LANGUAGES, *_ALIASES]
+    return normalize(negotiate_locale(preferred, available, sep="-"))
 
 
 def current() -> str:
@@ -75,6 +101,11 @@ def server_default() -> str:
         if lang:
             return lang
     return DEFAULT
+
+
+def chosen_by_server() -> str | None:
+    """The language `slkit serve --lang` chose (SLKIT_LANG), if it chose one."""
+    return normalize(os.environ.get("SLKIT_LANG"))
 
 
 @contextlib.contextmanager

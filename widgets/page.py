@@ -30,7 +30,8 @@ def request_env() -> dict[str, str]:
         from voila.utils import wait_for_request
 
         wait_for_request()
-    return {k: os.environ.get(k, "") for k in ("QUERY_STRING", "HTTP_COOKIE", "VOILA_REQUEST_URL", "HTTP_X_SLKIT_CLIENT")}
+    return {k: os.environ.get(k, "") for k in ("QUERY_STRING", "HTTP_COOKIE", "VOILA_REQUEST_URL", "HTTP_X_SLKIT_CLIENT",
+                                               "HTTP_ACCEPT_LANGUAGE")}
 
 
 def query() -> dict[str, str]:
@@ -78,7 +79,8 @@ def start_language(code: str | None = None, *, store_factory=None, personal: boo
     """Set the page's language, before anything on it is written: the link's `?lang=`, else
     what the person chose in this browser (`personal` pages only: not the room screen or the
     console, which speak the session's language), else the session's language, else the
-    server's (`slkit serve --lang`; self-study: SLKIT_LANG or the computer's locale).
+    server's if `slkit serve --lang` chose one, else the browser's (Accept-Language: the landing
+    page and the console's start page), else the computer's (self-study: SLKIT_LANG or its locale).
     Returns the session if it had to read it (for the join panel: no second read), else None."""
     lang = chosen_language() or (i18n.normalize(cookies().get(LANG_COOKIE)) if personal else None)
     session = None
@@ -88,6 +90,8 @@ def start_language(code: str | None = None, *, store_factory=None, personal: boo
             lang = session.language
         except KitError:
             pass  # the page says what is wrong with the code, in the default language
+    if lang is None:
+        lang = i18n.chosen_by_server() or i18n.from_accept_language(request_env().get("HTTP_ACCEPT_LANGUAGE"))
     i18n.set_language(lang)
     return session
 

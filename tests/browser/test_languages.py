@@ -189,3 +189,28 @@ def test_every_module_in_norwegian_on_a_phone(kit, audit, width):
         audit(pg, f"{module} in Norwegian, last step")
         pg.get_by_role("link", name="← Modulene dine").click()
         pg.get_by_role("heading", name="Moduler").wait_for()
+
+
+def test_a_norwegian_browser_gets_the_start_pages_in_norwegian_until_told_otherwise(kit, browser, audit):
+    """The landing page and the console's start page follow the browser's languages
+    (Accept-Language) where no link, choice or session says otherwise."""
+    ctx = browser.new_context(viewport=PHONE, locale="nb-NO")  # sends Accept-Language: nb-NO
+    try:
+        pg = ctx.new_page()
+        pg.goto(kit.server.base_url + "/")
+        pg.get_by_role("button", name="Neste").wait_for()
+        assert pg.evaluate("document.documentElement.lang") == "nb"
+        assert english_words(pg.locator("#rendered_cells").inner_text()) == []
+        audit(pg, "the landing page for a Norwegian browser")
+        # A choice made on the page beats the browser's.
+        pg.goto(kit.server.base_url + "/?lang=en")
+        pg.get_by_role("button", name="Next").wait_for()
+        console = ctx.new_page()
+        console.goto(kit.facilitator_link() if hasattr(kit, "facilitator_link") else
+                     f"{kit.server.base_url}/voila/render/facilitator.ipynb?key={kit.server.server_key}")
+        console.get_by_role("heading", name="Kontrollpanel for fasilitator", level=1).wait_for()
+    finally:
+        ctx.close()
+    # An English browser, as before.
+    en = kit.landing()
+    en.get_by_role("button", name="Next").wait_for()
