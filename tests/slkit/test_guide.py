@@ -185,6 +185,6 @@ def test_the_guide_is_served_in_the_language_asked_for():
     assert "<h1>Slik holder du en workshop</h1>" in render("", language="nb")
     assert "<html lang='nb'>" in render("agendas", language="nb")
     assert "<h1>Running a workshop</h1>" in render("", language="en")
-    assert "Slik tas vare på svarene dine" in render("privacy", language="no")
+    assert "Slik tar vi vare på svarene dine" in render("privacy", language="no")
     assert "href='/slkit/guide/agendas?lang=nb'" in render("", language="nb")  # its links stay in Norwegian
     assert 'href="/slkit/guide/troubleshooting?lang=nb' in render("", language="nb")
