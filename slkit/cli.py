@@ -48,7 +48,7 @@ def cmd_serve(args) -> int:
         public_url=args.public_url, max_kernels=args.max_kernels, max_per_address=args.max_per_address,
         address_limit_exempt=args.address_limit_exempt, trust_proxy=args.trust_proxy,
         connect_timeout=args.connect_timeout, behind_proxy=args.worker, render_at_once=args.render_at_once,
-        language=args.lang,
+        language=args.lang, kernels=args.kernels,
     )
     if args.workers and args.worker:
         raise KitError("--workers starts the workers itself; --worker is for one worker behind a proxy you run.")
@@ -103,7 +103,7 @@ def cmd_serve(args) -> int:
                        "--cull-idle-timeout", str(args.cull_idle_timeout), "--max-per-address", str(args.max_per_address),
                        "--trust-proxy", f"{args.trust_proxy},127.0.0.1,::1"] + (["--address-limit-exempt", args.address_limit_exempt] if args.address_limit_exempt else []) + [
                        "--connect-timeout", str(args.connect_timeout), "--max-kernels", str(per_worker),
-                       "--render-at-once", str(args.render_at_once)] + (["--lang", args.lang] if args.lang else [])
+                       "--render-at-once", str(args.render_at_once), "--kernels", args.kernels] + (["--lang", args.lang] if args.lang else [])
         if opts.preheat > 0:
             worker_args += ["--preheat", str(opts.preheat)] + (["--preheat-pages", args.preheat_pages] if args.preheat_pages else [])
         Workers(args.workers, opts.host, opts.port, worker_args).run()
@@ -287,6 +287,8 @@ RENDER_AT_ONCE = 2 * (os.cpu_count() or 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .server import ServeOptions
+
     p = argparse.ArgumentParser(prog="slkit", description="Social Leadership Workshop Kit")
     p.add_argument("--version", action="version", version=f"slkit {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -307,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which pages --preheat is for, comma-separated: landing and module ids (default: all of them)")
     s.add_argument("--max-kernels", type=_threshold, default=None, metavar="N",
                    help="kernels (open pages) on this server at most; beyond, a page says the workshop is full and tries again "
-                        "(default: what the free memory holds, about 100 MB each)")
+                        "(default: what the free memory holds, about 60 MB each with --kernels fork, 100 with spawn)")
     s.add_argument("--max-per-address", "--max-pending-per-address", dest="max_per_address", type=_threshold, default=10, metavar="N",
                    help="participant pages open at once per client address at most (default 10). A room on the laptop's Wi-Fi "
                         "has an address per phone; a room reaching a server on the internet may share one: raise it there")
@@ -328,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--lang", type=_language, default=None, metavar="LANG",
                    help="the language of pages and new sessions: en (English) or nb (Norwegian bokmål; 'no' works too); "
                         "default: $SLKIT_LANG, else the computer's locale, else English")
+    s.add_argument("--kernels", choices=("fork", "spawn"), default=ServeOptions.kernels,
+                   help="how pages' kernels start: fork (from a warm parent process that has imported the kit: "
+                        "a fraction of the memory and CPU; Linux) or spawn (a new Python each, as stock Voila); "
+                        f"default here: {ServeOptions.kernels}")
     s.add_argument("--worker", action="store_true",
                    help="run as one worker behind a proxy you run (deploy/): client addresses from X-Forwarded-For; the key is left as it is")
     s.set_defaults(func=cmd_serve)

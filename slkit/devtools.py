@@ -129,14 +129,53 @@ def kernel_processes(server: KitServer) -> list:
         children = psutil.Process(server.process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
+    return [child for child in children if is_kernel(child)]
+
+
+def fork_servers(server: KitServer) -> list:
+    """The server's fork server (slkit.forkserver), if its kernels are forked."""
+    import psutil
+
+    try:
+        children = psutil.Process(server.process.pid).children()
+    except psutil.NoSuchProcess:
+        return []
     out = []
     for child in children:
         try:
-            if "ipykernel" in " ".join(child.cmdline()):
+            if "slkit.forkserver" in " ".join(child.cmdline()):
                 out.append(child)
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             pass
     return out
+
+
+def is_kernel(proc) -> bool:
+    """A page's kernel: spawned (`python -m ipykernel_launcher …`) or forked (slkit.forkserver)."""
+    import psutil
+
+    from .forkserver import KERNEL_NAME
+
+    try:
+        return proc.name() == KERNEL_NAME or "ipykernel" in " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
+
+
+def kernel_id_of(proc) -> str | None:
+    """The kernel id of a kernel process: from its command line (spawned) or, for a forked one,
+    its sockets (kernel-ID-ipc-N, next to its connection file)."""
+    import psutil
+
+    try:
+        texts = [*proc.cmdline(), *(c.laddr for c in proc.net_connections(kind="unix") if isinstance(c.laddr, str))]
+    except psutil.Error:
+        return None
+    for text in texts:
+        m = re.search(r"kernel-([0-9a-f-]{36})", text)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _writer(url, code, index, items, barrier, errors):

@@ -12,14 +12,18 @@ Example::
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from . import KitError, __version__
 
-# Measured per participant's page (benchmarks/README.md): a kernel's PSS, rounded up.
-MB_PER_PARTICIPANT = 70
+# Measured per participant's page (benchmarks/README.md): a kernel's PSS, rounded up; a kernel
+# forked from the warm parent (slkit serve --kernels fork, Linux) or a new Python each (spawn).
+MB_PER_PARTICIPANT = {"fork": 30, "spawn": 70}
 PACKAGES = ("voila", "ipywidgets", "ipykernel", "jupyterlab", "plotly", "pandas", "sqlalchemy", "alembic")
 
 
@@ -70,26 +74,54 @@ def _store(url: str | None) -> Check:
     return Check("Store", True, f"{where}, schema {current}")
 
 
-def _page_renders() -> Check:
-    """Run a module's notebook in a kernel, as Voila does for a participant (working alone, so
-    nothing is written to the store)."""
+def kernels_mode() -> str:
+    from .server import ServeOptions
+
+    return ServeOptions.kernels
+
+
+def _page_renders(mode: str) -> list[Check]:
+    """Run a module's notebook in a kernel started as `slkit serve` starts a participant's
+    (forked from a warm parent, or a new Python), working alone so nothing is written to the
+    store; and say how kernels start here."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
+    from . import forkserver
     from .content import get_framework
     from .paths import WORKSHOPS_DIR
 
     nb_path = WORKSHOPS_DIR / get_framework("five_practices").notebook
+    server, problem = None, None
+    if mode == "fork":
+        try:
+            server = forkserver.start()
+        except forkserver.ForkUnavailable as e:
+            problem = str(e)
+    sockets = tempfile.mkdtemp(prefix="slkit-doctor-")
     try:
         nb = nbformat.read(nb_path, as_version=4)
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(WORKSHOPS_DIR)}}).execute()
+        # As the server's kernels: local sockets (in a folder of this run's own), no TCP.
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel-ipc"))
+        NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": str(WORKSHOPS_DIR)}}).execute()
     except Exception as e:  # noqa: BLE001 - any failure is what this line reports
         first = str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__
-        return Check("Module page", False, f"{nb_path.name} did not run in a kernel: {first[:200]}")
+        return [Check("Module page", False, f"{nb_path.name} did not run in a kernel: {first[:200]}")]
+    finally:
+        forked = server is not None and server.forked > 0
+        forkserver.stop()
+        shutil.rmtree(sockets, ignore_errors=True)
     widgets = sum(1 for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
     if not widgets:
-        return Check("Module page", False, f"{nb_path.name} ran but showed nothing")
-    return Check("Module page", True, f"{nb_path.name} runs in a kernel and shows its page")
+        return [Check("Module page", False, f"{nb_path.name} ran but showed nothing")]
+    page = Check("Module page", True, f"{nb_path.name} runs in a kernel and shows its page")
+    if mode == "spawn":
+        return [page, Check("Kernels", True, "a new Python for each page (slkit serve --kernels spawn)")]
+    if forked:
+        return [page, Check("Kernels", True, "forked from a warm parent process (slkit serve's default here): the module page's kernel was forked")]
+    return [page, Check("Kernels", False, f"the fork server did not work ({problem or 'the kernel was not forked'}): pages' kernels "
+                                          "would start the ordinary way, slower and with more memory; say --kernels spawn to choose that")]
 
 
 def _network(port: int) -> Check:
@@ -102,22 +134,24 @@ def _network(port: int) -> Check:
                  + f" (start with: slkit serve --host 0.0.0.0 --port {port})")
 
 
-def _memory(participants: int) -> Check:
+def _memory(participants: int, mode: str) -> Check:
     import psutil
 
+    each = MB_PER_PARTICIPANT[mode]
     free_mb = psutil.virtual_memory().available / 1e6
-    fits = int(free_mb // MB_PER_PARTICIPANT)
-    detail = f"{free_mb / 1000:.1f} GB free: room for about {fits} participants' pages at once ({MB_PER_PARTICIPANT} MB each)"
+    fits = int(free_mb // each)
+    detail = f"{free_mb / 1000:.1f} GB free: room for about {fits} participants' pages at once ({each} MB each)"
     if fits < participants:
         return Check("Memory", False, f"{detail}, fewer than {participants}; close other programs or run several workers (deploy/)")
     return Check("Memory", True, detail)
 
 
 def run_checks(*, database_url: str | None = None, participants: int = 30, port: int = 8866, render: bool = True) -> list[Check]:
+    mode = kernels_mode()
     checks = [_python(), _packages(), _store(database_url)]
     if render:
-        checks.append(_page_renders())
-    return checks + [_network(port), _memory(participants)]
+        checks += _page_renders(mode)
+    return checks + [_network(port), _memory(participants, mode)]
 
 
 def report(checks: list[Check]) -> str:

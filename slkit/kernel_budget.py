@@ -38,7 +38,10 @@ from .text import esc
 
 log = logging.getLogger("slkit")
 
-KERNEL_MB = 100  # a module page's kernel measures ~63 MB (PSS); the console's, with pandas, more
+# What to plan for a page's kernel: a spawned one measures ~65 MB (PSS), a forked one ~35–45 MB
+# (slkit.forkserver; benchmarks/README.md); the console's, with pandas, more.
+KERNEL_MB = 100
+KERNEL_MB_FORKED = 60
 STATUS_FILE = "kernels.json"
 JOINED_DIR = "pages"  # kernels of pages that joined a session leave a mark here (mark_joined)
 RETRY_SECONDS = 20
@@ -55,11 +58,11 @@ def facilitator_page(path: str) -> bool:
     return path.rsplit("/", 1)[-1] in FACILITATOR_PAGES
 
 
-def default_max_kernels(pooled: int = 0) -> int:
+def default_max_kernels(pooled: int = 0, forked: bool = False) -> int:
     """What 70 % of the memory free now holds, at least 10 more than the kernels kept ready."""
     import psutil
 
-    fits = int(psutil.virtual_memory().available * 0.7 / (KERNEL_MB * 2**20))
+    fits = int(psutil.virtual_memory().available * 0.7 / ((KERNEL_MB_FORKED if forked else KERNEL_MB) * 2**20))
     return max(10 + pooled, min(fits, 1000))
 
 

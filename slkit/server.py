@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import socket
+import sys
 from pathlib import Path
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class ServeOptions:
     # whose page vanished otherwise. Not much shorter: a kernel whose page has not connected
     # yet (a slow phone, a burst of joins) also counts as idle, and would be stopped under it.
     cull_idle_timeout: int = 120
-    cull_interval: int = 30
+    cull_interval: int = int(os.environ.get("SLKIT_CULL_INTERVAL") or 30)  # seconds between checks (shorter in tests)
     # Kernels started ahead of visitors for each page in `preheat_pages` (0: off): a room that
     # opens one module at once gets pages whose kernel has already started and imported the kit.
     preheat: int = 0
@@ -56,12 +57,15 @@ class ServeOptions:
     behind_proxy: bool = False  # one of several workers behind a proxy (the launcher keeps the key and the state file)
     render_at_once: int = 0  # participant pages rendered at the same time (0: no limit)
     language: str | None = None  # the default language of pages and new sessions (en, nb); None: SLKIT_LANG or the locale
+    # How pages' kernels start: "fork" from a warm parent (slkit.forkserver; Linux), or "spawn",
+    # a new Python each (stock Voila's way).
+    kernels: str = "fork" if sys.platform.startswith("linux") else "spawn"
 
     def budget(self):
         from .kernel_budget import KernelBudget, default_max_kernels
 
         pooled = self.preheat * len(preheat_notebooks(self.preheat_pages)) if self.preheat > 0 else 0
-        total = self.max_kernels if self.max_kernels else default_max_kernels(pooled)
+        total = self.max_kernels if self.max_kernels else default_max_kernels(pooled, forked=self.kernels == "fork")
         return KernelBudget(total=total, per_address=self.max_per_address, connect_timeout=self.connect_timeout,
                             exempt=parse_networks(self.address_limit_exempt))
 
@@ -129,6 +133,8 @@ def voila_argv(opts: ServeOptions) -> list[str]:
         # and its client's address (the server sets X-Slkit-Client: slkit.clients) as HTTP_X_SLKIT_CLIENT.
         "--VoilaConfiguration.http_header_envs=Cookie",
         "--VoilaConfiguration.http_header_envs=X-Slkit-Client",
+        # And the languages the browser asks for (the landing page and the console's start page).
+        "--VoilaConfiguration.http_header_envs=Accept-Language",
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
@@ -244,6 +250,7 @@ class KeyCheck:
         return ok
 
 
+ZMQ_MAX_SOCKETS = 16384  # about 3,000 open pages on one worker: beyond what its memory holds
 COOKIE_DAYS_MAX = 400  # what browsers keep a cookie at most
 
 
@@ -492,6 +499,11 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             self.app.settings.setdefault("static_path", DEFAULT_STATIC_FILES_PATH)
             url = os.environ.get(DATABASE_URL_ENV)
             self.app.settings["slkit_keys"] = KeyCheck(url)
+            # Five zmq sockets per open page: ZeroMQ's default of 1,023 a context stopped a worker
+            # at ~170 pages ("Too many open files"). Set before the first socket exists.
+            import zmq
+
+            self.kernel_manager.context.set(zmq.MAX_SOCKETS, ZMQ_MAX_SOCKETS)
             if budget is not None:
                 from tornado.ioloop import PeriodicCallback
 
@@ -616,9 +628,24 @@ def quiet_kernels() -> None:
     os.environ["IPYTHONDIR"] = str(folder)
 
 
+def raise_open_files_limit() -> None:
+    """As many open files as the system lets this process have: each open page holds a kernel's
+    five sockets and a websocket in the server (with 1,024, a worker failed near 170 pages)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this system: the default stays
+
+
 def serve(opts: ServeOptions) -> None:
     """Start Voila in this process; returns when the server stops."""
     check_port_free(opts.host, opts.port)
+    raise_open_files_limit()
     quiet_kernels()
     os.environ[DATABASE_URL_ENV] = database_url(opts.database_url)
     use_kit_template()
@@ -631,5 +658,18 @@ def serve(opts: ServeOptions) -> None:
     if not opts.behind_proxy:  # a worker: the launcher in front wrote the proxy's address
         write_state(opts)
     app = make_app_class(opts.budget(), render_at_once=opts.render_at_once, trust_proxy=opts.trust_proxy)()
-    app.initialize(voila_argv(opts))
-    app.start()
+    if opts.kernels == "fork":
+        from . import forkserver
+
+        try:
+            forkserver.start()
+        except forkserver.ForkUnavailable as e:
+            logging.getLogger("slkit").warning("Kernels start the ordinary way: the fork server did not start (%s).", e)
+    try:
+        app.initialize(voila_argv(opts))
+        app.start()
+    finally:
+        if opts.kernels == "fork":
+            from . import forkserver
+
+            forkserver.stop()

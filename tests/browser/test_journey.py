@@ -8,7 +8,7 @@ import signal
 from playwright.sync_api import expect
 
 from slkit.content import get_framework
-from slkit.devtools import kernel_processes, start_server, stop_server
+from slkit.devtools import LOCAL_ROOM, kernel_id_of, kernel_processes, start_server, stop_server
 from slkit.sessions import join_link, participant_link
 
 from .conftest import watch_console
@@ -25,7 +25,24 @@ def stored(store, code, module):
 
 def test_one_person_joins_once_and_keeps_every_word(kit, browser):
     """... and the browser's console stays clean all the way (but the named, explained
-    exceptions in conftest.KNOWN_CONSOLE)."""
+    exceptions in conftest.KNOWN_CONSOLE). Pages' kernels forked (the default on Linux)."""
+    one_persons_journey(kit, browser)
+
+
+def test_the_same_journey_with_kernels_spawned(tmp_path, browser, context):
+    """`slkit serve --kernels spawn`: a new Python per page, as elsewhere than Linux."""
+    from tests.browser.conftest import Kit
+
+    server = start_server(tmp_path, *LOCAL_ROOM, "--kernels", "spawn")
+    try:
+        one_persons_journey(Kit(server, context), browser)
+        assert [p for p in kernel_processes(server) if "ipykernel_launcher" in " ".join(p.cmdline())]  # spawned
+        assert not [p for p in kernel_processes(server) if p.name() == "slkit-kernel"]
+    finally:
+        stop_server(server.process)
+
+
+def one_persons_journey(kit, browser):
     console = watch_console(kit.context)
     store = kit.server.store()
     s = store.create_session("Journey day", threshold=3)
@@ -137,7 +154,7 @@ def expect_eventually(check, seconds: float = 15):
 def _page_kernel(pg, server):
     kernel_id = pg.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
     for proc in kernel_processes(server):
-        if any(kernel_id in arg for arg in proc.cmdline()):
+        if kernel_id_of(proc) == kernel_id:
             return proc
     raise AssertionError(f"no kernel process for {kernel_id}")
 

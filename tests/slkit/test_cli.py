@@ -165,12 +165,14 @@ def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
     r = slkit("doctor", "--database-url", sqlite_url, "--participants", "1", timeout=300)
     lines = r.stdout.strip().splitlines()
     by_name = {line.split()[1]: line for line in lines[:-1]}
-    assert set(by_name) == {"Python", "Packages", "Store", "Module", "Network", "Memory"}, r.stdout + r.stderr
-    for name in ("Python", "Packages", "Store", "Module", "Memory"):
+    assert set(by_name) == {"Python", "Packages", "Store", "Module", "Kernels", "Network", "Memory"}, r.stdout + r.stderr
+    for name in ("Python", "Packages", "Store", "Module", "Kernels", "Memory"):
         assert by_name[name].startswith("OK "), by_name[name]
     from slkit.migrations import head
 
     assert f"schema {head()}" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
+    assert "was forked" in by_name["Kernels"] and "(30 MB each)" in by_name["Memory"]  # Linux: forked, as slkit serve does
+    assert "without encryption" not in r.stdout + r.stderr  # the kernel talks over local sockets, as the server's
     assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
     assert r.returncode == (0 if lines[-1] == "All set." else 1)
     bad = slkit("doctor", "--quick", "--database-url", "postgresql://nobody@127.0.0.1:9/none", timeout=120)

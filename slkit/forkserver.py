@@ -1,0 +1,530 @@
+"""Kernels forked from a warm parent: a participant's page costs a fork, not a new Python.
+
+Every page's kernel is a whole Python that starts, then imports ipykernel, zmq, SQLAlchemy and
+the kit's widgets: 60–70 MB and most of a CPU-second each, the same work in every process. The
+fork server does that work once. It is a small process that `slkit serve` starts (one per
+worker): it imports what every page's kernel needs, freezes those objects out of the garbage
+collector (`gc.freeze()`, so the children never touch and copy their pages), and waits on a
+Unix socket in a private folder. Asked for a kernel, it forks; the child takes the environment
+and working folder the server passes for that kernel (the page's QUERY_STRING, cookie and the
+rest, exactly as a spawned kernel gets them), becomes its own process group and runs the
+kernel with the connection file the server wrote.
+
+`ForkProvisioner` is the server's side: a jupyter_client kernel provisioner (registered as
+`slkit-fork`) that asks the fork server for a kernel instead of starting a process, and keeps
+the whole contract (poll, wait, interrupt, kill, terminate) for a process that is not its own
+child. When the fork server is missing, dead or refuses, the kernel starts the ordinary way,
+the log says so once, and the fork server is started again.
+
+Nothing here creates a thread, a zmq context or an event loop before it forks. A forked kernel
+ends when the server it serves ends (it watches the server's process), not when the fork
+server does: a fork server that dies and is restarted leaves every page running.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger("slkit")
+
+SERVER_ENV = "SLKIT_SERVER_PID"  # the server a forked kernel serves: it ends when that process ends
+KERNEL_NAME = "slkit-kernel"  # a forked kernel's process name (ps, psutil's name())
+PROVISIONER = "slkit-fork"
+REQUEST_TIMEOUT = 10.0
+MAX_REQUEST = 4 * 2**20
+
+# What every page's kernel imports: the kernel itself, the store and every page of the kit
+# (slkit.widgets, all of its modules: see _preload).
+PRELOAD = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.comm", "ipykernel.debugger",
+    "IPython", "pdb", "pydoc", "timeit", "faulthandler", "gzip", "xmlrpc.client", "xml.dom.minidom",
+    "ipywidgets", "comm", "sqlalchemy", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
+    "alembic.runtime.migration", "alembic.script", "alembic.command", "mako.template", "psutil",
+    "slkit.store", "slkit.migrations",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fork server (its own process: python -m slkit.forkserver SOCKET SERVER_PID)
+
+
+def _preload() -> list[str]:
+    import importlib
+
+    import pkgutil
+
+    import slkit.widgets
+
+    failed = []
+    pages = [f"slkit.widgets.{m.name}" for m in pkgutil.iter_modules(slkit.widgets.__path__)]
+    for name in (*PRELOAD, *pages):
+        try:
+            importlib.import_module(name)
+        except Exception as e:  # noqa: BLE001 - a page imports it itself then; say which
+            failed.append(f"{name} ({type(e).__name__}: {e})")
+    try:
+        from .content import load_frameworks
+
+        for lang in ("en", "nb"):
+            load_frameworks(language=lang)
+    except Exception as e:  # noqa: BLE001
+        failed.append(f"content ({e})")
+    return failed
+
+
+def _send(conn: socket.socket, message: dict) -> None:
+    conn.sendall(json.dumps(message).encode() + b"\n")
+
+
+def _receive(conn: socket.socket) -> dict:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > MAX_REQUEST:
+            raise ValueError("request too large")
+    return json.loads(data or b"{}")
+
+
+def kernel_args(argv: list[str]) -> list[str] | None:
+    """The kernel's own arguments in a kernelspec's command, if it runs this Python's ipykernel
+    (`python -m ipykernel_launcher -f FILE`); None for anything else (that kernel is spawned).
+
+    >>> kernel_args([sys.executable, "-m", "ipykernel_launcher", "-f", "/run/k.json"])
+    ['-f', '/run/k.json']
+    >>> kernel_args(["/usr/bin/R", "--slave"]) is None
+    True
+    """
+    if len(argv) < 3 or argv[1:3] != ["-m", "ipykernel_launcher"]:
+        return None
+    try:
+        same = os.path.samefile(argv[0], sys.executable) or os.path.realpath(argv[0]) == os.path.realpath(sys.executable)
+    except OSError:
+        same = False
+    return list(argv[3:]) if same else None
+
+
+def _child(request: dict, listener: socket.socket, conn: socket.socket) -> None:
+    """In the forked child: become the page's kernel. Never returns."""
+    code = 1
+    try:
+        listener.close()
+        conn.close()
+        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()
+        import gc
+
+        gc.enable()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        env = dict(request["env"])
+        env.pop("JPY_PARENT_PID", None)  # not ipykernel's parent poller: the watcher below
+        os.environ.clear()
+        os.environ.update(env)
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        try:
+            Path("/proc/self/comm").write_text(KERNEL_NAME)
+        except OSError:
+            pass
+        _watch_server(int(env.get(SERVER_ENV) or 0))
+        args = kernel_args(request["argv"]) or []
+        sys.argv = [request["argv"][0], *args]
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize([*args, "--IPKernelApp.parent_handle=1"])  # no parent poller (the watcher) and no terminal banner
+        _as_if_imported_in_the_kernel()
+        app.start()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 0
+    except BaseException:  # noqa: BLE001 - the kernel failed: say why where a spawned one would
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+
+            atexit._run_exitfuncs()  # as a Python that ends does: the pages' last saves among them
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _as_if_imported_in_the_kernel() -> None:
+    """What preloaded modules do at import only when a kernel is running, done now that one is:
+    ipywidgets registers its comm targets (without "jupyter.widget.control" a page cannot ask
+    for its widgets' state)."""
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:
+        widgets._handle_ipython()
+
+
+def _watch_server(pid: int) -> None:
+    """End this kernel when the server it serves ends (as a spawned kernel ends with its parent)."""
+    if pid <= 0:
+        return
+
+    def watch():
+        try:
+            fd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])  # readable once the process has ended
+        else:
+            while _alive(pid):
+                time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="slkit-server-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run_fork_server(path: str, server_pid: int) -> None:
+    """The fork server's loop: preload, freeze, then fork a kernel per request until the server
+    that started it ends."""
+    import gc
+    import select
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is the server's to handle
+    # No collection while preloading: objects freed by one would leave holes in the shared pages
+    # that the children's own allocations then fill, copying those pages (the gc module's advice).
+    gc.disable()
+    failed = _preload()
+    if failed:
+        print(f"slkit fork server: could not preload {', '.join(failed)}", file=sys.stderr, flush=True)
+    gc.freeze()
+    if threading.active_count() != 1:  # a thread would not survive the fork: kernels would hang
+        print("slkit fork server: a preloaded module started a thread; not forking", file=sys.stderr, flush=True)
+        sys.exit(3)
+    children: set[int] = set()
+
+    def stop(*_):
+        for pid in list(children):
+            try:
+                os.killpg(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    listener.bind(path)
+    os.chmod(path, 0o600)
+    listener.listen(64)
+    uid = os.getuid()
+    while True:
+        ready, _, _ = select.select([listener], [], [], 0.5)
+        while children:  # reap the kernels that ended
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                children.clear()
+                break
+            if pid == 0:
+                break
+            children.discard(pid)
+        if os.getppid() != server_pid or not _alive(server_pid):
+            stop()  # the server is gone: so are we (its kernels end on their own)
+        if not ready:
+            continue
+        conn, _ = listener.accept()
+        try:
+            conn.settimeout(REQUEST_TIMEOUT)
+            peer = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+            if int.from_bytes(peer[4:8], sys.byteorder) != uid:
+                _send(conn, {"error": "not the server's user"})
+                continue
+            request = _receive(conn)
+            if request.get("ping"):
+                _send(conn, {"pid": os.getpid(), "kernels": len(children)})
+                continue
+            if kernel_args(request.get("argv") or []) is None or not isinstance(request.get("env"), dict):
+                _send(conn, {"error": "not an ipykernel command of this Python"})
+                continue
+            pid = os.fork()
+            if pid == 0:
+                _child(request, listener, conn)
+            children.add(pid)
+            _send(conn, {"pid": pid})
+        except (OSError, ValueError) as e:
+            try:
+                _send(conn, {"error": str(e)})
+            except OSError:
+                pass
+        finally:
+            conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The server's side
+
+
+class ForkUnavailable(Exception):
+    pass
+
+
+class ForkServer:
+    """The fork server of this server process: started, asked, restarted."""
+
+    START_TIMEOUT = 60.0
+
+    def __init__(self, folder: Path | None = None):
+        import tempfile
+
+        self.folder = Path(folder or tempfile.mkdtemp(prefix="slkit-fork-"))
+        self.folder.chmod(0o700)
+        self.path = str(self.folder / "fork.sock")
+        self.process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._restarting = False
+        self._warned = False
+        self.forked = 0
+        self.spawned = 0
+
+    def start(self, wait: bool = True) -> None:
+        env = dict(os.environ)
+        env.pop("JUPYTER_DEFAULT_PROVISIONER_NAME", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "slkit.forkserver", self.path, str(os.getpid())],
+            stdin=subprocess.DEVNULL, env=env, close_fds=True,
+        )
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout or self.START_TIMEOUT)
+        while True:
+            if self.process is not None and self.process.poll() is not None:
+                raise ForkUnavailable(f"the fork server ended (exit code {self.process.returncode})")
+            try:
+                self.ask({"ping": 1}, timeout=2.0)
+                return
+            except ForkUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def ask(self, request: dict, timeout: float = REQUEST_TIMEOUT) -> dict:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(timeout)
+                s.connect(self.path)
+                _send(s, request)
+                answer = _receive(s)
+        except (OSError, ValueError) as e:
+            raise ForkUnavailable(f"{type(e).__name__}: {e}") from None
+        if "error" in answer:
+            raise ForkUnavailable(str(answer["error"]))
+        return answer
+
+    def fork(self, argv: list[str], env: dict, cwd: str | None) -> int:
+        return int(self.ask({"argv": argv, "env": {**env, SERVER_ENV: str(os.getpid())}, "cwd": str(cwd) if cwd else None})["pid"])
+
+    def unavailable(self, why: str) -> None:
+        """A fork failed: say so once, and start a new fork server unless this one still runs."""
+        if not self._warned:
+            self._warned = True
+            log.warning("Pages' kernels start the ordinary way (slower, more memory): the fork server did not answer (%s).", why)
+        with self._lock:
+            if self._restarting or (self.process is not None and self.process.poll() is None):
+                return
+            self._restarting = True
+        threading.Thread(target=self._restart, name="slkit-fork-restart", daemon=True).start()
+
+    def _restart(self) -> None:
+        try:
+            self.start(wait=True)
+            self._warned = False
+            log.warning("The fork server runs again: new pages' kernels are forked.")
+        except ForkUnavailable as e:
+            log.warning("The fork server could not be started again (%s); kernels keep starting the ordinary way.", e)
+        finally:
+            self._restarting = False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        try:
+            os.unlink(self.path)
+            self.folder.rmdir()
+        except OSError:
+            pass
+
+
+_SERVER: ForkServer | None = None
+
+
+def start() -> ForkServer:
+    """Start this server's fork server and make it the kernels' provisioner (slkit serve)."""
+    global _SERVER
+    _SERVER = ForkServer()
+    _SERVER.start(wait=True)
+    _default_provisioner(PROVISIONER)
+    return _SERVER
+
+
+def stop() -> None:
+    global _SERVER
+    if _SERVER is not None:
+        _SERVER.stop()
+        _SERVER = None
+        _default_provisioner(None)
+
+
+def _default_provisioner(name: str | None) -> None:
+    """The provisioner of kernels whose kernelspec names none: jupyter_client reads it from the
+    environment when its factory is first made, and from the factory after."""
+    from jupyter_client.provisioning.factory import KernelProvisionerFactory
+
+    if name:
+        os.environ[KernelProvisionerFactory.default_provisioner_name_env] = name
+    else:
+        os.environ.pop(KernelProvisionerFactory.default_provisioner_name_env, None)
+    if KernelProvisionerFactory.initialized():
+        KernelProvisionerFactory.instance().default_provisioner_name = name or "local-provisioner"
+
+
+def current() -> ForkServer | None:
+    return _SERVER
+
+
+class Forked:
+    """A forked kernel as the provisioner sees it: what it uses of subprocess.Popen, for a
+    process that is the fork server's child, not ours (psutil knows it by its start time, so a
+    reused pid is never taken for it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._proc = psutil.Process(pid)
+        except psutil.NoSuchProcess:
+            self._proc = None
+            self.returncode = 0
+
+    def poll(self) -> int | None:
+        import psutil
+
+        if self.returncode is None:
+            try:
+                running = self._proc.is_running() and self._proc.status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                running = False
+            if not running:
+                self.returncode = 0  # its exit status is its parent's (the fork server) to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        """Launches a page's kernel by asking this server's fork server (see the module's text);
+        the ordinary way when there is none or it does not answer."""
+
+        async def launch_kernel(self, cmd, **kwargs):
+            import asyncio
+            import pathlib
+
+            server = current()
+            if server is not None and kernel_args(cmd) is not None:
+                env = kwargs.get("env") or dict(os.environ)
+                cwd = kwargs.get("cwd")
+                try:
+                    pid = await asyncio.get_running_loop().run_in_executor(None, server.fork, list(cmd), dict(env), cwd)
+                except ForkUnavailable as e:
+                    server.unavailable(str(e))
+                else:
+                    server.forked += 1
+                    self.process = Forked(pid)
+                    self.pid = self.pgid = pid  # its own process group (setsid in the child)
+                    self.cwd = cwd or pathlib.Path.cwd()
+                    return self.connection_info
+            if server is not None:
+                server.spawned += 1
+            return await super().launch_kernel(cmd, **kwargs)
+
+        async def send_signal(self, signum: int) -> None:
+            if isinstance(self.process, Forked):
+                if self.process.poll() is None:  # never a group whose leader is gone (its id may be reused)
+                    try:
+                        os.killpg(self.pgid, signum)
+                    except ProcessLookupError:
+                        pass
+                return
+            await super().send_signal(signum)
+
+    return ForkProvisioner
+
+
+def __getattr__(name):  # the entry point loads slkit.forkserver:ForkProvisioner (jupyter_client imported only then)
+    if name == "ForkProvisioner":
+        cls = _provisioner_class()
+        globals()["ForkProvisioner"] = cls
+        return cls
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    run_fork_server(sys.argv[1], int(sys.argv[2]))
