@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from slkit.content import get_framework
-from slkit.devtools import CHROMIUM_ARGS, LOCAL_ROOM, KitServer, chromium_path, concurrent_writers, free_port, kernel_processes, start_server, stop_server
+from slkit.devtools import CHROMIUM_ARGS, LOCAL_ROOM, KitServer, chromium_path, concurrent_writers, fork_servers, free_port, kernel_processes, start_server, stop_server
 from slkit.sessions import facilitator_link, join_link, participant_link, screen_link
 
 from .participant import Participant
@@ -517,9 +517,10 @@ def _cpu_by_process(server) -> dict[int, tuple[str, float]]:
 
     out = {}
     kernels = {k.pid for k in kernel_processes(server)}
+    forks = {f.pid for f in fork_servers(server)}  # forking is the server's work
     for proc in psutil.process_iter(["name"]):
         try:
-            group = ("server" if proc.pid == server.process.pid else "kernels" if proc.pid in kernels
+            group = ("server" if proc.pid == server.process.pid or proc.pid in forks else "kernels" if proc.pid in kernels
                      else "browsers" if "chrom" in (proc.info["name"] or "") else None)
             if group:
                 t = proc.cpu_times()
@@ -684,9 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--bursts", default="10,30", help="participants joining at once, comma-separated")
     ap.add_argument("--writers", type=int, default=200)
-    ap.add_argument("--clients", default="protocol,pooled,browser",
+    ap.add_argument("--clients", default="protocol,protocol-spawn,pooled,browser",
                     help="who joins in a burst: 'protocol' (the page's requests and messages without a browser: "
-                         "the server and kernels alone), 'pooled' (the same on a server keeping N kernels ready "
+                         "the server and kernels alone), 'protocol-spawn' (the same with --kernels spawn), "
+                         "'pooled' (the same on a server keeping N kernels ready "
                          "for the module) and/or 'browser' (a Chromium page each, on this machine)")
     ap.add_argument("--preheat", type=int, default=0, help="run the kit with N preheated kernels per notebook")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
@@ -707,7 +709,11 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="slkit-bench-"))
     (tmp / "kit").mkdir()
     (tmp / "floor").mkdir()
+    (tmp / "kit-spawn").mkdir()
     kit = start_server(tmp / "kit", *(["--preheat", str(args.preheat)] if args.preheat else []), *LOCAL_ROOM)
+    # The same kit with each page's kernel a new Python (--kernels spawn, stock Voila's way), beside
+    # the default (forked from a warm parent on Linux: slkit/forkserver.py), in the same run.
+    spawned = start_server(tmp / "kit-spawn", "--kernels", "spawn", *LOCAL_ROOM)
     floor = start_stock_voila(tmp / "floor")
     try:
         store = kit.store()
@@ -720,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
                                      follow_up=(dt.date.today() + dt.timedelta(days=1)).isoformat())
         store.set_module_state(after.code, FOLLOW.id, is_open=True)
         observer_link_for = observer_links(store, after.code)(kit.base_url)
+        session_spawned = spawned.store().create_session("Benchmark, spawned", threshold=3)
         specs = [
             PageSpec("floor", f"{floor.base_url}/voila/render/floor.ipynb", "button:has-text('Floor')", floor),
             PageSpec("landing", f"{kit.base_url}/", "button:has-text('Next')", kit),
@@ -727,6 +734,8 @@ def main(argv: list[str] | None = None) -> int:
             PageSpec("motivation_triad", participant_link(kit.base_url, TRIAD.notebook, session.code), "button:has-text('Join the session')", kit, motivation_triad_visit),
             PageSpec("social_team_swot", participant_link(kit.base_url, SWOT.notebook, session.code), "button:has-text('Join the session')", kit, swot_visit),
             PageSpec("five_practices", participant_link(kit.base_url, FIVE.notebook, session.code), "button:has-text('Join the session')", kit, five_practices_visit),
+            PageSpec("landing_spawn", f"{spawned.base_url}/", "button:has-text('Next')", spawned),
+            PageSpec("five_practices_spawn", participant_link(spawned.base_url, FIVE.notebook, session_spawned.code), "button:has-text('Join the session')", spawned, five_practices_visit),
             PageSpec("follow_up", participant_link(kit.base_url, FOLLOW.notebook, after.code), "button:has-text('Join the session')", kit),
             PageSpec("my_360", participant_link(kit.base_url, "my_360.ipynb", after.code), "button:has-text('Join the session')", kit),
             PageSpec("observer", observer_link_for, ".slk-rating button", kit, observer_visit),
@@ -759,20 +768,23 @@ def main(argv: list[str] | None = None) -> int:
         five = next(spec for spec in specs if spec.name == "five_practices")
         for n in [int(x) for x in args.bursts.split(",") if x.strip()]:
             for clients in [c.strip() for c in args.clients.split(",") if c.strip()]:
-                burst_session = store.create_session(f"Burst of {n}", threshold=3)
-                burst_url = participant_link(kit.base_url, FIVE.notebook, burst_session.code)
+                server = spawned if clients == "protocol-spawn" else kit
+                burst_store = server.store()
+                burst_session = burst_store.create_session(f"Burst of {n}", threshold=3)
+                burst_url = participant_link(server.base_url, FIVE.notebook, burst_session.code)
                 if clients == "pooled":
                     (tmp / f"pooled-{n}").mkdir()
                     burst = _pooled_burst(tmp / f"pooled-{n}", n, five.assets)
                 else:
-                    if clients == "protocol":
-                        burst = asyncio.run(_protocol_burst(burst_url, n, kit, five.assets))
+                    if clients in ("protocol", "protocol-spawn"):
+                        burst = asyncio.run(_protocol_burst(burst_url, n, server, five.assets))
+                        burst["clients"] = clients
                     else:
                         burst = asyncio.run(_burst(burst_url, n, kit))
-                    burst["answers_stored"] = len(store.answers(burst_session.code, FIVE.id))
+                    burst["answers_stored"] = len(burst_store.answers(burst_session.code, FIVE.id))
                 res.bursts.append(burst)
                 print(f"  burst of {n} ({clients} clients): last answered after {burst['seconds_until_last_answered']}", flush=True)
-                closed_tabs(kit, 30)
+                closed_tabs(server, 30)
         res.closed_tabs = closed_tabs(kit, 60)
         (tmp / "anonymous").mkdir()
         res.anonymous = anonymous_loop(tmp / "anonymous", 20 if args.quick else 200)
@@ -783,6 +795,7 @@ def main(argv: list[str] | None = None) -> int:
         res.store["errors"] = res.store["errors"][:5]
     finally:
         stop_server(kit.process)
+        stop_server(spawned.process)
         stop_server(floor.process)
     table = summarise(res)
     print_table(table, res)

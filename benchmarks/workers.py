@@ -28,7 +28,7 @@ import psutil
 import sqlalchemy as sa
 
 from benchmarks.participant import Participant
-from slkit.devtools import LOCAL_ROOM, free_port_run, start_server, stop_server
+from slkit.devtools import LOCAL_ROOM, free_port_run, is_kernel, start_server, stop_server
 from slkit.store import Store, answers_t
 from slkit.workers import COOKIE, proxy_uses
 
@@ -56,7 +56,7 @@ def _wait(predicate, seconds: float) -> bool:
 def _processes(launcher_pid: int) -> dict[str, list[psutil.Process]]:
     """This launcher's workers, their kernels and its HAProxy (its children, each in a session
     of its own): nothing else on the machine counts."""
-    groups: dict[str, list[psutil.Process]] = {"workers": [], "kernels": [], "proxy": []}
+    groups: dict[str, list[psutil.Process]] = {"workers": [], "kernels": [], "proxy": [], "forks": []}
     for proc in psutil.Process(launcher_pid).children():
         try:
             cmd, name = proc.cmdline(), proc.name()
@@ -68,7 +68,9 @@ def _processes(launcher_pid: int) -> dict[str, list[psutil.Process]]:
             groups["proxy"].append(proc)
     for w in groups["workers"]:
         try:
-            groups["kernels"] += [k for k in w.children(recursive=True) if "ipykernel" in " ".join(k.cmdline())]
+            below = w.children(recursive=True)
+            groups["kernels"] += [k for k in below if is_kernel(k)]
+            groups["forks"] += [k for k in w.children() if "slkit.forkserver" in " ".join(k.cmdline())]
         except psutil.Error:
             pass
     return groups
@@ -112,9 +114,11 @@ def _wait_for_pool(launcher_pid: int, kernels: int, most: float = 900) -> dict:
     return dict(pool_kernels=len(_processes(launcher_pid)["kernels"]), pool_seconds=round(time.monotonic() - t0))
 
 
-def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0) -> dict:
+def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0,
+              kernels_mode: str = "fork") -> dict:
     port = free_port_run(workers + 1)
-    server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, *extra, *LOCAL_ROOM, port=port)
+    server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, "--kernels", kernels_mode, *extra,
+                          *LOCAL_ROOM, port=port)
     try:
         names = {f"w{i}" for i in range(1, workers + 1)}
         _wait(lambda: all(_healthy(f"http://127.0.0.1:{port + i}/slkit/health") for i in range(1, workers + 1)), 120)
@@ -137,7 +141,7 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             done = await asyncio.gather(*(one(p) for p in crowd), return_exceptions=True)
             groups = _processes(server.process.pid)
             measured = dict(done=done, cpu_burst=_cpu(groups) - cpu0, kernel_pss=_pss_mb(groups["kernels"]),
-                            worker_pss=_pss_mb(groups["workers"]), proxy_pss=_pss_mb(groups["proxy"]))
+                            worker_pss=_pss_mb(groups["workers"]), proxy_pss=_pss_mb(groups["proxy"]), fork_pss=_pss_mb(groups["forks"]))
             # Everyone goes on to the team's results and sits there, the live view asking for
             # fresh results every 2 s as a browser does: what the server, kernels and proxy use.
             on_team_view = await asyncio.gather(*(p.next_until_live() for p in crowd if p.ws is not None), return_exceptions=True)
@@ -166,7 +170,9 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             median_seconds=round(statistics.median(times), 1) if times else None,
             seconds_until_last_answered=round(max(times), 1) if times else None,
             kernel_pss_mb_mean=round(statistics.mean(kernel_pss), 1) if kernel_pss else None, kernels=len(kernel_pss),
+            kernel_pss_mb_total=round(sum(kernel_pss)) if kernel_pss else None, kernels_mode=kernels_mode,
             worker_pss_mb=[round(x) for x in m["worker_pss"]], proxy_pss_mb=round(sum(m["proxy_pss"]), 1),
+            fork_server_pss_mb=[round(x) for x in m["fork_pss"]],
             cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),
             idle_room_percent_of_one_core=round(100 * idle / idle_seconds, 1), live_ticks_sent=ticks,
             idle_percent_by={k: round(100 * v / idle_seconds, 1) for k, v in m["idle_by"].items()},
@@ -193,16 +199,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database-url", default=os.environ.get("SLKIT_TEST_POSTGRES_URL", DEFAULT_PG),
                     help="a PostgreSQL server; each setup gets a fresh schema in it")
     ap.add_argument("--preheat", type=int, default=0, help="kernels kept ready per worker for the five practices")
+    ap.add_argument("--max-kernels", type=int, default=0, help="slkit serve --max-kernels (default: what the free memory holds)")
+    ap.add_argument("--kernels", default="fork,spawn", help="how kernels start (slkit serve --kernels), comma-separated to compare")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "workers.json")
     args = ap.parse_args(argv)
     extra = ["--preheat", str(args.preheat), "--preheat-pages", "five_practices"] if args.preheat else []
+    if args.max_kernels:
+        extra += ["--max-kernels", str(args.max_kernels)]
     results = dict(machine=dict(date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count(),
                                 memory_gb=round(psutil.virtual_memory().total / 2**30, 1)), runs=[])
-    for n in [int(x) for x in args.workers.split(",") if x.strip()]:
-        tmp = Path(tempfile.mkdtemp(prefix=f"slkit-bench-workers-{n}-"))
-        run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra, args.preheat)
-        results["runs"].append(run)
-        print(json.dumps(run), flush=True)
+    for mode in [m.strip() for m in args.kernels.split(",") if m.strip()]:
+        for n in [int(x) for x in args.workers.split(",") if x.strip()]:
+            tmp = Path(tempfile.mkdtemp(prefix=f"slkit-bench-workers-{n}-"))
+            run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra, args.preheat, mode)
+            results["runs"].append(run)
+            print(json.dumps(run), flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     return 0
