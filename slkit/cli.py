@@ -190,9 +190,22 @@ def cmd_session_list(args) -> int:
 
 
 def cmd_session_delete(args) -> int:
+    from .store import UnknownSession
+
     store = _store(args)
-    session = store.get_session(args.code)
+    try:
+        session = store.get_session(args.code)
+    except UnknownSession:
+        raise KitError(f"There is no session {args.code.upper()} in {store.describe()} (slkit session list shows those there are).") from None
     n = store.participant_count(session.code)
+    what = f"session {session.code} ({session.title}) with {n} participant(s) and all their answers"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise KitError(f"This deletes {what}, for good. Add --yes to do it without a question.")
+        typed = input(f"This deletes {what}, for good. Type the code {session.code} to go on: ").strip().upper()
+        if typed != session.code:
+            print("Nothing deleted.")
+            return 1
     store.delete_session(session.code)
     print(f"Deleted session {session.code} ({session.title}) with {n} participant(s) and all their answers.")
     return 0
@@ -362,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
     fu.set_defaults(func=cmd_session_follow_up)
     dl = sess.add_parser("delete", parents=[common], help="delete a session with all its participants and answers")
     dl.add_argument("code")
+    dl.add_argument("--yes", action="store_true", help="do not ask first (scripts); without it the code is asked for again")
     dl.set_defaults(func=cmd_session_delete)
     ls = sess.add_parser("list", parents=[common], help="list sessions")
     ls.add_argument("--json", action="store_true")

@@ -57,9 +57,13 @@ def test_a_session_plan_and_deleting_a_session(db, store_url):
     p = store.join(out["code"], "Ada")
     store.set_module_state(out["code"], "five_practices", is_open=True)
     store.save_answers(p, "five_practices", {"mw_voice_purpose": 4})
-    gone = slkit("session", "delete", out["code"].lower(), *db)
+    asked = slkit("session", "delete", out["code"], *db)  # not at a terminal, no --yes: nothing happens
+    assert asked.returncode == 2 and "Add --yes" in asked.stderr and "with 1 participant(s)" in asked.stderr
+    assert store.participant_count(out["code"]) == 1
+    gone = slkit("session", "delete", out["code"].lower(), "--yes", *db)
     assert gone.returncode == 0 and "with 1 participant(s)" in gone.stdout
-    assert slkit("session", "delete", out["code"], *db).returncode == 2  # no such session any more
+    again = slkit("session", "delete", out["code"], "--yes", *db)  # no such session any more
+    assert again.returncode == 2 and f"There is no session {out['code']}" in again.stderr and "facilitator" not in again.stderr
     assert [s.code for s in store.list_sessions()] == []
     store.dispose()
 

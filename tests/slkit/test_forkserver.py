@@ -25,6 +25,15 @@ def fork_server(monkeypatch):
     forkserver.stop()
 
 
+def run(coro):
+    """A coroutine on a loop of its own thread: a test before this one in the same process (a
+    browser test's Playwright) may have left this thread's loop running."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result(300)
+
+
 async def _kernel(env: dict | None = None, cwd: str | None = None):
     from jupyter_client.manager import start_new_async_kernel
 
@@ -77,7 +86,7 @@ def test_two_kernels_forked_at_once_each_read_the_request_and_folder_they_were_g
         finally:
             await asyncio.gather(_stop(ka, ca), _stop(kb, cb))
 
-    asyncio.run(main())
+    run(main())
 
 
 def test_a_forked_kernel_is_interrupted_restarted_and_killed_as_a_spawned_one(fork_server):
@@ -108,7 +117,7 @@ def test_a_forked_kernel_is_interrupted_restarted_and_killed_as_a_spawned_one(fo
         finally:
             await _stop(km, kc)
 
-    asyncio.run(main())
+    run(main())
 
 
 def test_a_shut_down_forked_kernel_is_gone_and_runs_its_exit_handlers(fork_server, tmp_path):
@@ -122,7 +131,7 @@ def test_a_shut_down_forked_kernel_is_gone_and_runs_its_exit_handlers(fork_serve
         await km.shutdown_kernel()  # as a closed tab stops its kernel: asked, not killed
         return pid
 
-    pid = asyncio.run(main())
+    pid = run(main())
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     assert mark.read_text() == "saved"  # a page's last saves run at exit (widgets/widget_text.py)
 
@@ -150,7 +159,7 @@ def test_without_its_fork_server_a_kernel_starts_the_ordinary_way_and_the_server
         finally:
             await _stop(km, kc)
 
-    asyncio.run(main())
+    run(main())
     said = [r.getMessage() for r in caplog.records]
     assert sum("the fork server did not answer" in m for m in said) == 1, said
     assert any("runs again" in m for m in said), said
