@@ -110,7 +110,7 @@ class SessionView(W.VBox):
         # The room screen: what it shows now, and the buttons that change it.
         options = [(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()]
         self.screen_now = W.HTML()
-        self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "8.5em"})
+        self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "auto"})
         self.screen_module = W.Dropdown(options=options, description=_("Results of"), style={"description_width": "initial"},
                                         layout=W.Layout(width="auto"))
         self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
