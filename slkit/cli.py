@@ -403,13 +403,21 @@ def build_parser() -> argparse.ArgumentParser:
     rot.set_defaults(func=cmd_key_rotate)
 
     lab = sub.add_parser("lab", help="work through the modules on your own in JupyterLab (answers kept on this computer)")
-    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="further arguments for jupyter lab, e.g. --no-browser")
+    lab.add_argument("lab_args", nargs=argparse.REMAINDER, help="further options for jupyter lab, e.g. --no-browser --port 8970")
     lab.set_defaults(func=cmd_lab)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["lab"] and not set(argv[1:2]) & {"-h", "--help"}:
+        # Everything after `lab` is JupyterLab's (`slkit lab --no-browser --port 8970`); a `--`
+        # before it is allowed and dropped.
+        args = parser.parse_args(["lab"])
+        args.lab_args = argv[2:] if argv[1:2] == ["--"] else argv[1:]
+    else:
+        args = parser.parse_args(argv)
     try:
         return args.func(args)
     except KitError as e:

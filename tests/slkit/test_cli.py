@@ -241,3 +241,22 @@ def test_the_server_key_survives_a_restart_until_it_is_rotated(tmp_path):
     new = re.search(r"key=([\w\-]+)", r.stdout).group(1)
     assert new != first.server_key and store.verify_server_key(new) and not store.verify_server_key(first.server_key)
     store.dispose()
+
+
+def test_slkit_lab_hands_every_option_it_does_not_know_to_jupyterlab(monkeypatch, tmp_path, capsys):
+    import subprocess
+
+    from slkit import cli, selfstudy
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(selfstudy, "store_path", lambda: tmp_path / "self.sqlite3")
+    assert cli.main(["lab", "--no-browser", "--port", "8970"]) == 0
+    assert cli.main(["lab", "--", "--no-browser"]) == 0
+    assert cli.main(["lab"]) == 0
+    assert calls[0][-3:] == ["--no-browser", "--port", "8970"] and calls[0][1:4] == ["-m", "jupyter", "lab"]
+    assert calls[1][-1] == "--no-browser" and "--" not in calls[1]
+    assert not any(a in ("--no-browser", "--port") for a in calls[2])
+    with pytest.raises(SystemExit) as e:  # other commands still refuse what they do not know
+        cli.main(["session", "list", "--no-browser"])
+    assert e.value.code == 2 and "unrecognized arguments: --no-browser" in capsys.readouterr().err
