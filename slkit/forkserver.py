@@ -219,6 +219,9 @@ def run_fork_server(path: str, server_pid: int) -> None:
     # No collection while preloading: objects freed by one would leave holes in the shared pages
     # that the children's own allocations then fill, copying those pages (the gc module's advice).
     gc.disable()
+    # The debugger's note that Python's modules are frozen (four lines in the facilitator's
+    # terminal at start) says nothing to anyone here: a page's kernel is never debugged.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     failed = _preload()
     if failed:
         print(f"slkit fork server: could not preload {', '.join(failed)}", file=sys.stderr, flush=True)

@@ -141,6 +141,7 @@ def one_persons_journey(kit, browser):
     log = kit.server.log()
     assert "without encryption" not in log and "is not trusted" not in log and "DeprecationWarning" not in log, log[-2000:]
     assert "Kernel started" not in log and "Starting buffering" not in log and "Adapting from protocol" not in log, log[-2000:]
+    assert "Debugger warning" not in log, log[:2000]  # the fork server's preloaded debugger stays quiet
 
 
 def expect_eventually(check, seconds: float = 15):
