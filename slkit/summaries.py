@@ -640,14 +640,16 @@ def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] |
     goal_status = [i.id for i in fw.items if i.id == "goal_status"]
     people = A.respondents(rows, commitment_status + goal_status)
     if A.team_visible(people, threshold):
-        status_rows = []
-        for label, items in ((_("Commitments"), commitment_status), (_("Own goals"), goal_status)):
-            counts = A.status_counts(rows, items)
-            status_rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='status-{s}'>{counts[s]}</td>" for s in A.STATUSES)
-                               + f"<td class='total'>{sum(counts.values())}</td></tr>")
+        # A row per status, a column per kind: three columns fit a phone (five did not).
+        groups = ((_("Commitments"), commitment_status), (_("Own goals"), goal_status))
+        counts = [A.status_counts(rows, items) for _label, items in groups]
+        status_rows = [f"<tr><th scope='row'>{esc(status_label(s))}</th>" + "".join(f"<td class='status-{s}'>{c[s]}</td>" for c in counts) + "</tr>"
+                       for s in A.STATUSES]
+        status_rows.append(f"<tr class='total'><th scope='row'>{esc(_('All'))}</th>"
+                           + "".join(f"<td class='total'>{sum(c.values())}</td>" for c in counts) + "</tr>")
         statuses: tuple = (
             "<p class='muted'>" + ngettext("{n} person said how far they got.", "{n} people said how far they got.", people).format(n=people) + "</p>",
-            Rows("table", "status-table", tuple(status_rows), _head(_("What"), *(status_label(s) for s in A.STATUSES), _("All"))),
+            Rows("table", "status-table", tuple(status_rows), _head(_("How far"), *(label for label, _items in groups))),
         )
     else:
         statuses = ("<p class='muted waiting'>" + ngettext(
