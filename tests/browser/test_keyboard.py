@@ -67,6 +67,10 @@ class Walker:
             self.places += 1
             for _ in range(self.places):
                 kb.press("ArrowDown")
+            # The other places' options follow this choice (a place offers what is not chosen
+            # yet): let them arrive before the next place is chosen (a loaded machine once gave
+            # two places the same objective).
+            self.pg.wait_for_timeout(700)
         elif f["type"] == "date":
             kb.type("03152027")
         elif f["tag"] == "textarea" or f["type"] in ("text", ""):
