@@ -89,11 +89,13 @@ def test_the_facilitator_creates_a_session_from_the_server_link(kit):
 def test_a_starting_page_says_so_and_links_nothing_from_the_internet(kit, context):
     pg = context.new_page()
     pg.set_viewport_size({"width": 390, "height": 844})
-    # Hold the page's script back, so the page stays in its starting state.
-    pg.route("**/voila/static/voila.js", lambda route: (pg.wait_for_timeout(2000), route.continue_()))
-    pg.goto(kit.server.base_url + "/", wait_until="domcontentloaded")
+    # Hold the page's script back until the checks are done, so the page stays in its starting
+    # state however fast its kernel is (a 2 s delay was not always enough with forked kernels).
+    held = []
+    pg.route("**/voila/static/voila.js", lambda route: held.append(route))
+    pg.goto(kit.server.base_url + "/", wait_until="commit")
     loading = pg.locator("#loading")
-    assert loading.is_visible()
+    loading.wait_for()
     assert "Opening your workshop page" in loading.inner_text()
     # A still message: nothing on it is animated while a page waits.
     assert pg.evaluate("document.getAnimations().length") == 0
@@ -101,6 +103,12 @@ def test_a_starting_page_says_so_and_links_nothing_from_the_internet(kit, contex
         e => e.href || e.src).filter(u => /^https?:/.test(u) && new URL(u).host !== location.host)""")
     assert external == []
     kit.screenshot(pg, "page_starting_phone", full=False)
+    for _ in range(100):  # the script asked for: let it go
+        if held:
+            break
+        pg.wait_for_timeout(100)
+    for route in held:
+        route.continue_()
     pg.locator(".slk").first.wait_for()  # then the page itself replaces the message
     assert not pg.locator("#loading").count()
 
