@@ -250,6 +250,7 @@ class KeyCheck:
         return ok
 
 
+LAST_WORDS_SECONDS = 1.5  # a closed tab's kernel stops this long after its beacon
 ZMQ_MAX_SOCKETS = 16384  # about 3,000 open pages on one worker: beyond what its memory holds
 COOKIE_DAYS_MAX = 400  # what browsers keep a cookie at most
 
@@ -265,6 +266,7 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
     from voila.tornado.handler import TornadoVoilaHandler
     from voila.static_file_handler import TemplateStaticFileHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
+    from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 
     from .clients import ClientFromProxy, redact_logs
     from .server_cache import CachedGzip, HashedFiles, share_compiled_templates
@@ -333,6 +335,23 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             finally:
                 for kernel_id in getattr(self, "_slkit_kernels", []):
                     guard.delivered(kernel_id)
+
+    class ShutdownAfterLastWords(VoilaShutdownKernelHandler):
+        """A closed tab's beacon stops its kernel a moment later, not at once: what the page sent
+        just before it left (the last words typed) reaches the kernel on another channel than
+        the shutdown, and is handled and saved first."""
+
+        @web.authenticated
+        async def post(self, kernel_id):
+            from jupyter_core.utils import ensure_async
+
+            self.set_status(204)
+            self.finish()
+            await asyncio.sleep(LAST_WORDS_SECONDS)
+            try:
+                await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
+            except (KeyError, web.HTTPError):
+                pass  # already gone (culled, or the server let it go)
 
     class TemplateFiles(TemplateStaticFileHandler):
         """Voila's template files, with a plain error page: its 404 for a path such as
@@ -478,7 +497,8 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             redact_logs(self.log)
 
         def init_handlers(self):
-            swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles, TemplateStaticFileHandler: TemplateFiles}
+            swap = {TornadoVoilaHandler: RenderHandler, FileFindHandler: HashedFiles, TemplateStaticFileHandler: TemplateFiles,
+                    VoilaShutdownKernelHandler: ShutdownAfterLastWords}
             handlers = [
                 (h[0], swap.get(h[1], h[1]), *h[2:])
                 for h in super().init_handlers()
