@@ -175,13 +175,21 @@ class KernelGuard:
         self.facilitator: set[str] = set()  # the console's and the room screen's kernels
         self.refused = Refusals()
         self._last_refusal = 0.0
+        # Kernels of pages that have left (their tab's beacon came): they stop a moment later
+        # (slkit.server.LAST_WORDS_SECONDS) and no longer count, or a page reloading on a full
+        # server ("Not you?", a language change) would be turned away by its own old page.
+        self.leaving: set[str] = set()
 
     def kernels(self) -> int:
-        return len(self.km.list_kernel_ids())
+        return sum(1 for k in self.km.list_kernel_ids() if k not in self.leaving)
 
     def open_from(self, address: str) -> int:
         group = address_group(address)
-        return sum(1 for k, p in self.pages.items() if p.address == group and k in self.km)  # a closed tab's kernel is gone at once
+        return sum(1 for k, p in self.pages.items() if p.address == group and k in self.km and k not in self.leaving)
+
+    def left(self, kernel_id: str) -> None:
+        """The page of this kernel has left; the kernel stops in a moment."""
+        self.leaving.add(kernel_id)
 
     def exempt(self, address: str) -> bool:
         return in_networks(address, self.budget.exempt)
@@ -204,17 +212,18 @@ class KernelGuard:
         """`refusal`, but when the server is full a participant page that never joined gives its
         kernel back first (the oldest, once it had UNJOINED_GRACE seconds)."""
         reason = self.refusal(address, facilitator=facilitator)
-        if reason == "full":
-            victim = self.unjoined_victim()
-            if victim is not None:
-                log.info("kernel budget: the server is full; a page open %d s without joining gives its kernel to a new one",
-                         int(self.clock() - self.pages[victim].started))
-                self.pages.pop(victim, None)
-                try:
-                    await self.km.shutdown_kernel(victim, now=True)
-                except Exception:  # noqa: BLE001 - gone already: the room is there all the same
-                    pass
-                reason = self.refusal(address, facilitator=facilitator)
+        while reason == "full" and (victim := self.unjoined_victim()) is not None:
+            # As many as it takes (the console's kernels count too): one taken and the page
+            # turned away all the same would give a kernel back for nothing.
+            log.info("kernel budget: the server is full; a page open %d s without joining gives its kernel to a new one",
+                     int(self.clock() - self.pages[victim].started))
+            self.pages.pop(victim, None)
+            self.leaving.add(victim)
+            try:
+                await self.km.shutdown_kernel(victim, now=True)
+            except Exception:  # noqa: BLE001 - gone already: the room is there all the same
+                pass
+            reason = self.refusal(address, facilitator=facilitator)
         if reason:
             self.refused.note(reason, self.clock())
             if self.clock() - self._last_refusal > 10:  # one line per burst, not per request
@@ -229,7 +238,7 @@ class KernelGuard:
         """The participant page that never joined and has been open longest, past the grace time."""
         now = self.clock()
         candidates = [(p.started, k) for k, p in self.pages.items()
-                      if k in self.km and now - p.started >= UNJOINED_GRACE and not joined_mark(k, self.folder).exists()]
+                      if k in self.km and k not in self.leaving and now - p.started >= UNJOINED_GRACE and not joined_mark(k, self.folder).exists()]
         return min(candidates)[1] if candidates else None
 
     def started(self, kernel_id: str, address: str, *, rendering: bool = False, facilitator: bool = False) -> None:
@@ -267,6 +276,7 @@ class KernelGuard:
                 del self.pages[kernel_id]
                 stop.append(kernel_id)
         self.facilitator = {k for k in self.facilitator if k in self.km}
+        self.leaving = {k for k in self.leaving if k in self.km}
         if stop:
             log.info("kernel budget: stopping %d kernel(s) whose page never connected", len(stop))
             await asyncio.gather(*(self.km.shutdown_kernel(k, now=True) for k in stop), return_exceptions=True)

@@ -347,11 +347,17 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
 
             self.set_status(204)
             self.finish()
+            guard = self.settings.get("slkit_guard")
+            if guard is not None:
+                guard.left(kernel_id)
             await asyncio.sleep(LAST_WORDS_SECONDS)
             try:
                 await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id))
             except (KeyError, web.HTTPError):
                 pass  # already gone (culled, or the server let it go)
+            finally:
+                if guard is not None:
+                    guard.leaving.discard(kernel_id)  # gone, or (stopping failed) still there and counted
 
     class TemplateFiles(TemplateStaticFileHandler):
         """Voila's template files, with a plain error page: its 404 for a path such as

@@ -58,6 +58,19 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+    if rep.when == "call" and rep.failed:
+        for name, log in _server_logs(item).items():  # what the server said, for a failure in CI
+            rep.sections.append((f"{name}: the server's last lines", log))
+
+
+def _server_logs(item) -> dict[str, str]:
+    out = {}
+    for name, value in getattr(item, "funcargs", {}).items():
+        for v in value if isinstance(value, tuple) else (value,):
+            server = v if isinstance(v, KitServer) else getattr(v, "server", None)
+            if isinstance(server, KitServer) and server.log_path.exists():
+                out[name] = "\n".join(server.log_path.read_text(errors="replace").splitlines()[-80:])
+    return out
 
 
 def _safe_name(nodeid: str) -> str:

@@ -27,7 +27,7 @@ def get(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def capped(tmp_path):
-    server = start_server(tmp_path, "--max-kernels", "3", "--connect-timeout", "8")
+    server = start_server(tmp_path, "--max-kernels", "3", "--connect-timeout", "20")  # a page under load can take 8 s to connect
     yield server
     stop_server(server.process)
 

@@ -100,6 +100,44 @@ def test_a_full_server_takes_back_a_page_that_never_joined_before_refusing(tmp_p
     assert km.stopped == [idle] and joined in km.ids
 
 
+def test_a_full_server_takes_back_as_many_idle_pages_as_a_new_page_needs(tmp_path, monkeypatch):
+    """The console's kernels count too: with the room full and the console open, a page can need
+    two idle pages' kernels. Taking one and turning the page away all the same gives it back for
+    nothing."""
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    clock = [1000.0]
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=3, per_address=10), clock=lambda: clock[0], folder=tmp_path)
+    idle = [km.start(guard, f"192.0.2.{n}") for n in range(3)]
+    clock[0] += 100
+    for _ in range(2):  # the console and the room screen, their key checked: the reserve
+        assert admit(guard, "192.0.2.50", facilitator=True) is None
+        kid = f"f{len(km.ids)}"
+        km.ids.append(kid)
+        guard.started(kid, "192.0.2.50", facilitator=True)
+    assert admit(guard, "192.0.2.9") is None
+    assert km.stopped == idle  # five kernels for a cap of three: all three idle pages gave theirs back
+
+
+def test_a_page_that_left_does_not_hold_its_place_while_its_kernel_stops(tmp_path, monkeypatch):
+    """A tab's beacon stops its kernel a moment later (its last words are saved first). A page
+    reloading on a full server ("Not you?", a language change) is not turned away by its own old
+    page in the meantime, by the cap or by the address rule."""
+    monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
+    km = Kernels()
+    guard = KernelGuard(km, KernelBudget(total=2, per_address=1), folder=tmp_path)
+    km.start(guard, "192.0.2.1")
+    mine = km.start(guard, "192.0.2.2")
+    assert admit(guard, "192.0.2.2") == "address"
+    guard.left(mine)  # the beacon came; the kernel is still there for a moment
+    assert admit(guard, "192.0.2.2") is None
+    km.start(guard, "192.0.2.2")
+    assert admit(guard, "192.0.2.3") == "full"  # the new page counts
+    km.ids.remove(mine)
+    sweep(guard)
+    assert guard.leaving == set()
+
+
 def test_pages_that_never_connect_are_stopped_after_the_timeout(tmp_path, monkeypatch):
     monkeypatch.setattr("slkit.kernel_budget.DATA_DIR", tmp_path)
     clock = [1000.0]
