@@ -183,6 +183,11 @@ body:has(.slk-screen) #slk-float-timer { display: none; }
 #rendered_cells button:focus-visible, #rendered_cells input:focus-visible, #rendered_cells select:focus-visible,
 #rendered_cells textarea:focus-visible, #rendered_cells a:focus-visible, #rendered_cells [tabindex]:focus-visible {
   outline: 3px solid #0b4f8a !important; outline-offset: 2px !important; }
+/* On a rating scale's points and the SWOT quadrants (a row of buttons side by side) the ring is
+   drawn inside the button: outside it the row and its neighbours would cut it off. A dark edge
+   with a white band inside it shows on a chosen (filled) point too, unlike the choice itself. */
+#rendered_cells .slk-scale .widget-toggle-button:focus-visible, #rendered_cells .slk-columns .widget-toggle-button:focus-visible {
+  outline: 3px solid #0b4f8a !important; outline-offset: -3px !important; box-shadow: inset 0 0 0 6px #fff !important; }
 /* Edges that show where a control is (3:1 against white), and a choice shown by more than colour. */
 .slk-scale .widget-toggle-button, .slk-columns .widget-toggle-button { border: 1px solid #7b8794; background: #fff; color: #1f2933; }
 .slk-scale .widget-toggle-button.mod-active, .slk-columns .widget-toggle-button.mod-active {

@@ -100,3 +100,51 @@ def test_every_module_reflows_at_200_percent_zoom(kit, browser, audit):
             kit.go_home(pg)
     finally:
         ctx.close()
+
+
+# Where the focused element's focus ring lies (its box grown by the outline's width and offset),
+# the ancestors that would cut it off, and how many points on it something else covers.
+RING = """() => {
+  const b = document.activeElement, r = b.getBoundingClientRect(), cs = getComputedStyle(b);
+  const grow = parseFloat(cs.outlineWidth) + parseFloat(cs.outlineOffset);
+  const box = {l: r.left - grow, t: r.top - grow, r: r.right + grow, b: r.bottom + grow};
+  const clips = [];
+  for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+    const q = a.getBoundingClientRect();
+    if (box.l < q.left - 0.5 || box.t < q.top - 0.5 || box.r > q.right + 0.5 || box.b > q.bottom + 0.5) clips.push(String(a.className).slice(0, 60));
+  }
+  const inset = Math.max(0, -parseFloat(cs.outlineOffset) - parseFloat(cs.outlineWidth) / 2);
+  const mid = [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+  const on = [[box.l + 1 + inset, mid[1]], [box.r - 1 - inset, mid[1]], [mid[0], box.t + 1 + inset], [mid[0], box.b - 1 - inset]];
+  const covered = on.filter(([x, y]) => { const e = document.elementFromPoint(x, y), o = e && e.closest('button');
+                                          return o && o !== b; }).length;  // a neighbouring button drawn over it
+  return {text: b.textContent.trim(), width: parseFloat(cs.outlineWidth), style: cs.outlineStyle, clips, covered,
+          look: [cs.outlineStyle, cs.outlineColor, cs.boxShadow, cs.backgroundColor].join(' | ')};
+}"""
+LOOK = "b => { const cs = getComputedStyle(b); return [cs.outlineStyle, cs.outlineColor, cs.boxShadow, cs.backgroundColor].join(' | '); }"
+
+
+def test_the_focus_ring_on_a_scale_point_is_whole_and_unlike_a_choice(kit):
+    """A sighted keyboard user sees where they are on a rating scale: the ring around the focused
+    point is not cut off by the row or the page's boxes, no neighbour covers it, and it looks
+    different from a chosen point (and from a chosen point without the focus), on a phone and a laptop."""
+    for width in (390, 1366):
+        s = kit.server.store().create_session(f"Focus ring {width}", modules=["five_practices"], start_open=True)
+        pg = kit.join_and_open(s.code, "five_practices", width=width)
+        scales = pg.locator(".slk-rating")
+        scales.first.get_by_role("radio", name="1", exact=True).focus()
+        pg.keyboard.press("ArrowRight")  # the focus and the choice on 2
+        pg.locator(".slk-rating").first.get_by_role("radio", name="2", checked=True).wait_for()
+        chosen_focused = pg.evaluate(RING)
+        pg.keyboard.press("Tab")  # the next scale's first point: focused, not chosen
+        pg.wait_for_function("document.activeElement.textContent.trim() === '1'")
+        focused = pg.evaluate(RING)
+        chosen = scales.first.get_by_role("radio", name="2").evaluate(LOOK)
+        for ring, what in ((chosen_focused, "a chosen point"), (focused, "a point")):
+            assert ring["style"] == "solid" and ring["width"] >= 2, f"{what} at {width}px: no ring"
+            assert ring["clips"] == [], f"{what} at {width}px: the ring is cut off by {ring['clips']}"
+            assert ring["covered"] == 0, f"{what} at {width}px: the ring is covered"
+        assert len({chosen_focused["look"], focused["look"], chosen}) == 3, "focused, chosen and both look alike"
+        kit.screenshot(pg, f"focus_ring_{width}", full=False)
