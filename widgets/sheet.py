@@ -55,6 +55,12 @@ class AnswerSheet(T.HasTraits):
     def get(self, item_id: str, default: Any = None) -> Any:
         return self.answers.get(item_id, default)
 
+    def new_step(self) -> None:
+        """Another step is shown: a "Saved." or a refusal about the step left does not stay on it
+        (what waits for the store, and its message, does)."""
+        if self.status == "saved" or (self.status == "error" and not self.pending):
+            self.status, self.message = "idle", ""
+
     def set(self, item_id: str, value: Any) -> bool:
         """Validate and save one answer; False (with `message` set) when it was refused or failed."""
         return self.set_many({item_id: value})

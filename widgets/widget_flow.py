@@ -50,6 +50,24 @@ _FOCUS_STEP = (
 )
 
 
+_FOCUS_REFUSED = (
+    "requestAnimationFrame(function(){var s=document.querySelector('#rendered_cells .field-state.msg-error');"
+    "var w=s&&s.closest('.widget-html');var f=w&&w.previousElementSibling&&w.previousElementSibling.querySelector('input,textarea');"
+    "if(f){f.scrollIntoView({block:'center'});f.focus();}});"
+)
+
+
+def _refused_here(widget: W.Widget) -> bool:
+    """Whether a text field under `widget` holds text refused as it is (not one waiting for the store)."""
+    stack = [widget]
+    while stack:
+        w = stack.pop()
+        if getattr(w, "invalid", False) is True:
+            return True
+        stack.extend(getattr(w, "children", ()))
+    return False
+
+
 class StepFlow(W.VBox):
     def __init__(self, steps: Sequence[tuple[str, StepBody]], *, on_show: Callable[[int], None] | None = None,
                  on_finish: Callable[[], None] | None = None, start: int = 0, **kwargs):
@@ -84,7 +102,11 @@ class StepFlow(W.VBox):
     def go(self, i: int) -> None:
         if not 0 <= i < len(self.titles):
             return
-        _commit_all(self.holder)
+        if not _commit_all(self.holder) and i > self.index and _refused_here(self.holder):
+            # A text refused as it is (too long): the step stays, with its message, and the field
+            # takes the focus, rather than moving on with the warning shown on the next step.
+            P.run_js(self.script, _FOCUS_REFUSED)
+            return
         _call_all(self.holder, "pause")  # live views of the step left stop asking for updates
         self.show(i)
         P.run_js(self.script, _FOCUS_STEP)

@@ -132,6 +132,7 @@ class ModulePage(W.VBox):
             self.body.children = [self.flow] + ([StartOver(self.start_over)] if self.alone else [])
 
     def _shown(self, i: int) -> None:
+        self.sheet.new_step()
         self.timer.refresh()
         header = P.markup(self._header(intro=i == 0))
         if self.header.value != header:

@@ -408,6 +408,7 @@ class ObserverPage(W.VBox):
             header = P.block(languages + title + intro)
 
             def shown(i: int) -> None:  # the introduction on the first page only (on a phone it hides the questions)
+                self.sheet.new_step()
                 value = P.markup(languages + title + (intro if i == 0 else ""))
                 if header.value != value:
                     header.value = value

@@ -70,6 +70,7 @@ class TextEntry(W.VBox):
         self.input.add_class("slk-text")
         self.counter = W.HTML()
         self.refused = ""  # why the last save of this field was refused
+        self.invalid = False  # refused for what it says (not for the store): see commit
         self._timer: asyncio.TimerHandle | None = None
         self.input.observe(lambda _c: self._typed(), "value")
         head = P.block(f'<p class="item-text">{P.esc(label or item.text)}</p>')
@@ -92,7 +93,7 @@ class TextEntry(W.VBox):
             self.counter.value = value
 
     def _typed(self) -> None:
-        self.refused = ""
+        self.refused, self.invalid = "", False
         dirty = self.dirty()
         self.sheet.mark_unsaved(self.item.id, dirty)
         self._count()
@@ -120,6 +121,9 @@ class TextEntry(W.VBox):
             return True
         ok = self.sheet.set(self.item.id, self.input.value)
         self.refused = "" if ok else self.sheet.message
+        # Refused as it is (too long, not allowed), not merely waiting for the store: the person
+        # must change it before moving on (StepFlow keeps the step).
+        self.invalid = not ok and self.sheet.status == "error" and self.item.id not in self.sheet.pending
         if ok:
             self.sheet.mark_unsaved(self.item.id, False)
         self._count()

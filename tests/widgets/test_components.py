@@ -203,6 +203,31 @@ def test_step_flow_keeps_answers_builds_lazily_and_saves_text_on_leaving():
     assert built == [1]
 
 
+def test_next_keeps_a_step_whose_text_is_refused_and_a_new_step_starts_without_an_old_saved(kit_store, live):
+    """A text refused as too long holds the step (with its message) instead of moving on with the
+    warning on the next step; Back still goes. A step just opened does not say "Saved." about the
+    step before. A text that waits for the store does not hold anyone (tests/widgets/test_store_failures.py)."""
+    s, p, sheet = live
+    bar = SaveBar(sheet)
+    grid = RatingGrid(FP, FIRST, sheet)
+    entry = TextEntry(FP.item("commitment_1"), sheet)
+    flow = StepFlow([("Rate", grid), ("Write", entry), ("Later", W.HTML("later"))], on_show=lambda _i: sheet.new_step())
+    grid.scales[0].buttons.value = 5
+    assert "Saved" in bar.label.value
+    flow.next.click()
+    assert flow.index == 1 and "Saved" not in bar.label.value  # nothing answered on this step yet
+    entry.input.value = "x" * 201
+    flow.next.click()
+    assert flow.index == 1 and "limit is 200" in bar.label.value and entry.input.value == "x" * 201
+    entry.input.value = "Post weekly"
+    flow.next.click()
+    assert flow.index == 2 and kit_store.answers_of(p, "five_practices")["commitment_1"] == "Post weekly"
+    flow.back.click()
+    entry.input.value = "y" * 300
+    flow.back.click()  # back is allowed: the text stays in its field, marked as not saved
+    assert flow.index == 0 and "too long" in entry.counter.value and "limit" not in bar.label.value
+
+
 def test_team_panel_waits_for_the_threshold(kit_store):
     s = kit_store.create_session("Team", threshold=3)
     panel = TeamPanel(FP, s.code, render=lambda rows: W.HTML(f"{len(rows)} rows"), store_factory=lambda: kit_store)
