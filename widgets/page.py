@@ -66,6 +66,15 @@ def run_js(out: W.Output, js: str) -> None:
     out.append_display_data(Javascript(js))
 
 
+# After joining with the form (the form is gone): the focus goes to the heading of what came
+# instead (the home page's title, or a module's step), once it is drawn, so a keyboard or
+# screen-reader user goes on from there, not from the page's start.
+FOCUS_ARRIVAL_JS = (
+    "(function(){var n=0;(function look(){var h=document.querySelector('h1.slk-arrive, .slk-step-title h2');"
+    "if(!h){if(++n<40)setTimeout(look,100);return;}"
+    "h.setAttribute('tabindex','-1');h.scrollIntoView({block:'start'});h.focus({preventScroll:true});})();})();"
+)
+
 LANG_COOKIE = i18n.LANG_COOKIE
 LANG_COOKIE_DAYS = 365
 

@@ -82,11 +82,11 @@ class FacilitatorBoard(W.VBox):
         self.sessions = P.block(self._sessions_html())
         self.create_button.on_click(lambda _b: self.create())
         self.body.children = [
-            P.block(f"<h1>{_('Facilitator console')}</h1><h2>{_('New session')}</h2><p>{_('Title')}</p>"),
+            P.block(f"<h1>{_('Facilitator console')}</h1><h2>{_('New session')}</h2><p class='item-text'>{_('Title')}</p>"),
             self.title_input,
-            P.block(f"<p>{_('Team results show to participants once this many people have answered:')}</p>"),
+            P.block(f"<p class='item-text'>{_('Team results show to participants once this many people have answered:')}</p>"),
             self.threshold_input,
-            P.block("<p>" + _("Language of the session's pages, exports and handouts (each participant can switch on their page):") + "</p>"),
+            P.block("<p class='item-text'>" + _("Language of the session's pages, exports and handouts (each participant can switch on their page):") + "</p>"),
             self.language_input,
             P.block("<p>" + _("The modules of this session, in the order of the workshop (another order: {command}):").format(
                 command="<code>slkit session new --modules</code>") + "</p>"),

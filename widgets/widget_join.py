@@ -198,7 +198,7 @@ class JoinPanel(W.VBox):
         # Sent when the person leaves the field, not per keystroke: ipywidgets holds back a state
         # update while an earlier one is unanswered, but sends a click at once, so a fast
         # "type, Tab, Enter" could join with half a name.
-        self.name_input = W.Text(placeholder=_("Your name (optional)"), continuous_update=False,
+        self.name_input = W.Text(continuous_update=False,
                                  layout=W.Layout(width="auto", max_width="24em"))
         self.name_input.add_class("slk-input")
         self.show_name = W.Checkbox(value=False, description=_("Show my name with what I write"), indent=False, layout=W.Layout(width="auto"))
@@ -214,12 +214,13 @@ class JoinPanel(W.VBox):
             P.block(P.language_links({"session": self.session.code})
                     + f"<h2>{_('Join “{title}”').format(title=P.esc(self.session.title))}</h2>"
                     f"<p class='muted'>{_('Session {code}').format(code=P.esc(self.session.code))}</p>"
-                    f"<p>{P.esc(join_note())} <a href='{PRIVACY_LINK}?lang={i18n.current()}' target='_blank' rel='noopener'>{_('How your answers are kept')}</a></p>"),
+                    f"<p>{P.esc(join_note())} <a href='{PRIVACY_LINK}?lang={i18n.current()}' target='_blank' rel='noopener'>{_('How your answers are kept')}</a></p>"
+                    f"<p class='item-text'>{_('Your name (optional)')}</p>"),
             self.name_input,
             self.show_name,
             self.start_button,
             P.block(f"<h3>{_('Joined already, on this or another device?')}</h3>"
-                    f"<p class='muted'>{_('Enter your personal code to continue where you left off.')}</p>"),
+                    f"<p class='muted item-text'>{_('Enter your personal code to continue where you left off.')}</p>"),
             W.HBox([self.code_input, self.resume_button], layout=W.Layout(align_items="center", flex_flow="row wrap")),
         ]
 
@@ -243,7 +244,7 @@ class JoinPanel(W.VBox):
             self.start_button.disabled = False
             self.status.value = P.message("error", str(e))
             return False
-        self._ready(p, just_joined=True)
+        self._ready(p, just_joined=True, by_hand=True)
         return True
 
     def resume(self) -> bool:
@@ -254,7 +255,7 @@ class JoinPanel(W.VBox):
         except KitError as e:
             self.status.value = P.message("error", str(e))
             return False
-        self._ready(p, just_joined=False)
+        self._ready(p, just_joined=False, by_hand=True)
         return True
 
     def leave(self) -> None:
@@ -269,7 +270,7 @@ class JoinPanel(W.VBox):
                 pass  # the cookie goes all the same
         P.run_js(self.script, person_cookie_js(self.session.code, token=None, left=marker, then="window.location.reload();"))
 
-    def _ready(self, p: Participant, *, just_joined: bool) -> None:
+    def _ready(self, p: Participant, *, just_joined: bool, by_hand: bool = False) -> None:
         from slkit.kernel_budget import mark_joined
 
         mark_joined()  # the server's budget keeps this page's kernel before pages that never joined
@@ -286,6 +287,8 @@ class JoinPanel(W.VBox):
         self.participant = p
         self.form.children = []
         self.status.value = ""
+        if by_hand and not then:  # joined with the form: the focus goes to what came instead, not the page's body
+            then = P.FOCUS_ARRIVAL_JS
         script = person_cookie_js(p.session_code, token=p.token, days=cookie_days(self.session.settings), then=then)
         P.run_js(self.script, script)
         self._on_ready(p, just_joined=just_joined)

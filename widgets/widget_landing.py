@@ -42,7 +42,7 @@ class SessionHome(W.VBox):
                 "device. This browser remembers you for this session.") + "</p>" if just_joined else "")
         self.header = P.block(
             P.language_links({"session": self.code})
-            + f"<h1>{P.esc(join.session.title)}</h1><p>{hello} "
+            + f"<h1 class='slk-arrive'>{P.esc(join.session.title)}</h1><p>{hello} "
             + _("This is your page for the session: open the module your facilitator names.") + "</p>" + note
         )
         # The personal code is shown once (the store keeps only its hash): when joining, or when
@@ -187,7 +187,7 @@ class Landing(W.VBox):
         )
         self.body.children = [
             P.block(P.language_links() + title_block()
-                    + f"<h2>{_('Join a session')}</h2><p>{_('Type the code your facilitator shows you.')}</p>"),
+                    + f"<h2>{_('Join a session')}</h2><p class='item-text'>{_('Type the code your facilitator shows you.')}</p>"),
             W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
             P.block((f"<h2>{_('Trying it on your own?')}</h2><p class='muted'>"
                      + _("Open a module without a code to try it: it runs just for you, and your answers are not kept.") + "</p>"

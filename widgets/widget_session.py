@@ -379,6 +379,7 @@ class SessionView(W.VBox):
         pair = self._controls.get((module, what))
         if pair is None:
             label, button = W.HTML(layout=W.Layout(width="11em")), W.Button(layout=W.Layout(width="7.5em"))
+            button.add_class("slk-named")  # named "Close: 1. Purpose first", not only "Close"
             button.on_click(lambda _b, m=module, w=what: self.set_state(m, w, not self._is_on(m, w)))
             pair = self._controls[(module, what)] = (label, button)
         label, button = pair

@@ -151,7 +151,7 @@ class Kit:
         """A person opens the join link (the QR code), joins once, and lands on their home."""
         pg = self.landing(code, page, **kw)
         if name:
-            pg.get_by_placeholder("Your name (optional)").fill(name)
+            pg.get_by_label("Your name (optional)").fill(name)
         pg.get_by_role("button", name="Join the session", exact=True).click()
         pg.locator(".module-card").first.wait_for()
         return pg

@@ -65,7 +65,7 @@ def test_from_the_workshop_to_the_follow_up_six_weeks_later(kit, browser, audit,
     try:
         ann = ann_ctx.new_page()
         ann.goto(join_link(kit.server.base_url, s.code))
-        ann.get_by_placeholder("Your name (optional)").fill("Ann")
+        ann.get_by_label("Your name (optional)").fill("Ann")
         ann.get_by_role("button", name="Join the session", exact=True).click()
         ann.locator(".module-card").first.wait_for()
         Kit.open_module(ann, "five_practices")

@@ -228,7 +228,7 @@ def test_joining_home_and_a_module_work_with_the_keyboard_alone(kit):
     s = store.create_session("Keys only", modules=["purpose_first", "motivation_triad"], start_open=True)
     mt = get_framework("motivation_triad")
     pg = kit.landing(s.code, width=390)
-    pg.get_by_placeholder("Your name (optional)").wait_for()
+    pg.get_by_label("Your name (optional)").wait_for()
 
     def press_until(key, locator, limit=60):
         for _ in range(limit):
@@ -237,7 +237,7 @@ def test_joining_home_and_a_module_work_with_the_keyboard_alone(kit):
                 return
         raise AssertionError(f"{key} never reached {locator}")
 
-    press_until("Tab", pg.get_by_placeholder("Your name (optional)"))
+    press_until("Tab", pg.get_by_label("Your name (optional)"))
     pg.keyboard.type("Keyboard Kim")
     press_until("Tab", pg.get_by_role("button", name="Join the session"))
     pg.keyboard.press("Enter")

@@ -115,6 +115,8 @@ def test_every_module_can_be_completed_with_the_keyboard_alone(kit, audit):
     pg.keyboard.press("Enter")
     pg.locator(".module-card").first.wait_for()
     expect(pg).to_have_title("Your modules · Keys day · Social Leadership Workshop")
+    # The form is gone: the focus is on the home page's heading, not back at the page's start.
+    pg.wait_for_function("() => document.activeElement && document.activeElement.matches('h1.slk-arrive')")
     me = store.read(lambda c: c.execute(sa.select(participants_t.c.id).where(participants_t.c.session_id == s.id)
                                         .order_by(participants_t.c.id.desc())).first()).id
     walkers = {}

@@ -50,7 +50,7 @@ def test_a_participant_joins_with_a_typed_code_on_a_phone(kit):
     assert "Marketing <img src=x onerror=alert(1)> day" in title.inner_text()  # shown as text
     assert pg.locator(".slk img").count() == 0 and dialogs == []
     kit.screenshot(pg, "landing_phone_join_form")
-    pg.get_by_placeholder("Your name (optional)").fill("Nora")
+    pg.get_by_label("Your name (optional)").fill("Nora")
     pg.get_by_role("button", name="Join the session").dblclick()  # a double click joins once
     pg.locator(".module-card").first.wait_for()
     assert kit.server.store().participant_count(s.code) == 1

@@ -56,7 +56,7 @@ def test_a_360_from_the_links_to_the_handout(kit, browser, audit, tmp_path):
         contexts.append(ann_ctx)
         ann = ann_ctx.new_page()
         ann.goto(join_link(kit.server.base_url, s.code))
-        ann.get_by_placeholder("Your name (optional)").fill("Ann")
+        ann.get_by_label("Your name (optional)").fill("Ann")
         ann.get_by_role("button", name="Join the session", exact=True).click()
         card = ann.locator(".observers-card")
         card.wait_for()

@@ -178,7 +178,7 @@ def test_leaving_and_joining_again_does_not_open_the_team_view(kit, context, bro
         kit.go_home(me)
         me.get_by_role("button", name="Not you? Leave this browser").click()
         me.get_by_role("button", name="Join the session", exact=True).wait_for()
-        me.get_by_placeholder("Your name (optional)").fill(again)
+        me.get_by_label("Your name (optional)").fill(again)
         me.get_by_role("button", name="Join the session", exact=True).click()
         me.locator(".module-card").first.wait_for()
         kit.open_module(me, "five_practices")
