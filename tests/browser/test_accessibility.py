@@ -3,7 +3,7 @@ violations of WCAG 2.x A/AA (2.2 included) and axe's best practices, in the stat
 
 from slkit.content import load_frameworks
 from slkit.demo import make_demo
-from slkit.sessions import screen_link
+from slkit.sessions import facilitator_link, screen_link
 
 
 def test_the_participants_journey_has_no_axe_violations(kit, audit):
@@ -58,6 +58,13 @@ def test_the_console_and_the_room_screen_have_no_axe_violations(kit, audit):
     console.get_by_role("tab", name="Preview results").click()
     console.locator(".team-table, .rank-table, .triad-table, .board").first.wait_for()
     audit(console, "the console's preview")
+    # The console's start page: its fields named by the words above them.
+    start = kit.open(facilitator_link(kit.server.base_url, kit.server.server_key), width=1366)
+    start.get_by_role("button", name="Create session").wait_for()
+    start.get_by_role("textbox", name="Title").wait_for()
+    start.get_by_role("spinbutton", name="Team results show to participants once this many people have answered:").wait_for()
+    start.get_by_role("combobox", name="Language of the session's pages", exact=False).wait_for()
+    audit(start, "the console's start page")
     screen = kit.open(screen_link(kit.server.base_url, s.code, s.screen_key))
     screen.set_viewport_size({"width": 1280, "height": 720})
     audit(screen, "the room screen, join view")
