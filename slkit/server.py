@@ -500,6 +500,10 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             for name in ("", "ServerApp", "Voila", self.log.name):
                 logging.getLogger(name).addFilter(_QuietFilter())
             self.log.addFilter(_QuietFilter())
+            # Lines of other loggers (tornado's, jupyter_server's) pass through these handlers:
+            # a logger's own filter does not see what its children send up.
+            for handler in {*logging.getLogger().handlers, *self.log.handlers}:
+                handler.addFilter(_QuietFilter())
             redact_logs(self.log)
 
         def init_handlers(self):
@@ -568,7 +572,8 @@ class _QuietFilter(logging.Filter):
     shut down): 260 lines in a half-day workshop, hiding what matters."""
 
     EXPECTED = ("is not trusted", "Kernel started: ", "Kernel shutdown: ", "Adapting from protocol version",
-                "Starting buffering for ", "Culling kernels with idle durations", "websocket_ping_timeout (")
+                "Starting buffering for ", "Culling kernels with idle durations", "websocket_ping_timeout (",
+                "Connecting to kernel ", "buffered messages for ", "Restoring connection for ")
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

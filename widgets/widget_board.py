@@ -12,7 +12,7 @@ import logging
 
 import ipywidgets as W
 
-from slkit import KitError, i18n
+from slkit import KitError, events, i18n
 from slkit.i18n import N_, _
 from slkit.content import load_frameworks
 from slkit.sessions import facilitator_link, join_link
@@ -116,6 +116,7 @@ class FacilitatorBoard(W.VBox):
             self.result.value = P.message("error", str(e))
             return None
         self.created = (self.title_input.value, s)
+        events.note("session %s created", s.code)
         base = P.base_url()
         board = facilitator_link(base, s.key, s.code)
         self.result.value = (

@@ -24,7 +24,7 @@ from typing import Callable
 
 import ipywidgets as W
 
-from slkit import KitError
+from slkit import KitError, events
 from slkit.content import load_frameworks
 from slkit import i18n
 from slkit.i18n import _
@@ -244,6 +244,7 @@ class JoinPanel(W.VBox):
             self.start_button.disabled = False
             self.status.value = P.message("error", str(e))
             return False
+        events.note("session %s: a person joined", p.session_code)
         self._ready(p, just_joined=True, by_hand=True)
         return True
 

@@ -15,14 +15,13 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import tempfile
 from pathlib import Path
 
 import ipywidgets as W
 
-from slkit import KitError, i18n
+from slkit import KitError, events, i18n
 from slkit import board as B
 from slkit import summaries as S
 from slkit.aggregate import team_visible
@@ -39,7 +38,6 @@ from .widget_moderation import AnswerModeration
 from .widget_screen import SETTING as SCREEN, screen_state
 from .widget_timer import MODULE as TIMER_MODULE, SETTING as TIMER, TimerBanner
 
-log = logging.getLogger("slkit.board")
 
 
 def full_room_note(status: dict) -> str:
@@ -369,7 +367,7 @@ class SessionView(W.VBox):
 
     def count_in(self, participant_id: int) -> None:
         if self._attempt(_("Could not count them in."), lambda: self._store_factory().count_in(self.code, participant_id)):
-            log.info("session %s: a person who joined again is counted in", self.code)
+            events.note("session %s: a person who joined again is counted in", self.code)
             self._waiting_ids = ()
             self.refresh()
 
@@ -415,8 +413,9 @@ class SessionView(W.VBox):
             current = state.is_open if what == "open" else state.results_revealed
             if current != on:
                 store.set_module_state(self.code, module, **({"is_open": on} if what == "open" else {"results_revealed": on}))
-                log.info("session %s: module %s %s", self.code, module, {("open", True): "opened", ("open", False): "closed",
-                                                                          ("reveal", True): "results shown", ("reveal", False): "results hidden"}[(what, on)])
+                events.note("session %s: %s %s", self.code, self.frameworks[module].title, {
+                    ("open", True): "opened", ("open", False): "closed",
+                    ("reveal", True): "results shown", ("reveal", False): "results held back"}[(what, on)])
 
         failed = {("open", True): _("Could not open {module}."), ("open", False): _("Could not close {module}."),
                   ("reveal", True): _("Could not show the results of {module}."),
@@ -444,6 +443,7 @@ class SessionView(W.VBox):
             self.note.value = P.message("error", str(e))
             return
         self.confirm.children = [W.HTML(P.message("ok", _("The session has ended: every module is closed; answers are kept.")))]
+        events.note("session %s ended", self.code)
         self.refresh()
 
     def ask_delete(self) -> None:
@@ -464,7 +464,7 @@ class SessionView(W.VBox):
         except KitError as e:
             self.confirm.children = [W.HTML(P.message("error", str(e)))]
             return
-        log.info("session %s deleted", self.code)
+        events.note("session %s deleted", self.code)
         self.ticker.pause()
         self.children = [P.block(f"<h1>{_('Session deleted')}</h1><p>" + _("Session {code} and every answer in it are gone.").format(code=P.esc(self.code)) + "</p>")]
 

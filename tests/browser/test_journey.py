@@ -142,6 +142,9 @@ def one_persons_journey(kit, browser):
     assert "without encryption" not in log and "is not trusted" not in log and "DeprecationWarning" not in log, log[-2000:]
     assert "Kernel started" not in log and "Starting buffering" not in log and "Adapting from protocol" not in log, log[-2000:]
     assert "Debugger warning" not in log, log[:2000]  # the fork server's preloaded debugger stays quiet
+    assert "Connecting to kernel" not in log and "buffered messages" not in log, log[-2000:]
+    # What it says instead: a line when someone joins (once: every later page knew her).
+    assert log.count(f"session {s.code}: a person joined") == 1, log[-2000:]
 
 
 def expect_eventually(check, seconds: float = 15):

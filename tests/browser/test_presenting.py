@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from playwright.sync_api import expect
 
@@ -218,6 +219,12 @@ def test_the_countdown_follows_the_room_and_the_screen_is_never_empty(kit, conte
         screen.locator(".screen-ended").wait_for(timeout=15_000)
         kit.screenshot(screen, "screen_ended_1280x720", full=False)
         ann.locator(".session-ended").wait_for(timeout=20_000)
+        # The facilitator's terminal: a line for what happened in the room, none per page or kernel.
+        lines = [line for line in kit.server.log().splitlines() if f"session {s.code}" in line]
+        assert [re.sub(r"^\[slkit\] \d\d:\d\d:\d\d ", "", line) for line in lines] == [
+            f"session {s.code}: a person joined", f"session {s.code}: Purpose first opened",
+            f"session {s.code}: The motivation triad opened", f"session {s.code} ended"], lines
+        assert "Connecting to kernel" not in kit.server.log() and "websocket_ping_timeout" not in kit.server.log()
     finally:
         screen_ctx.close()
 
