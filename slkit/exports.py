@@ -31,8 +31,10 @@ BOARD = "social_team_swot_board"  # the name of the SWOT board's file
 
 ANSWER_COLUMNS = [("step", N_("Step"), 24), ("question", N_("Question"), 46), ("person", N_("Person"), 9), ("name", N_("Name"), 14),
                   ("answer", N_("Answer"), 70)]
+# The boards by a short name (their prompt, "Add an item to the board", says nothing in a table).
+BOARD_NAMES = {"swot_item": N_("SWOT"), "tows_strategy": N_("Strategies")}
 DATA_COLUMNS = ["module", "step_id", "step", "item", "kind", "question", "person", "name", "value", "answer", "updated_at"]
-BOARD_COLUMNS = [("board", N_("Board"), 18), ("column", N_("Column"), 16), ("text", N_("Item"), 60), ("votes", N_("Votes"), 8),
+BOARD_COLUMNS = [("board", N_("Board"), 12), ("column", N_("Column"), 16), ("text", N_("Item"), 60), ("votes", N_("Votes"), 8),
                  ("name", N_("Name"), 14), ("merged_into", N_("Merged into"), 36), ("builds_on", N_("Builds on"), 60)]
 
 
@@ -111,13 +113,14 @@ def board_records(store: Store, code: str) -> list[dict[str, Any]]:
         entries = [e for e in board_entries(store, code, module) if not e.hidden]
         by_id = {e.id: e for e in entries}
         for board in boards:
+            name = _(BOARD_NAMES[board.id]) if board.id in BOARD_NAMES else next(s.title for s in fw.steps if board in s.items)
             for option in board.options:
                 column = sorted((e for e in entries if e.item == board.id and e.column == option.id),
                                 key=lambda e: (e.merged_into is not None, -e.votes, e.order))
                 for e in column:
                     target = by_id.get(e.merged_into) if e.merged_into is not None else None
                     records.append(dict(
-                        module=module, board=board.text, board_id=board.id, column=option.label, column_id=option.id,
+                        module=module, board=name, board_id=board.id, column=option.label, column_id=option.id,
                         id=e.id, text=e.text, votes=e.votes, name=e.name or "",
                         merged_into=target.text if target is not None else "",
                         builds_on=" + ".join(by_id[i].text for i in e.links if i in by_id),
@@ -145,8 +148,8 @@ def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
     ]
     for module, fw in session_frameworks(session).items():
         n = counts.get(module, 0)
-        note = "" if n >= session.threshold or n == 0 else " " + _("(fewer than {n}: results stayed hidden in the workshop)").format(n=session.threshold)
-        rows.append((fw.title, f"{n}{note}"))
+        note = "" if n >= session.threshold or n == 0 else _("fewer than {n}: results stayed hidden in the workshop").format(n=session.threshold)
+        rows.append((fw.title, n, note) if note else (fw.title, n))  # a count is a number, its note beside it
     if "five_practices" in session_frameworks(session):
         from .observers import session_counts
 
@@ -194,8 +197,12 @@ def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
     summary.title = _("Summary")
     for row in summary_rows(store, session):
         summary.append([_cell(summary, v) for v in row])
-    _layout(summary, [("", "", 30), ("", "", 90)], header=False)
-    summary["A1"].font = summary["A7"].font = _bold()
+    _layout(summary, [("", "", 42), ("", "", 60), ("", "", 40)], header=False)
+    summary["A1"].font = summary["A7"].font = summary["B7"].font = _bold()
+    from openpyxl.styles import Alignment
+
+    for cell in summary["B"]:  # counts beside their labels, not at the far edge of the column
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     answers = answer_records(store, session.code)
     for module, fw in session_frameworks(session).items():
         _table(wb.create_sheet(sheet_title(fw)), ANSWER_COLUMNS, [r for r in answers if r["module"] == module])
@@ -243,8 +250,45 @@ def _layout(ws, columns, *, header: bool = True, wrap: bool = True) -> None:
     for row in ws.iter_rows():
         for cell in row:
             cell.alignment = align
+    widths = [w for _k, _t, w in columns]
+    for row in ws.iter_rows():
+        # Rows as tall as their wrapped text (a spreadsheet keeps the default height of a row
+        # written without one, and wrapped lines then print over the next row).
+        lines = max((_lines(c.value, widths[c.column - 1] if c.column <= len(widths) else 10) if wrap else 1 for c in row), default=1)
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines + 2
     if header:
         for cell in ws[1]:
             cell.font = _bold()
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
+        ws.print_title_rows = "1:1"  # the header again on every printed page
+    # Printed: A4 landscape, one page wide (as many pages down as it takes), the sheet's name and
+    # page number in the footer.
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "&A · &P / &N"
+
+
+def _lines(value: Any, width: int) -> int:
+    """How many lines `value` takes in a wrapped column `width` characters wide (a close estimate:
+    the text's own line breaks, then its words filled into the width)."""
+    if value is None or value == "":
+        return 1
+    total = 0
+    for part in str(value).split("\n"):
+        line, n = 0, 1
+        for word in part.split():
+            while len(word) > width:  # a word longer than the column is broken inside it
+                n, line, word = n + (1 if line else 0), 0, word[width:]
+                n += 1 if word else 0
+            size = len(word) + (1 if line else 0)
+            if line and line + size > width:
+                n, line = n + 1, len(word)
+            else:
+                line += size
+        total += n
+    return total

@@ -3,6 +3,7 @@ order, a frozen header with filters), typed text never becomes a formula, an ite
 facilitator hid is in no export, and the report holds what the team decided."""
 
 import csv
+import re
 
 import openpyxl
 import pytest
@@ -90,7 +91,7 @@ def test_the_workbook_reads_like_the_workshop(filled, tmp_path):
     header = [c.value for c in data[1]]
     assert {"item", "value", "answer", "person"} <= set(header)
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True)}
-    assert summary["Participants who joined"] == 3 and summary["Purpose first"] == "3"
+    assert summary["Participants who joined"] == 3 and summary["Purpose first"] == 3
 
 
 def test_csv_files_neutralise_formulas_and_leave_hidden_items_out(filled, tmp_path):
@@ -139,3 +140,52 @@ def test_the_handout_is_one_persons_workshop(filled):
     store.set_module_state(session.code, "five_practices", results_revealed=False)
     assert "The team's results were not shown for this module" in handout_html(store, third)
 
+
+
+def test_the_workbook_prints_one_page_wide_per_sheet_as_libreoffice_renders_it(tmp_path):
+    """The demo session's workbook, as a team lead prints it: LibreOffice (headless) renders it to
+    PDF. Every page is one page wide (the sheet's first and last column headers both on it: the
+    header repeats on each page), says which sheet it is, and rows are as tall as their text
+    (wrapped lines printed over the next row before). The pages are kept as images to look at."""
+    import shutil
+    import subprocess
+
+    from slkit.demo import make_demo
+    from slkit.paths import KIT_ROOT
+    from slkit.store import open_store
+    from tests.conftest import missing
+
+    ARTIFACTS = KIT_ROOT / "test-artifacts"
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None or shutil.which("pdftotext") is None:
+        missing("LibreOffice or pdftotext is not installed (Debian: apt-get install libreoffice-calc-nogui poppler-utils)")
+    with open_store(f"sqlite:///{tmp_path / 'print.sqlite3'}", migrate=True) as store:
+        s = make_demo(store, title="Print day")
+        path = export(store, s.code, "xlsx", tmp_path / "print.xlsx")[0]
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "print.pdf"
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    book = openpyxl.load_workbook(path)
+    headers = {ws.title: (str(ws.cell(1, 1).value), str(ws.cell(1, ws.max_column).value)) for ws in book if ws.title != book.worksheets[0].title}
+    seen = {}
+    for n, text in enumerate(pages, 1):
+        footer = re.search(r"(\S.*?) · (\d+) / (\d+)\s*$", text.rstrip())
+        assert footer, f"page {n}: no footer naming its sheet"
+        sheet = footer.group(1).strip()
+        seen[sheet] = seen.get(sheet, 0) + 1
+        if sheet in headers:
+            first, last = headers[sheet]
+            assert first in text and last in text, f"page {n} ({sheet}): not one page wide: {first!r} or {last!r} missing"
+    assert set(seen) == {ws.title for ws in book}, seen
+    assert seen[book.worksheets[0].title] == 1  # the summary on one page
+    assert len(pages) <= 70, f"{len(pages)} pages: {seen}"  # 135 when each sheet's columns split across pages
+    # Rows hold their wrapped text: a long answer's row is several lines tall.
+    sheet = book["1 Purpose first"]
+    tall = [sheet.row_dimensions[r].height for r in range(2, sheet.max_row + 1) if len(str(sheet.cell(r, 5).value or "")) > 140]
+    assert tall and all(h and h >= 30 for h in tall)
+    if shutil.which("pdftoppm"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-l", "3", str(pdf), str(ARTIFACTS / "workbook-print")], check=True)
