@@ -79,6 +79,7 @@ def session_report_html(store: Store, code: str) -> str:
     figures = 0
     counts = respondent_counts(store, session.code)
     everything = load_frameworks()
+    parts.append(decisions_html(store, session, rows, counts, everything))
     for module in planned(session.settings, everything):
         fw = everything[module]
         module_rows = [r for r in rows if r["module"] == module]
@@ -116,8 +117,51 @@ def session_report_html(store: Store, code: str) -> str:
                     + _("Each person's 360 is theirs alone: only these counts are in the report.") + "</p>")
         parts.append("</section>")
     script = f"<script>{get_plotlyjs()}</script>" if figures else ""
-    style = KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}" + PRINT_CSS
+    style = (KIT_CSS + "body{margin:0 auto;max-width:1000px;padding:1em}.slk section.module{margin-top:2em;border-top:2px solid #123c5a}"
+             ".decided{background:#f3f7fb;border-left:4px solid #123c5a;padding:.2em 1.2em .6em;margin:1em 0}"
+             ".decided h2{margin-top:.6em}" + PRINT_CSS)
     return html_page(_("{title}: workshop report").format(title=session.title), f"{script}<div class='slk'>{''.join(parts)}</div>", style=style)
+
+
+def decisions_html(store: Store, session, rows: list[dict], counts: dict, everything: dict) -> str:
+    """At the top, what the team decided, for a reader who reads no further: the SWOT's mission and
+    team goals, its strategies with the most votes, and how many commitments people made in the
+    five practices (each from a module whose results show: the session's threshold reached)."""
+    from .board import board_entries
+    from .summaries import personal_goals
+    from . import aggregate as A
+
+    plan = planned(session.settings, everything)
+    shown = {m for m in plan if counts.get(m, 0) >= session.threshold and counts.get(m, 0) > 0}
+    lines: list[str] = []
+    if "social_team_swot" in shown:
+        fw = everything["social_team_swot"]
+        swot = [r for r in rows if r["module"] == "social_team_swot"]
+        for item, label in (("team_mission", _("Mission")), ("team_goal", _("Team goals for the next 90 days"))):
+            texts = A.written(swot, item)
+            if texts:
+                lines.append(f"<li><b>{esc(label)}:</b> " + "; ".join(esc(t) for t in texts) + "</li>")
+        strategies = sorted((e for e in board_entries(store, session.code, "social_team_swot")
+                             if e.item == "tows_strategy" and e.visible), key=lambda e: (-e.votes, e.order))
+        if strategies:
+            lines.append(f"<li><b>{esc(_('Strategies'))} ({len(strategies)}):</b> "
+                         + "; ".join(esc(e.text) + (f" ({ngettext('{n} vote', '{n} votes', e.votes).format(n=e.votes)})" if e.votes else "")
+                                     for e in strategies[:5]) + ("; …" if len(strategies) > 5 else "") + "</li>")
+        goals = personal_goals(fw, swot)
+        if goals:
+            lines.append("<li>" + ngettext("{n} person set a goal of their own.", "{n} people set a goal of their own.", len(goals)).format(n=len(goals)) + "</li>")
+    if "five_practices" in shown:
+        fp = [r for r in rows if r["module"] == "five_practices"]
+        made = sum(1 for r in fp if r["item"] in ("commitment_1", "commitment_2", "commitment_3") and str(r["value"] or "").strip())
+        people = len({r["participant"] for r in fp if r["item"] in ("commitment_1", "commitment_2", "commitment_3") and str(r["value"] or "").strip()})
+        if made:
+            lines.append("<li>" + ngettext("{n} commitment", "{n} commitments", made).format(n=made) + " "
+                         + ngettext("made by {n} person in the five practices.", "made by {n} people in the five practices.", people).format(n=people) + "</li>")
+    if session.follow_up:
+        lines.append("<li>" + _("Follow-up: {date}.").format(date=i18n.date(session.follow_up, "long")) + "</li>")
+    if not lines:
+        return ""
+    return f"<div class='decided'><h2>{_('What the team decided')}</h2><ul>{''.join(lines)}</ul></div>"
 
 
 def compared_with_earlier(store: Store, session, fw, rows: list[dict]) -> str:
@@ -150,8 +194,8 @@ def compared_with_earlier(store: Store, session, fw, rows: list[dict]) -> str:
 PRINT_CSS = (
     "@page{size:A4;margin:14mm}.chart{max-width:680px}"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:11pt;color:#000}"
-    ".slk section.module{break-before:page;border-top:none;margin-top:0}"
-    ".chart,tr,li,.expectation{break-inside:avoid}h1,h2,h3,h4{break-after:avoid}"
+    ".slk section.module{border-top:none;margin-top:0}.slk section.module~section.module{break-before:page}"
+    ".chart,tr,li,.expectation,.decided{break-inside:avoid}h1,h2,h3,h4{break-after:avoid}"
     ".scroll{overflow:visible!important}a{color:#000}.no-print{display:none}}"
 )
 

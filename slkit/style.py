@@ -159,7 +159,7 @@ html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
 .slk-screen .screen-join .qr svg { width: min(76vh, 44vw); height: min(76vh, 44vw); display: block; }
 .slk-screen .screen-join h1 { font-size: 1.5em; }
 .slk-screen .slk .screen-code { font-size: 3.4em; font-weight: 800; color: #123c5a; letter-spacing: 0.08em; margin: 0; white-space: nowrap; }
-.slk-screen .link { font-weight: 700; overflow-wrap: anywhere; }
+.slk-screen .link { font-weight: 700; overflow-wrap: break-word; word-break: normal; }
 .slk-screen .screen-countdown, .slk-screen .screen-pause { min-height: 84vh; display: flex; flex-direction: column; justify-content: center; align-items: center; text-align: center; }
 .slk-screen .screen-countdown .slk-timer { font-size: 20vh; background: none; padding: 0; }
 .slk-screen .slk .screen-sub { font-size: 1.3em; }

@@ -103,3 +103,17 @@ def echo(value: object, limit: int = 20) -> str:
 def esc(text: object) -> str:
     """Text typed by a person, made safe to put into HTML: shown as text, never run."""
     return html.escape(str(text), quote=True)
+
+
+def link_text(url: str) -> str:
+    """A link's address as text to show, escaped, with a line break allowed after each / and
+    before each ? and & (a long address on a projector or a phone then breaks between its parts,
+    not inside a word: "…/index.ipynb" rather than "…/inde" and "x.ipynb").
+
+    >>> link_text("http://a.example/voila/render/index.ipynb?session=K7M2QX&lang=nb")
+    'http://<wbr>a.example/<wbr>voila/<wbr>render/<wbr>index.ipynb<wbr>?session=K7M2QX<wbr>&amp;lang=nb'
+    """
+    import re
+
+    parts = re.split(r"(?<=/)(?=[^/])|(?=[?&])", url)
+    return "<wbr>".join(esc(p) for p in parts)

@@ -43,9 +43,17 @@ class FacilitatorBoard(W.VBox):
             self.allowed = False
             return
         if not allowed:
-            # Nothing about what exists, and the key is not echoed.
+            # The key is not echoed. A session that is not there (deleted, say, and this console
+            # reloaded) is said: the join page tells anyone as much.
             log.warning("facilitator board refused: %s", "wrong or missing key" if key else "no key")
-            self.body.children = [P.block(f"<h1>{_('Facilitator console')}</h1><p>{_(LOCKED)}</p>")]
+            why = _(LOCKED)
+            if code and key:
+                try:
+                    store.get_session(code)
+                except KitError:
+                    why = _("There is no session {code} on this server: it may have been deleted. The console's start page "
+                            "(the facilitator link slkit serve printed) lists the sessions there are.").format(code=P.esc(str(code).upper()[:12]))
+            self.body.children = [P.block(f"<h1>{_('Facilitator console')}</h1><p>{why}</p>")]
             self.allowed = False
             return
         self.allowed = True

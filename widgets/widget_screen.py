@@ -27,6 +27,7 @@ from slkit.aggregate import counted_items, respondents, team_visible
 from slkit.content import load_frameworks
 from slkit.i18n import N_, _, ngettext
 from slkit.sessions import join_link, qr_svg
+from slkit.text import link_text
 
 from . import page as P
 from .widget_chart import parts_view
@@ -56,7 +57,7 @@ def screen_place(settings: dict) -> tuple[str | None, int]:
 def join_view(title: str, code: str, link: str) -> str:
     return (
         f"<div class='screen-join'><div class='qr' role='img' aria-label='{P.esc(_('QR code of the join link'))}'>{qr_svg(link, 10)}</div>"
-        f"<div class='screen-join-text'><h1>{P.esc(title)}</h1><p>{_('Scan the code, or open')}</p><p class='link'>{P.esc(link)}</p>"
+        f"<div class='screen-join-text'><h1>{P.esc(title)}</h1><p>{_('Scan the code, or open')}</p><p class='link'>{link_text(link)}</p>"
         f"<p>{_('Session code')}</p><p class='code screen-code' translate='no'>{P.esc(code)}</p></div></div>"
     )
 

@@ -24,6 +24,7 @@ import ipywidgets as W
 from slkit import KitError, events, i18n
 from slkit import board as B
 from slkit import summaries as S
+from slkit.text import link_text
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
 from slkit.i18n import N_, NP_, _, ngettext, pgettext
@@ -191,7 +192,7 @@ class SessionView(W.VBox):
         header = P.block(
             f"<div class='console-top'><div class='qr' role='img' aria-label='{P.esc(_('QR code of the join link'))}'>{qr_svg(link, 4)}</div><div>"
             f"<h1>{P.esc(session.title)}</h1>"
-            f"<p>{_('Session code')} <span class='code' translate='no'>{P.esc(code)}</span> · {_('join link')} <a href='{P.esc(link)}' target='_blank'>{P.esc(link)}</a></p>"
+            f"<p>{_('Session code')} <span class='code' translate='no'>{P.esc(code)}</span> · {_('join link')} <a href='{P.esc(link)}' target='_blank'>{link_text(link)}</a></p>"
             f"{loopback}"
             f"<p><a class='screen-link' href='{P.esc(self.screen_url)}' target='_blank' rel='noopener'>{_('Open the room screen')}</a> "
             + _("in a new window and put that window on the projector; this console stays on your laptop.") + " "

@@ -120,7 +120,11 @@ def test_the_report_holds_what_the_team_decided(filled, tmp_path):
     assert "First step: Draft the first one on Monday (2)" in html and "By 12 January 2027" in html
     assert HIDDEN not in html
     assert "=1+1" in html  # shown as typed, as text
-    assert "@page{size:A4" in html and "break-before:page" in html
+    assert "@page{size:A4" in html and "section.module~section.module{break-before:page}" in html  # the first module on page 1
+    # At the top, what the team decided: the commitments made (three people, one each here).
+    decided = html[html.index("<div class='decided'>"):html.index("<section")]
+    assert "What the team decided" in decided and "commitments made by 3 people in the five practices" in decided
+    assert HIDDEN not in decided
 
 
 def test_the_handout_is_one_persons_workshop(filled):

@@ -15,7 +15,7 @@ _text = text_of
 def test_without_the_key_it_shows_nothing_but_the_lock(kit_store, caplog):
     s = kit_store.create_session("Secret team")
     kit_store.set_server_key("server-key-aaaaaaaaaaaaaaaaaaaaaa")
-    for code, key in [(s.code, "wrong-key-bbbbbbbbbbbbbbbbbbbb"), (s.code, None), ("ZZZZZZ", s.key), (None, "wrong-key-bbbbbbbbbbbbbbbbbbbb"), (None, None)]:
+    for code, key in [(s.code, "wrong-key-bbbbbbbbbbbbbbbbbbbb"), (s.code, None), (None, "wrong-key-bbbbbbbbbbbbbbbbbbbb"), (None, None)]:
         with caplog.at_level(logging.WARNING, logger="slkit.board"):
             board = FacilitatorBoard(code, key, store_factory=lambda: kit_store)
         text = _text(board)
@@ -24,6 +24,15 @@ def test_without_the_key_it_shows_nothing_but_the_lock(kit_store, caplog):
         if key:
             assert key not in text and key not in caplog.text  # logged, not echoed
     assert "facilitator board refused" in caplog.text
+
+
+def test_a_console_reloaded_after_its_session_was_deleted_says_so(kit_store):
+    s = kit_store.create_session("Gone soon")
+    kit_store.delete_session(s.code)
+    board = FacilitatorBoard(s.code, s.key, store_factory=lambda: kit_store)
+    text = _text(board)
+    assert not board.allowed and f"There is no session {s.code} on this server" in text and LOCKED not in text
+    assert s.key not in text
 
 
 def test_with_the_server_key_it_creates_a_session(kit_store):
