@@ -24,8 +24,9 @@ KIT_CSS = """
 .slk a.download { display: inline-block; margin: 0.8em 0; padding: 0.5em 1em; border: 1px solid #1a6fa3; border-radius: 6px; text-decoration: none; }
 .slk .team-table td.mean, .slk .team-table td.own { font-weight: 600; }
 .slk-scale.widget-toggle-buttons { width: 100%; max-width: 36em; }
-.slk-scale > div { display: flex; flex-wrap: wrap; gap: 4px; width: 100%; }
-.slk-scale .widget-toggle-button { min-width: 2.7em; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
+/* The points share one row at every width and zoom (a "10" alone on a second row reads as another question). */
+.slk-scale > div { display: flex; flex-wrap: nowrap; gap: 4px; width: 100%; }
+.slk-scale .widget-toggle-button { min-width: 0; flex: 1 1 0; padding: 0; height: 2.8em; font-size: 1.05rem; margin: 0 !important; }
 .slk-scale .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
 .slk-text input, .slk-text textarea { font-size: 1.05rem !important; font-family: inherit !important; }
 .slk-text textarea { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif !important; }
@@ -83,7 +84,13 @@ KIT_CSS = """
 .slk-columns > div { display: flex; flex-wrap: wrap; gap: 4px; }
 .slk-columns .widget-toggle-button { height: 2.6rem; font-size: 1rem; flex: 1 1 8em; margin: 0 !important; }
 .slk-columns .widget-toggle-button.mod-active { background: #1a6fa3; color: #fff; }
-.slk-vote { height: 2.4rem !important; font-size: 1.3rem !important; }
+.slk-vote { height: 2.4rem !important; font-size: 1.3rem !important; padding: 0 !important; min-width: 2.75rem; flex: none; }
+/* A button never narrower than its longest word: on a 320 px screen, or with wider letter and
+   word spacing, its words wrap onto a second line instead of being cut ("Legg til strat…", "−."). */
+#rendered_cells .widget-button { white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
+                                 min-width: min-content; text-overflow: clip; line-height: 1.25; padding-top: 4px; padding-bottom: 4px; }
+.slk-add-row { flex-wrap: wrap; gap: 6px; } .slk-add-row > .widget-text { flex: 1 1 12em; min-width: 0; }
+.slk-add-row > .widget-button { flex: none; }
 .slk-vote-row { padding: 2px 0; }
 @media (max-width: 620px) { .slk .board { grid-template-columns: 1fr; } }
 .slk .join { display: flex; gap: 24px; align-items: center; flex-wrap: wrap; }
@@ -130,7 +137,7 @@ KIT_CSS = """
 html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
 .slk-leave { margin-top: 1.5em; }
 .slk-input input { font-size: 1.2rem !important; height: 2.4rem !important; }
-.slk-button { height: 2.6rem !important; font-size: 1.05rem !important; }
+.slk-button { height: auto !important; min-height: 2.6rem !important; font-size: 1.05rem !important; }
 /* The room screen: read from the back of the room, one thing at a time, no scrolling. The type
    grows with the window's height (24 px at 720, 36 px at 1080), so a part holds as much text on
    every projector and summaries.screen_pages can page it once for all. */

@@ -31,6 +31,13 @@ from .widget_live import LiveTicker
 from .widget_team import TeamPanel
 
 
+
+def _add_row(field: W.Widget, button: W.Button) -> W.HBox:
+    """A field with its Add button beside it, the button below it where the screen is too narrow."""
+    row = W.HBox([field, button], layout=W.Layout(align_items="center"))
+    row.add_class("slk-add-row")
+    return row
+
 class BoardState(T.HasTraits):
     entries = T.List(help="every entry of the board (slkit.board.Entry), hidden and merged ones marked")
     mine = T.Dict(help="entry id -> how many of my votes it holds")
@@ -150,7 +157,7 @@ class BoardAdd(W.VBox):
         P.on_enter(self.input, self.submit)  # Enter in the field adds it, as people expect
         self.note = W.HTML()
         super().__init__([P.block(f"<p class='item-text'>{P.esc(content.text)}</p>"), self.column, self.help,
-                          W.HBox([self.input, self.add_button], layout=W.Layout(align_items="center")), self.note], **kwargs)
+                          _add_row(self.input, self.add_button), self.note], **kwargs)
         self.column.observe(lambda _c: self._show_help(), "value")
         self._show_help()
 

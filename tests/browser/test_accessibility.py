@@ -3,7 +3,7 @@ violations of WCAG 2.x A/AA (2.2 included) and axe's best practices, in the stat
 
 from slkit.content import load_frameworks
 from slkit.demo import make_demo
-from slkit.sessions import facilitator_link, screen_link
+from slkit.sessions import facilitator_link, join_link, screen_link
 
 
 def test_the_participants_journey_has_no_axe_violations(kit, audit):
@@ -155,3 +155,41 @@ def test_the_focus_ring_on_a_scale_point_is_whole_and_unlike_a_choice(kit):
             assert ring["covered"] == 0, f"{what} at {width}px: the ring is covered"
         assert len({chosen_focused["look"], focused["look"], chosen}) == 3, "focused, chosen and both look alike"
         kit.screenshot(pg, f"focus_ring_{width}", full=False)
+
+
+# Buttons whose words do not fit them (cut, or shown as "…").
+CUT_BUTTONS = """() => Array.from(document.querySelectorAll('#rendered_cells button')).filter(b => b.offsetParent
+  && (b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 2)).map(b => b.textContent.trim())"""
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }"
+                " p { margin-bottom: 2em !important; }")  # WCAG 1.4.12
+
+
+def test_a_320_pixel_screen_with_wide_text_spacing_cuts_no_button_and_a_scale_keeps_one_row(kit):
+    """The narrowest phone (320 CSS px) in Norwegian, whose words are long, with WCAG's text
+    spacing: the SWOT's Add and vote buttons and «Legg til strategi» show their words whole; a
+    rating scale's ten points stay on one row there and on a laptop at 200 % zoom."""
+    s = make_demo(kit.server.store(), title="Smal skjerm")
+    kit.server.store().update_session(s.code, settings={"language": "nb"})
+    pg = kit.open(join_link(kit.server.base_url, s.code), width=320)
+    pg.locator("button.slk-button").first.click()  # «Bli med i økten»
+    pg.locator(".module-card").first.wait_for()
+    kit.open_module(pg, "social_team_swot")
+    for step in range(3):  # collect, vote, strategies
+        pg.add_style_tag(content=TEXT_SPACING)
+        pg.locator(".slk-add, .slk-vote, .slk-strategy").first.wait_for()
+        pg.wait_for_timeout(500)
+        assert pg.evaluate(CUT_BUTTONS) == [], f"SWOT step {step + 1}: buttons cut at 320 px"
+        assert pg.evaluate(SIDEWAYS) == [], f"SWOT step {step + 1}: wider than the window"
+        if step < 2:
+            heading = pg.locator(".slk-step-title h2").inner_text()
+            pg.get_by_role("button", name="Neste", exact=True).click()
+            pg.wait_for_function("h => document.querySelector('.slk-step-title h2').textContent !== h", arg=heading)
+    kit.screenshot(pg, "phone320_nb_swot_strategies", full=False)
+    pg.locator("a.home-link").first.click()
+    pg.locator(".module-card").first.wait_for()
+    kit.open_module(pg, "five_practices")
+    rows = "() => new Set(Array.from(document.querySelector('.slk-rating .slk-scale').querySelectorAll('button')).map(b => Math.round(b.getBoundingClientRect().top))).size"
+    for width in (320, 640):  # 640: a 1280 px laptop at 200 %
+        pg.set_viewport_size({"width": width, "height": 720})
+        pg.wait_for_timeout(400)
+        assert pg.evaluate(rows) == 1, f"the scale wraps at {width} px"
