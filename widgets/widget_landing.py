@@ -22,7 +22,7 @@ from slkit.store import ModuleState, Participant
 
 from . import page as P
 from .widget_download import handout_link
-from .widget_join import JoinPanel, code_box, module_link, session_modules
+from .widget_join import JoinPanel, code_box, home_link, module_link, session_modules
 from .widget_live import LiveTicker
 
 def title_block() -> str:
@@ -185,8 +185,15 @@ class Landing(W.VBox):
             f"<span class='muted'>{P.esc(fw.summary)}</span></a>"
             for fw in session_modules()
         )
+        known = self.known_sessions()
+        yours = ("<div class='your-sessions'><h2>" + _("Your sessions") + "</h2><p class='muted'>"
+                 + _("This browser remembers you in these sessions:") + "</p><ul>"
+                 + "".join(f"<li><a href='{P.esc(home_link(s.code))}'><b>{P.esc(s.title)}</b></a> <span class='muted'>"
+                           + (_("as {name}").format(name=P.esc(p.display_name)) + " · " if p.display_name else "")
+                           + _("session {code}").format(code=P.esc(s.code)) + "</span></li>" for s, p in known)
+                 + "</ul></div>") if known else ""
         self.body.children = [
-            P.block(P.language_links() + title_block()
+            P.block(P.language_links() + title_block() + yours
                     + f"<h2>{_('Join a session')}</h2><p class='item-text'>{_('Type the code your facilitator shows you.')}</p>"),
             W.HBox([self.code_input, self.join_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
             P.block((f"<h2>{_('Trying it on your own?')}</h2><p class='muted'>"
@@ -195,6 +202,22 @@ class Landing(W.VBox):
                      f"<h2>{_('Working on your own?')}</h2><p class='muted'>"
                      + _("Open a module's notebook and run it: your answers are saved on this computer.") + "</p>") + cards),
         ]
+
+    def known_sessions(self, most: int = 5) -> list:
+        """The sessions this browser is remembered in (its person cookies), newest first, with the
+        person in each: coming back through the server's address finds them again."""
+        found = []
+        for name, token in P.cookies().items():
+            code = name[len("slk_"):] if name.startswith("slk_") else ""
+            if not (code.isalnum() and code.isupper() and 4 <= len(code) <= 12) or not token:
+                continue  # slk_lang, slk_left_…, slk_observer…: not a person
+            try:
+                store = self._store_factory()
+                found.append((store.get_session(code), store.resume(code, token=token)))
+            except KitError:
+                continue  # a session deleted since, or a browser that left it
+        found.sort(key=lambda sp: sp[0].created_at, reverse=True)
+        return found[:most]
 
     def enter(self, raw: str) -> bool:
         """A typed session code: on to joining it (or a clear message)."""

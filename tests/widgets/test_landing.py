@@ -3,6 +3,7 @@
 import re
 
 from slkit.content import get_framework, load_frameworks
+from slkit.widgets.page import request_env
 from slkit.widgets.widget_landing import Landing
 from tests.widgets.util import text_of
 
@@ -17,6 +18,30 @@ def test_without_a_code_it_asks_for_one_and_offers_self_study(kit_store):
     for fw in [f for f in load_frameworks().values() if f.default_plan]:
         assert fw.title in html
     assert "?session=" not in html
+
+
+def test_the_start_page_finds_the_sessions_this_browser_is_remembered_in(kit_store, monkeypatch):
+    """Coming back through the server's address: the sessions whose person cookie this browser
+    holds are listed first, each with its home link; a session the browser left, one deleted
+    since and cookies that are not a person's are not."""
+    kept = kit_store.create_session("Tuesday team")
+    gone = kit_store.create_session("Deleted day")
+    other = kit_store.create_session("Someone else's")
+    ann = kit_store.join(kept.code, "Ann")
+    ben = kit_store.join(gone.code, "Ben")
+    kit_store.delete_session(gone.code)
+    kit_store.join(other.code, "Cay")
+    monkeypatch.setenv("HTTP_COOKIE", f"slk_lang=en; slk_{kept.code}={ann.token}; slk_{gone.code}={ben.token}; "
+                                      f"slk_{other.code}=not-a-token; slk_left_{other.code}=x")
+    request_env.cache_clear()
+    html = _text(Landing(store_factory=lambda: kit_store))
+    assert "Your sessions" in html and "Tuesday team" in html and "as Ann" in html and f"index.ipynb?session={kept.code}" in html
+    assert "Deleted day" not in html and "Someone else" not in html
+    monkeypatch.setenv("HTTP_COOKIE", "slk_lang=en")
+    request_env.cache_clear()  # a kernel reads its request once
+    assert "Your sessions" not in _text(Landing(store_factory=lambda: kit_store))
+    monkeypatch.delenv("HTTP_COOKIE")
+    request_env.cache_clear()
 
 
 def test_a_valid_code_leads_to_joining_once_then_home(kit_store):
