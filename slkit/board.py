@@ -79,6 +79,8 @@ votes_t = sa.Table(
     sa.Column("board_item_id", sa.Integer, sa.ForeignKey("board_items.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # The item the vote was given to, when a merge moved it to another (undoing the merge gives it back).
+    sa.Column("moved_from", sa.Integer, nullable=True),
 )
 
 
@@ -416,9 +418,30 @@ def merge_entries(store: Store, code: object, module: str, duplicate_id: int, in
             raise InputError(_("Only items in the same column can be merged."))
         if not dup.visible or not into.visible:
             raise InputError(_("Hidden or already merged items cannot be merged."))
+        conn.execute(votes_t.update().where(votes_t.c.board_item_id == dup.id, votes_t.c.moved_from.is_(None)).values(moved_from=dup.id))
         conn.execute(votes_t.update().where(votes_t.c.board_item_id == dup.id).values(board_item_id=into.id))
         # Items merged into the duplicate earlier follow it, so nothing points at a merged item.
         conn.execute(board_items_t.update().where(board_items_t.c.merged_into == dup.id).values(merged_into=into.id))
         conn.execute(board_items_t.update().where(board_items_t.c.id == dup.id).values(merged_into=into.id))
+
+    store.write(run)
+
+
+def unmerge_entry(store: Store, code: object, module: str, entry_id: int) -> None:
+    """Undo a merge: the item stands on its own again, with the votes it had been given back
+    (votes given to the other item since stay there). Items merged into it before it was merged
+    stay with the item it had joined."""
+    session = store.get_session(code)
+    entry_id = int(entry_id)
+
+    def run(conn: Connection) -> None:
+        entry = _entries(conn, session.id, module).get(entry_id)
+        if entry is None:
+            raise InputError(_("There is no such item on this board."))
+        if entry.merged_into is None:
+            raise InputError(_("This item is not merged into another."))
+        conn.execute(votes_t.update().where(votes_t.c.session_id == session.id, votes_t.c.moved_from == entry.id)
+                     .values(board_item_id=entry.id, moved_from=None))
+        conn.execute(board_items_t.update().where(board_items_t.c.id == entry.id).values(merged_into=None))
 
     store.write(run)

@@ -72,6 +72,18 @@ class BoardModeration(W.VBox):
                 row = W.HBox([text, target, hide], layout=W.Layout(align_items="center", border_bottom="1px solid #e4e7eb"))
                 row.add_class("slk-moderate-row")
                 children.append(row)
+        joined = [e for e in self.entries if e.merged_into is not None]
+        if joined:
+            into = {e.id: e for e in self.entries}
+            children.append(P.block(f"<h3>{_('Merged')}</h3>"))
+            for e in joined:
+                target = into.get(e.merged_into)
+                undo = named_button(_("Undo merge"), _("Undo merge: {text}").format(text=short(e.text)))
+                undo.on_click(lambda _b, e=e: self._act(lambda: B.unmerge_entry(store(), self.code, self.framework.id, e.id),
+                                                        _("On its own again: {item}").format(item=e.text)))
+                children.append(W.HBox([W.HTML(P.markup(f"<span class='muted merged-item'>{P.esc(e.text)}</span> → "
+                                                        f"<span class='muted'>{P.esc(target.text if target else '')}</span>"),
+                                               layout=W.Layout(flex="1 1 auto")), undo], layout=W.Layout(align_items="center")))
         hidden = [e for e in self.entries if e.hidden and e.merged_into is None]
         if hidden:
             children.append(P.block(f"<h3>{_('Hidden')}</h3>"))

@@ -107,6 +107,30 @@ def test_merging_moves_every_vote_and_keeps_the_duplicate_text(store):
         B.merge_entries(store, session.code, "social_team_swot", dup.id, other.id)
 
 
+def test_a_merge_can_be_undone_with_the_votes_it_moved(store):
+    """A facilitator who merged the wrong pair takes it back: the item stands alone with the votes
+    it was given; a vote given to the other item since stays there; a second undo says why not."""
+    session = store.create_session("SWOT")
+    people = [B.StoreBoard(SW, store, store.join(session.code)) for _ in range(3)]
+    a = people[0].add("swot_item", "strengths", "Fast answers")
+    dup = people[1].add("swot_item", "strengths", "Good photos")
+    people[1].vote(dup.id)
+    people[2].vote(dup.id)
+    people[0].vote(a.id)
+    B.merge_entries(store, session.code, "social_team_swot", dup.id, a.id)
+    people[2].vote(a.id)  # after the merge
+    B.unmerge_entry(store, session.code, "social_team_swot", dup.id)
+    entries = {e.id: e for e in B.board_entries(store, session.code, "social_team_swot")}
+    assert entries[dup.id].merged_into is None and entries[dup.id].visible
+    assert (entries[dup.id].votes, entries[a.id].votes) == (2, 2)
+    with pytest.raises(InputError, match="not merged"):
+        B.unmerge_entry(store, session.code, "social_team_swot", dup.id)
+    B.merge_entries(store, session.code, "social_team_swot", dup.id, a.id)  # merged again, undone again: the same
+    B.unmerge_entry(store, session.code, "social_team_swot", dup.id)
+    entries = {e.id: e for e in B.board_entries(store, session.code, "social_team_swot")}
+    assert (entries[dup.id].votes, entries[a.id].votes) == (2, 2)
+
+
 def test_hiding_takes_an_item_off_every_board_and_gives_the_votes_back(store):
     session = store.create_session("SWOT", settings={"vote_budget": 1})
     p = B.StoreBoard(SW, store, store.join(session.code))

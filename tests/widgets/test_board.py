@@ -105,6 +105,13 @@ def test_the_board_moderates_the_swot_board(kit_store):
     target.value = keep.id  # merge the duplicate into the first
     entries = {e.id: e for e in B.board_entries(kit_store, s.code, "social_team_swot")}
     assert entries[dup.id].merged_into == keep.id and entries[keep.id].votes == 1
+    undo = next(w for r in moderation.board.rows.children for w in getattr(r, "children", ()) if getattr(w, "description", "") == "Undo merge")
+    assert undo.tooltip == "Undo merge: We reply <b>fast</b>"
+    undo.click()  # the wrong pair: taken back
+    entries = {e.id: e for e in B.board_entries(kit_store, s.code, "social_team_swot")}
+    assert entries[dup.id].merged_into is None and entries[dup.id].votes == 1 and entries[keep.id].votes == 0
+    row = next(r for r in moderation.board.rows.children if "We reply" in _text(r))
+    row.children[1].value = keep.id  # and merged after all
     row = next(r for r in moderation.board.rows.children if "Fast replies" in _text(r))
     assert row.children[2].tooltip == "Hide: Fast replies"  # named by its item, not only "Hide"
     row.children[2].click()  # hide
