@@ -23,12 +23,36 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
+def wrap_label(label: str, width: int = 16) -> str:
+    """A category's name on as many lines of about `width` characters as it needs (plotly breaks
+    at <br>): on a phone a long practice name took 60 % of the chart's width on one line.
+
+    >>> wrap_label("Gjør andre i stand til å handle"), wrap_label("Model the Way")
+    ('Gjør andre i<br>stand til å<br>handle', 'Model the Way')
+    """
+    from .text import esc
+
+    lines: list[str] = []
+    for word in str(label).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(esc(line) for line in lines)
+
+
+def _categories(layout: dict, labels: Sequence[str]) -> None:
+    """The y axis names its categories with wrapped labels (the data keep the names as they are)."""
+    layout["yaxis"].update(tickmode="array", tickvals=list(labels), ticktext=[wrap_label(v) for v in labels])
+
+
 def _spec(data: list[dict], height: int, scale: tuple[int, int], title: str | None) -> dict:
     layout = {
         "height": height + 30, "margin": {"l": 10, "r": 10, "t": 40, "b": 70}, "font": FONT, "plot_bgcolor": "#ffffff",
         "separators": _(".,"),  # the decimal mark, then the thousands separator, as the language writes them
         "title": {"text": title or "", "x": 0, "xanchor": "left"},
-        "xaxis": {"range": [scale[0] - 0.5, scale[1] + 0.5], "dtick": 1, "tickangle": 0, "gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True},
+        "xaxis": {"range": [scale[0] - 0.5, scale[1] + 0.5], "dtick": 1, "tickangle": 0, "gridcolor": "#e4e7eb", "zeroline": False, "fixedrange": True,
+                  "tickfont": {"size": 12}},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
         # The legend under the chart: above, it crowds the title on a phone.
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "traceorder": "normal"},
@@ -45,8 +69,10 @@ def profile_figure(
     if own is not None:
         data.append({
             "type": "bar", "orientation": "h", "name": _("You"), "x": list(own), "y": list(labels),
-            "marker": {"color": OWN}, "text": [i18n.number(v, 1) if v is not None else "" for v in own],
-            "textposition": "inside", "insidetextanchor": "start",
+            # (Beside the team's marker the number would sit on it: then the figures' table has it.)
+            "marker": {"color": OWN}, "text": [i18n.number(v, 1) if v is not None and team is None else "" for v in own],
+            # At the bar's end (outside it when the bar is short), never against the practice's name.
+            "textposition": "auto", "insidetextanchor": "end", "cliponaxis": False,
             "hovertemplate": "%{y}: %{x:.1f}<extra>" + _("You") + "</extra>",
         })
     if team is not None:
@@ -58,7 +84,9 @@ def profile_figure(
             "customdata": [[s.n] for s in team],
             "hovertemplate": _("%{y}: mean %{x:.1f}, %{customdata[0]} people") + "<extra>" + _("Team") + "</extra>",
         })
-    return _spec(data, 110 + 48 * len(labels), scale, title)
+    spec = _spec(data, 110 + 48 * len(labels), scale, title)
+    _categories(spec["layout"], labels)
+    return spec
 
 
 def distribution_figure(labels: Sequence[str], counts: Sequence[dict[int, int]], scale: tuple[int, int], title: str | None = None) -> dict:
@@ -69,9 +97,12 @@ def distribution_figure(labels: Sequence[str], counts: Sequence[dict[int, int]],
         "type": "heatmap", "z": z, "x": values, "y": list(labels), "zmin": 0,
         # Light to mid blue under dark text: every count readable at 4.5:1 or better.
         "colorscale": [[0, "#f5f7fa"], [1, "#8fbfe0"]], "showscale": False,
-        "text": z, "texttemplate": "%{text}", "textfont": {"color": "#1f2933"}, "hovertemplate": _("%{y}, rating %{x}: %{z}") + "<extra></extra>",
+        "text": z, "texttemplate": "%{text}", "textfont": {"color": "#1f2933", "size": 12}, "xgap": 1, "ygap": 2,
+        "hovertemplate": _("%{y}, rating %{x}: %{z}") + "<extra></extra>",
     }]
-    return _spec(data, 110 + 48 * len(labels), scale, title)
+    spec = _spec(data, 110 + 48 * len(labels), scale, title)
+    _categories(spec["layout"], labels)
+    return spec
 
 
 def compare_figure(
@@ -97,6 +128,7 @@ def compare_figure(
         data.append(trace)
     spec = _spec(data, 150 + 30 * len(series) * len(labels), scale, title)
     spec["layout"].update(barmode="group")
+    _categories(spec["layout"], labels)
     return spec
 
 
@@ -111,6 +143,7 @@ def count_figure(labels: Sequence[str], counts: Sequence[int], title: str | None
     spec = _spec(data, 110 + 40 * len(labels), (0, top), title)
     spec["layout"]["xaxis"].update(range=[0, top * 1.15 + 0.5], dtick=None)
     spec["layout"]["showlegend"] = False
+    _categories(spec["layout"], labels)
     return spec
 
 
