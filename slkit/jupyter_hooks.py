@@ -5,7 +5,10 @@ outputs, and JupyterLab may save the widgets' state in the notebook's metadata. 
 the kit's notebooks would change with every use. `slkit lab` starts JupyterLab with
 `clean_on_save` as the contents manager's pre-save hook: a notebook of the kit's own folder is
 written without outputs, execution counts or widget state (the answers are in the person's own
-store, not in the notebook). Other notebooks are saved as they are.
+store, not in the notebook), and with the metadata it has on disk (JupyterLab would write its own
+kernel and language details): working through a module leaves the file as it was, byte for byte.
+Its checkpoints go to the person's data folder, not `.ipynb_checkpoints/` beside the kit's
+notebooks. Other notebooks are saved as they are.
 """
 
 from __future__ import annotations
@@ -33,14 +36,41 @@ def clean(nb: dict) -> dict:
     return nb
 
 
+def _cells(nb: dict) -> list:
+    return [(c.get("cell_type"), "".join(c.get("source") or "")) for c in nb.get("cells", [])]
+
+
 def clean_on_save(model: dict, path: str, contents_manager, **_kwargs) -> None:
-    """ContentsManager.pre_save_hook: strip a kit notebook before it is written."""
+    """ContentsManager.pre_save_hook: strip a kit notebook before it is written; unchanged cells
+    are written exactly as they are on disk."""
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
-    if is_kit_notebook(Path(contents_manager.root_dir) / path):
-        clean(model["content"])
+    file = Path(contents_manager.root_dir) / path
+    if not is_kit_notebook(file):
+        return
+    nb = clean(model["content"])
+    try:
+        import nbformat
+
+        disk = nbformat.read(file, as_version=4)
+    except Exception:  # noqa: BLE001 - a new or unreadable file: saved cleaned, as it is
+        return
+    if _cells(nb) == _cells(disk):  # nothing of the notebook's own changed: the file stays as it is
+        nb.clear()
+        nb.update(disk)
+    else:  # edited: its cells as edited, its metadata as before
+        nb["metadata"] = disk.get("metadata", {})
 
 
 def lab_arguments() -> list[str]:
     """`jupyter lab` arguments for self-study: the kit's notebooks, saved clean."""
-    return [f"--ServerApp.root_dir={paths.WORKSHOPS_DIR}", f"--ContentsManager.pre_save_hook={HOOK}"]
+    return [f"--ServerApp.root_dir={paths.WORKSHOPS_DIR}", f"--ContentsManager.pre_save_hook={HOOK}",
+            f"--FileCheckpoints.checkpoint_dir={checkpoint_dir()}"]
+
+
+def checkpoint_dir() -> Path:
+    """Where JupyterLab keeps checkpoints of the kit's notebooks: the person's data folder (an
+    absolute folder: the checkpoints of one folder's notebooks, which is all `slkit lab` opens)."""
+    folder = paths.DATA_DIR / "lab-checkpoints"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

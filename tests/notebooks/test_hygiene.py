@@ -1,6 +1,7 @@
 """Notebooks are committed without outputs and stay short; nbval runs them (see pyproject.toml)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,10 @@ def test_running_and_saving_in_jupyterlab_leaves_the_kit_notebooks_clean(tmp_pat
                         "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "x", "version_major": 2, "version_minor": 0}}}]
     code["execution_count"] = 3
     model["content"]["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    # What JupyterLab writes of its own when a kernel ran: its kernel's and language's details.
+    model["content"]["metadata"]["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    model["content"]["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
+    code["metadata"]["scrolled"] = True
     import copy
 
     cm.save(copy.deepcopy(model), "elsewhere.ipynb")
@@ -72,5 +77,17 @@ def test_running_and_saving_in_jupyterlab_leaves_the_kit_notebooks_clean(tmp_pat
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in saved["cells"] if c["cell_type"] == "code")
     assert "widgets" not in saved["metadata"]
     assert saved["cells"] == json.loads((WORKSHOPS_DIR / "04_five_practices.ipynb").read_text())["cells"]
+    # The file as it was, byte for byte: `git status` shows nothing after a session in JupyterLab.
+    assert (kit / "04_five_practices.ipynb").read_bytes() == (WORKSHOPS_DIR / "04_five_practices.ipynb").read_bytes()
+    # A developer's edit to a cell is kept (cleaned), with the notebook's metadata as before.
+    edited = cm.get("workshops/04_five_practices.ipynb")
+    edited["content"]["cells"][0]["source"] = "# Edited\n"
+    edited["content"]["metadata"]["language_info"] = {"name": "python", "version": "3.11.7"}
+    cm.save(edited, "workshops/04_five_practices.ipynb")
+    again = json.loads((kit / "04_five_practices.ipynb").read_text())
+    assert "".join(again["cells"][0]["source"]) == "# Edited\n" and again["metadata"] == saved["metadata"]
+    # Checkpoints go to the person's data folder, not .ipynb_checkpoints/ beside the kit's notebooks.
+    folder = next(a.split("=", 1)[1] for a in jupyter_hooks.lab_arguments() if "checkpoint_dir" in a)
+    assert Path(folder).is_absolute() and Path(folder).is_relative_to(paths.DATA_DIR)
     other = json.loads((tmp_path / "elsewhere.ipynb").read_text())
     assert "widgets" in other["metadata"]  # not the kit's: saved as it was
