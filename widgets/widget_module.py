@@ -21,6 +21,7 @@ from slkit.store import Progress
 
 from . import page as P
 from .sheet import AnswerSheet
+from .widget_confirm import AskFirst
 from .widget_download import handout_link
 from .widget_flow import StepBody, StepFlow
 from .widget_join import JoinPanel, home_link, module_link, session_modules
@@ -178,27 +179,10 @@ class ModulePage(W.VBox):
         return enabled(self.join.session.settings) if self.join.session is not None else False
 
 
-class StartOver(W.VBox):
+class StartOver(AskFirst):
     """Working alone: "Start this module over", asked twice, since it clears the answers."""
 
     def __init__(self, on_confirm, **kwargs):
-        self._on_confirm = on_confirm
-        self.ask = W.Button(description=_("Start this module over"), layout=W.Layout(width="auto"))
+        super().__init__(_("Start this module over"), _("This clears every answer you gave in this module, on this computer. Start over?"),
+                         _("Yes, clear my answers"), _("Keep them"), on_confirm=on_confirm, layout=W.Layout(margin="2em 0 0"), **kwargs)
         self.ask.add_class("slk-leave")
-        self.ask.on_click(lambda _b: self.confirm())
-        self.yes = W.Button(description=_("Yes, clear my answers"), button_style="danger", layout=W.Layout(width="auto"))
-        self.yes.on_click(lambda _b: self._on_confirm())
-        self.no = W.Button(description=_("Keep them"), layout=W.Layout(width="auto", margin="0 0 0 8px"))
-        self.no.on_click(lambda _b: self.cancel())
-        self.question = W.HTML()
-        self.buttons = W.HBox([], layout=W.Layout(flex_flow="row wrap"))
-        super().__init__([self.question, self.buttons], layout=W.Layout(margin="2em 0 0"), **kwargs)
-        self.cancel()
-
-    def confirm(self) -> None:
-        self.question.value = P.markup(f"<p role='alert'>{_('This clears every answer you gave in this module, on this computer. Start over?')}</p>")
-        self.buttons.children = [self.yes, self.no]
-
-    def cancel(self) -> None:
-        self.question.value = ""
-        self.buttons.children = [self.ask]

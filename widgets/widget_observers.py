@@ -32,6 +32,7 @@ from slkit.sessions import new_secret, observer_link, qr_svg
 
 from . import page as P
 from .sheet import AnswerSheet
+from .widget_confirm import AskFirst
 from .widget_download import handout_link
 from .widget_flow import StepFlow
 from .widget_form import StepForm
@@ -113,14 +114,9 @@ class RoundPanel(W.VBox):
         self.note = W.HTML()
         self.new_links = W.HTML()
         self.links = W.VBox()
-        self.close_ask = W.Button(description=_("Close the round and show my 360"), layout=W.Layout(width="auto"))
-        self.close_ask.on_click(lambda _b: self.ask_close())
-        self.close_yes = W.Button(description=_("Yes, close it now"), button_style="danger", layout=W.Layout(width="auto"))
-        self.close_yes.on_click(lambda _b: self.close())
-        self.close_no = W.Button(description=_("Keep it open"), layout=W.Layout(width="auto", margin="0 0 0 8px"))
-        self.close_no.on_click(lambda _b: self.refresh())
-        self.close_question = W.HTML()
-        self.close_box = W.VBox([self.close_question, W.HBox([self.close_ask], layout=W.Layout(flex_flow="row wrap"))])
+        self.close_box = AskFirst(_("Close the round and show my 360"), _(
+            "Close the round now? Your 360 then shows, made from the answers given until now; no one can answer or change an "
+            "answer after it."), _("Yes, close it now"), _("Keep it open"), on_confirm=self.close)
         self.result = W.HTML()
         self.ticker = LiveTicker(self.refresh)
         self._open: list[W.Widget] = [
@@ -276,17 +272,11 @@ class RoundPanel(W.VBox):
         self.links.children = []
         self.refresh()
 
-    def ask_close(self) -> None:
-        self.close_question.value = P.markup("<p role='alert'>" + _(
-            "Close the round now? Your 360 then shows, made from the answers given until now; no one can answer or change an "
-            "answer after it.") + "</p>")
-        self.close_box.children = [self.close_question, W.HBox([self.close_yes, self.close_no], layout=W.Layout(flex_flow="row wrap"))]
-
     def close(self) -> None:
         try:
             O.close(self._store_factory(), self.p)
         except KitError as e:
-            self.close_question.value = P.message("error", str(e))
+            self.close_box.say(P.message("error", str(e)))
             return
         self.refresh()
 
