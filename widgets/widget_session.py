@@ -109,7 +109,9 @@ class SessionView(W.VBox):
         # The room screen: what it shows now, and the buttons that change it.
         options = [(f"{fw.order}. {fw.title}", m) for m, fw in self.frameworks.items()]
         self.screen_now = W.HTML()
-        self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "auto"})
+        # (A radio group named by its tooltip: what the room screen shows.)
+        self.screen_view = W.ToggleButtons(options=[(_(label), v) for label, v in SCREEN_VIEWS], value=None, style={"button_width": "auto"},
+                                           tooltip=_("What the room screen shows"))
         self.screen_module = W.Dropdown(options=options, description=_("Results of"), style={"description_width": "initial"},
                                         layout=W.Layout(width="auto"))
         self.screen_view.observe(lambda ch: self.show_on_screen(ch["new"], self.screen_module.value) if ch["new"] else None, "value")
@@ -132,7 +134,7 @@ class SessionView(W.VBox):
         self._sections: tuple | None = None  # (key, the sections of the module on the screen)
         self.part_keys = W.Output(layout=W.Layout(display="none"))
         # A private preview of any module's results.
-        self.results_module = W.ToggleButtons(options=options, value=None)
+        self.results_module = W.ToggleButtons(options=options, value=None, tooltip=_("Module to preview"))
         self.results_module.add_class("slk-columns")
         self.results_module.observe(lambda _c: self.refresh_results(force=True), "value")
         self.results = W.VBox()
