@@ -91,6 +91,13 @@ class Step(_Model):
     items: list[Item] = Field(default_factory=list)
 
 
+class Debrief(_Model):
+    """After a module worked through alone: questions to reflect on, and what to try this week."""
+
+    questions: list[Prose] = Field(min_length=1)
+    try_this_week: list[Prose] = Field(min_length=1)
+
+
 class Reuse(_Model):
     """Steps a module takes from another one, with the same item ids (the follow-up asks the five
     practices' behaviours again, so before and after compare item by item)."""
@@ -111,6 +118,8 @@ class Framework(_Model):
     notebook: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+\.ipynb$")]
     sources: list[Prose] = Field(min_length=1)
     intro: Prose
+    aims: list[Prose] = Field(default_factory=list)  # what a learner gets out of it (shown when working alone)
+    debrief: Debrief | None = None  # after Finish, when working alone
     scales: dict[Ident, Scale] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
     closing: str | None = None

@@ -53,8 +53,14 @@ class ModulePage(W.VBox):
     def _header(self, *, intro: bool) -> str:
         """The module's title, with its introduction on the first step only (on a phone it
         would push every later step's questions below the fold)."""
-        text = f"<p>{P.esc(self.framework.intro)}</p>" if intro else ""
-        return f"<h1>{P.esc(self.framework.title)}</h1>{text}"
+        fw = self.framework
+        text = f"<p>{P.esc(fw.intro)}</p>" if intro else ""
+        if intro and self.alone and fw.aims:  # a lesson when working alone: what it gives, where it comes from
+            text = (f"<div class='lesson-aims'><h2>{_('What you will get out of it')}</h2><ul>"
+                    + "".join(f"<li>{P.esc(a)}</li>" for a in fw.aims) + "</ul></div>" + text
+                    + f"<details class='lesson-sources'><summary>{_('Where it comes from')}</summary><ul>"
+                    + "".join(f"<li>{P.esc(s)}</li>" for s in fw.sources) + "</ul></details>")
+        return f"<h1>{P.esc(fw.title)}</h1>{text}"
 
     @classmethod
     def from_page(cls, module: str, **kwargs) -> "ModulePage":
@@ -157,7 +163,8 @@ class ModulePage(W.VBox):
             text = f"<p class='msg-ok done' role='status'>✓ {finished}</p>"
         elif self.alone:
             text = (f"<p class='msg-ok done' role='status'>✓ {finished} {_('Your answers are saved on this computer.')}</p>"
-                    f"<p>{_('Keep your results: the page below holds your answers and commitments from every module you worked on.')}</p>")
+                    + debrief_html(self.framework)
+                    + f"<p>{_('Keep your results: the page below holds your answers and commitments from every module you worked on.')}</p>")
         else:
             plan = [fw.id for fw in session_modules(self.join.session.settings)]
             later = plan[plan.index(self.framework.id) + 1:] if self.framework.id in plan else []
@@ -177,6 +184,14 @@ class ModulePage(W.VBox):
         from slkit.observers import enabled
 
         return enabled(self.join.session.settings) if self.join.session is not None else False
+
+
+def debrief_html(fw) -> str:
+    """After a module worked through alone: questions to think over, and what to try this week."""
+    if fw.debrief is None:
+        return ""
+    return (f"<div class='lesson-debrief'><h2>{_('Looking back')}</h2><ul>" + "".join(f"<li>{P.esc(q)}</li>" for q in fw.debrief.questions)
+            + f"</ul><h3>{_('Try this week')}</h3><ul>" + "".join(f"<li>{P.esc(t)}</li>" for t in fw.debrief.try_this_week) + "</ul></div>")
 
 
 class StartOver(AskFirst):

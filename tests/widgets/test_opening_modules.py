@@ -282,3 +282,25 @@ def test_self_study_keeps_its_work_in_the_persons_own_store(tmp_path, monkeypatc
     start.yes.click()
     assert second.sheet.answers == {} and second.flow.index == 0
     assert page().sheet.answers == {} and selfstudy.store_path().parent == tmp_path
+
+
+def test_a_module_worked_through_alone_is_a_lesson_in_the_learners_language(tmp_path, monkeypatch):
+    """Alone, the first step says what the learner gets out of the module and where it comes
+    from; Finish gives questions to think over and what to try this week; in Norwegian, all of it."""
+    from slkit import i18n
+    from slkit.widgets.widget_form import StepForm
+    from slkit.widgets.widget_module import ModulePage
+
+    for language, aims, looking_back in (("en", "What you will get out of it", "Looking back"), ("nb", "Dette får du ut av det", "Se tilbake")):
+        monkeypatch.setenv("SLKIT_DATA_DIR", str(tmp_path / language))
+        monkeypatch.setenv("SLKIT_LANG", language)  # the learner's language (else the machine's locale)
+        fw = get_framework("motivation_triad", language=language)
+        p = ModulePage("motivation_triad")
+        p.run([(s.title, (lambda s=s: StepForm(fw, s, p.sheet))) for s in fw.steps[:2]])
+        assert p.alone and aims in p.header.value and fw.aims[0] in p.header.value and fw.sources[0][:20] in p.header.value
+        p.flow.go(1)
+        assert aims not in p.header.value  # the first step only
+        p.flow.finish()
+        done = "".join(getattr(w, "value", "") for w in p.flow.finished.children)
+        assert looking_back in done and fw.debrief.questions[0] in done and fw.debrief.try_this_week[0] in done
+    i18n.set_language("en")
