@@ -166,7 +166,7 @@ class JoinPanel(W.VBox):
                 "You are trying this module on its own: your answers stay on this page and are not kept. "
                 "To take part in a workshop, open the link your facilitator gives you; to work through the modules "
                 "on your own and keep your answers, install the kit on your computer and run {command}.").format(
-                command="<code>slkit lab</code>") + "</p>")
+                command="<code>slkit lab</code>") + f" <a class='start-link' href='index.ipynb'>{_('Back to the start page')}</a></p>")
             self._on_ready(None, just_joined=False)
             return
         try:

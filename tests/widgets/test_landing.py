@@ -120,3 +120,16 @@ def test_a_returning_browser_is_not_shown_the_code_again_but_can_get_a_new_one(k
     assert kit_store.resume(s.code, personal_code=new).id == p.id
     with pytest.raises(InputError):
         kit_store.resume(s.code, personal_code=p.personal_code)
+
+
+def test_a_practice_page_on_a_workshop_server_leads_back_to_the_start_page(kit_store, monkeypatch):
+    """A module opened without a session on a server keeps nothing; it says so, with the way back
+    to the start page (which lists the sessions this browser is remembered in)."""
+    from slkit.widgets.widget_join import JoinPanel
+
+    monkeypatch.setenv("VOILA_REQUEST_URL", "http://127.0.0.1:8866/voila/render/01_purpose_first.ipynb")
+    request_env.cache_clear()
+    panel = JoinPanel(None, None, None, on_ready=lambda *a, **k: None, store_factory=lambda: kit_store)
+    assert "are not kept" in panel.status.value and "href='index.ipynb'" in panel.status.value and "Back to the start page" in panel.status.value
+    monkeypatch.delenv("VOILA_REQUEST_URL")
+    request_env.cache_clear()
