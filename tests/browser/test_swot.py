@@ -92,7 +92,7 @@ def test_three_people_build_and_rank_a_swot_board_live(kit, browser):
         kit.context = contexts[0]
         board = kit.facilitator_opens_board(session.code, session.key)
         board.get_by_role("tab", name="Moderation").click()
-        board.get_by_label("Module").select_option("3. SWOT of the social team")
+        board.get_by_label("Module", exact=True).select_option("3. SWOT of the social team")
         row = board.locator(".slk-moderate-row", has=board.locator(".text", has_text="Fast replies to customers"))
         row.locator("select").select_option(label="We reply quickly (2)")
         board.locator(".msg-ok", has_text="Merged").wait_for()
