@@ -103,7 +103,12 @@ def test_a_forked_kernel_is_interrupted_restarted_and_killed_as_a_spawned_one(fo
             first = km.provisioner.pid
             await km.restart_kernel(now=True)
             await kc.wait_for_ready(timeout=60)
-            assert km.provisioner.pid != first and not psutil.pid_exists(first)
+            assert km.provisioner.pid != first
+            # The old kernel is gone: killed, and reaped by the fork server (under load, a moment later).
+            deadline = time.monotonic() + 15
+            while psutil.pid_exists(first):
+                assert time.monotonic() < deadline, f"the restarted kernel's old process is still there: {psutil.Process(first).status()}"
+                await asyncio.sleep(0.1)
             assert psutil.Process(km.provisioner.pid).name() == forkserver.KERNEL_NAME  # forked again
             assert (await _run(kc, "print('back')"))[0] == "back"
 
