@@ -151,9 +151,11 @@ def decisions_html(store: Store, session, rows: list[dict], counts: dict, everyt
         if goals:
             lines.append("<li>" + ngettext("{n} person set a goal of their own.", "{n} people set a goal of their own.", len(goals)).format(n=len(goals)) + "</li>")
     if "five_practices" in shown:
-        fp = [r for r in rows if r["module"] == "five_practices"]
-        made = sum(1 for r in fp if r["item"] in ("commitment_1", "commitment_2", "commitment_3") and str(r["value"] or "").strip())
-        people = len({r["participant"] for r in fp if r["item"] in ("commitment_1", "commitment_2", "commitment_3") and str(r["value"] or "").strip()})
+        from .summaries import commitment_items
+
+        texts = {c for c, _step, _date in commitment_items(everything["five_practices"])}
+        written = [r for r in rows if r["module"] == "five_practices" and r["item"] in texts and str(r["value"] or "").strip()]
+        made, people = len(written), len({r["participant"] for r in written})
         if made:
             lines.append("<li>" + ngettext("{n} commitment", "{n} commitments", made).format(n=made) + " "
                          + ngettext("made by {n} person in the five practices.", "made by {n} people in the five practices.", people).format(n=people) + "</li>")
