@@ -263,10 +263,10 @@ def cmd_lab(args) -> int:
     import subprocess
 
     from . import selfstudy
-    from .jupyter_hooks import lab_arguments
+    from .jupyter_hooks import lab_arguments, lab_environment
 
     print(f"Your answers are saved in {selfstudy.store_path()}", flush=True)
-    return subprocess.call([sys.executable, "-m", "jupyter", "lab", *lab_arguments(), *args.lab_args])
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", *lab_arguments(), *args.lab_args], env=lab_environment())
 
 
 def _threshold(value: str) -> int:

@@ -13,6 +13,7 @@ notebooks. Other notebooks are saved as they are.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from . import paths
@@ -64,8 +65,27 @@ def clean_on_save(model: dict, path: str, contents_manager, **_kwargs) -> None:
 
 def lab_arguments() -> list[str]:
     """`jupyter lab` arguments for self-study: the kit's notebooks, saved clean."""
+    from .labextension import LABEXTENSIONS
+
     return [f"--ServerApp.root_dir={paths.WORKSHOPS_DIR}", f"--ContentsManager.pre_save_hook={HOOK}",
-            f"--FileCheckpoints.checkpoint_dir={checkpoint_dir()}"]
+            f"--FileCheckpoints.checkpoint_dir={checkpoint_dir()}",
+            # the kit's accessibility layer (slkit.labextension), also when the kit runs from a checkout
+            f"--LabApp.extra_labextensions_path={LABEXTENSIONS}",
+            # nothing fetched from the internet: no news feed, no update check, no extension catalogue
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.extension_manager=readonly"]
+
+
+LAB_CONFIG = Path(__file__).resolve().parent / "jupyter"  # holds labconfig/page_config.json
+
+
+def lab_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for `jupyter lab` in self-study: the kit's JupyterLab settings folder first
+    on the configuration path (labconfig/page_config.json: JupyterLab does not offer to fetch its
+    news from the internet)."""
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join([str(LAB_CONFIG), *filter(None, [env.get("JUPYTER_CONFIG_PATH")])])
+    return env
 
 
 def checkpoint_dir() -> Path:

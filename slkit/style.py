@@ -9,6 +9,7 @@ KIT_CSS = """
 .slk .muted { color: #52606d; }
 .slk a:not(.card) { color: #1a6fa3; text-decoration: underline; overflow-wrap: anywhere; }
 .slk .msg-error { color: #9b1c1c; background: #fde8e8; border-left: 4px solid #c81e1e; padding: 0.5em 0.8em; border-radius: 4px; }
+.slk .example-team { color: #1f2933; background: #fef3c7; border-left: 4px solid #b45309; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .msg-ok { color: #03543f; background: #def7ec; border-left: 4px solid #0e9f6e; padding: 0.5em 0.8em; border-radius: 4px; }
 .slk .card { display: block; border: 1px solid #cbd2d9; border-radius: 8px; padding: 0.7em 1em; margin: 0.5em 0;
              text-decoration: none; color: inherit; background: #fff; }
@@ -87,7 +88,7 @@ KIT_CSS = """
 .slk-vote { height: 2.4rem !important; font-size: 1.3rem !important; padding: 0 !important; min-width: 2.75rem; flex: none; }
 /* A button never narrower than its longest word: on a 320 px screen, or with wider letter and
    word spacing, its words wrap onto a second line instead of being cut ("Legg til strat…", "−."). */
-#rendered_cells .widget-button { white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
+:is(#rendered_cells, .slk-page) .widget-button { white-space: normal; height: auto; min-height: var(--jp-widgets-inline-height, 28px);
                                  min-width: min-content; text-overflow: clip; line-height: 1.25; padding-top: 4px; padding-bottom: 4px; }
 .slk-add-row { flex-wrap: wrap; gap: 6px; } .slk-add-row > .widget-text { flex: 1 1 12em; min-width: 0; }
 .slk-add-row > .widget-button { flex: none; }
@@ -187,13 +188,13 @@ html, body, .jp-Notebook, .lm-BoxPanel-child { scroll-padding-bottom: 4.5em; }
 .slk-tabs .lm-TabBar-tab { font-size: 0.95rem; flex: 0 0 auto !important; max-width: none !important; min-width: 9em; padding: 0 1em; }
 body:has(.slk-screen) #slk-float-timer { display: none; }
 /* A focus indicator everyone can see (2.4.13: at least 2 px, 3:1 against what is around it). */
-#rendered_cells button:focus-visible, #rendered_cells input:focus-visible, #rendered_cells select:focus-visible,
-#rendered_cells textarea:focus-visible, #rendered_cells a:focus-visible, #rendered_cells [tabindex]:focus-visible {
+:is(#rendered_cells, .slk-page) button:focus-visible, :is(#rendered_cells, .slk-page) input:focus-visible, :is(#rendered_cells, .slk-page) select:focus-visible,
+:is(#rendered_cells, .slk-page) textarea:focus-visible, :is(#rendered_cells, .slk-page) a:focus-visible, :is(#rendered_cells, .slk-page) [tabindex]:focus-visible {
   outline: 3px solid #0b4f8a !important; outline-offset: 2px !important; }
 /* On a rating scale's points and the SWOT quadrants (a row of buttons side by side) the ring is
    drawn inside the button: outside it the row and its neighbours would cut it off. A dark edge
    with a white band inside it shows on a chosen (filled) point too, unlike the choice itself. */
-#rendered_cells .slk-scale .widget-toggle-button:focus-visible, #rendered_cells .slk-columns .widget-toggle-button:focus-visible {
+:is(#rendered_cells, .slk-page) .slk-scale .widget-toggle-button:focus-visible, :is(#rendered_cells, .slk-page) .slk-columns .widget-toggle-button:focus-visible {
   outline: 3px solid #0b4f8a !important; outline-offset: -3px !important; box-shadow: inset 0 0 0 6px #fff !important; }
 /* Edges that show where a control is (3:1 against white), and a choice shown by more than colour. */
 .slk-scale .widget-toggle-button, .slk-columns .widget-toggle-button { border: 1px solid #7b8794; background: #fff; color: #1f2933; }
@@ -201,9 +202,9 @@ body:has(.slk-screen) #slk-float-timer { display: none; }
   font-weight: 700; text-decoration: underline; text-underline-offset: 0.2em; border-color: #123c5a; }
 .slk-text input, .slk-text textarea, .slk-input input { border: 1px solid #7b8794 !important; }
 /* Every check box large enough to hit on a phone, its label as readable as the page's text. */
-#rendered_cells .widget-checkbox { height: auto; }
-#rendered_cells .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; flex: none; }
-#rendered_cells .widget-checkbox label { font-size: 1rem; line-height: 1.4; white-space: normal; overflow: visible; text-overflow: clip; cursor: pointer; }
+:is(#rendered_cells, .slk-page) .widget-checkbox { height: auto; }
+:is(#rendered_cells, .slk-page) .widget-checkbox input { width: 1.25rem; height: 1.25rem; margin-right: 0.6em; flex: none; }
+:is(#rendered_cells, .slk-page) .widget-checkbox label { font-size: 1rem; line-height: 1.4; white-space: normal; overflow: visible; text-overflow: clip; cursor: pointer; }
 .slk details.figure-figures { margin: 0.2em 0 0.8em; } .slk details.figure-figures summary { cursor: pointer; color: #1a6fa3; }
 .slk .figure-table td, .slk .figure-table th { font-size: 0.95rem; }
 """

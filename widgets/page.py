@@ -57,7 +57,8 @@ def cookies() -> dict[str, str]:
 
 
 def run_js(out: W.Output, js: str) -> None:
-    """Run a small script in the page (Voila only; JupyterLab runs no page scripts)."""
+    """Run a small script in the page (Voila only: in JupyterLab the page's own scripts would act on
+    JupyterLab; what both need is in the kit's accessibility script, a11y.js)."""
     if not in_voila():
         return
     from IPython.display import Javascript
@@ -236,5 +237,11 @@ def message(kind: str, text: str) -> str:
 
 def page(*children: W.Widget, width: str = "760px") -> W.VBox:
     """The frame of every page: the kit's style, then the content in a readable column
-    (wider for the facilitator's board, which is shown on a projector)."""
-    return W.VBox([W.HTML(STYLE), *children], layout=W.Layout(max_width=width, padding="0 12px"))
+    (wider for the facilitator's board, which is shown on a projector).
+
+    Its classes tell the kit's accessibility script (a11y.js) that this is one of the kit's pages and
+    which language it is written in: in JupyterLab the notebook around it is JupyterLab's."""
+    frame = W.VBox([W.HTML(STYLE), *children], layout=W.Layout(max_width=width, padding="0 12px"))
+    frame.add_class("slk-page")
+    frame.add_class(f"slk-lang-{i18n.current()}")
+    return frame

@@ -42,21 +42,6 @@ def _commit_all(widget: W.Widget) -> bool:
     return _call_all(widget, "commit")
 
 
-# After Next or Back: the new step's heading comes into view at the top and takes the focus,
-# so the step opens at its start and a screen reader announces it.
-_FOCUS_STEP = (
-    "requestAnimationFrame(function(){var h=document.querySelector('.slk-step-title h2');"
-    "if(!h)return;h.setAttribute('tabindex','-1');h.scrollIntoView({block:'start'});h.focus({preventScroll:true});});"
-)
-
-
-_FOCUS_REFUSED = (
-    "requestAnimationFrame(function(){var s=document.querySelector('#rendered_cells .field-state.msg-error');"
-    "var w=s&&s.closest('.widget-html');var f=w&&w.previousElementSibling&&w.previousElementSibling.querySelector('input,textarea');"
-    "if(f){f.scrollIntoView({block:'center'});f.focus();}});"
-)
-
-
 def _refused_here(widget: W.Widget) -> bool:
     """Whether a text field under `widget` holds text refused as it is (not one waiting for the store)."""
     stack = [widget]
@@ -88,9 +73,12 @@ class StepFlow(W.VBox):
         self.back.on_click(lambda _b: self.go(self.index - 1))
         self.next.on_click(lambda _b: self.go(self.index + 1) if self.index < len(self.titles) - 1 else self.finish())
         self.finished = W.VBox()
-        self.script = W.Output(layout=W.Layout(display="none"))
+        # The focus the page asks for (Voila and JupyterLab alike: the kit's accessibility script,
+        # slkit/jupyter/voila/templates/slkit/a11y.js, reads it from the step title): how many
+        # times it was asked, and what for.
+        self._focus = (0, "step")
         nav = W.HBox([self.back, self.next], layout=W.Layout(justify_content="space-between", margin="16px 0"))
-        super().__init__([self.header, self.progress, self.holder, self.finished, nav, self.script], **kwargs)
+        super().__init__([self.header, self.progress, self.holder, self.finished, nav], **kwargs)
         self.show(max(0, min(start, len(steps) - 1)))
 
     def body(self, i: int) -> W.Widget:
@@ -105,11 +93,24 @@ class StepFlow(W.VBox):
         if not _commit_all(self.holder) and i > self.index and _refused_here(self.holder):
             # A text refused as it is (too long): the step stays, with its message, and the field
             # takes the focus, rather than moving on with the warning shown on the next step.
-            P.run_js(self.script, _FOCUS_REFUSED)
+            self._ask_focus("refused")
             return
         _call_all(self.holder, "pause")  # live views of the step left stop asking for updates
+        self._focus = (self._focus[0] + 1, "step")  # the new step opens at its heading, focused
         self.show(i)
-        P.run_js(self.script, _FOCUS_STEP)
+
+    def _ask_focus(self, what: str) -> None:
+        self._focus = (self._focus[0] + 1, what)
+        self._title()
+
+    def _title(self) -> None:
+        """The step's number and title, with the focus the page asks for (after Next or Back:
+        the heading; after a refused Next: the field whose text cannot be saved as it is)."""
+        i = self.index
+        step = _("Step {n} of {total}").format(n=i + 1, total=len(self.titles))
+        n, what = self._focus
+        self.header.value = (f'<div class="slk" data-focus="{n}" data-focus-on="{what}"><p class="muted">{step}</p>'
+                             f'<h2>{P.esc(self.titles[i])}</h2></div>')
 
     def finish(self) -> bool:
         """The last step's button: save what is typed, then say the module is done."""
@@ -127,8 +128,7 @@ class StepFlow(W.VBox):
         _call_all(body, "resume")  # its live views ask for updates again
         self.holder.children = [body]
         # The title changes after the body, so a new title means the new step is on its way.
-        step = _("Step {n} of {total}").format(n=i + 1, total=n)
-        self.header.value = f'<div class="slk"><p class="muted">{step}</p><h2>{P.esc(self.titles[i])}</h2></div>'
+        self._title()
         self.progress.value = i + 1
         self.progress.description = ""
         self.back.disabled = i == 0

@@ -88,7 +88,7 @@ def test_demo_then_export_csv_xlsx_and_html(db, tmp_path):
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     assert wb.sheetnames == ["Summary", "1 Purpose first", "2 The motivation triad", "3 SWOT of the social team",
-                             "4 The five practices", "5 Follow-up", "SWOT board", "Data"]
+                             "4 The five practices", "5 Follow-up – summary", "5 Follow-up", "SWOT board", "Data"]
     summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
     assert summary["Code"] == code and summary["Participants who joined"] == 5
     assert wb["4 The five practices"].max_row == len(fp) + 1
@@ -175,7 +175,7 @@ def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
     from slkit.migrations import head
 
     assert f"schema {head()}" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
-    assert "was forked" in by_name["Kernels"] and "(30 MB each)" in by_name["Memory"]  # Linux: forked, as slkit serve does
+    assert "was forked" in by_name["Kernels"] and "(40 MB each)" in by_name["Memory"]  # Linux: forked, as slkit serve does
     assert "without encryption" not in r.stdout + r.stderr  # the kernel talks over local sockets, as the server's
     assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
     assert r.returncode == (0 if lines[-1] == "All set." else 1)
@@ -249,7 +249,7 @@ def test_slkit_lab_hands_every_option_it_does_not_know_to_jupyterlab(monkeypatch
     from slkit import cli, selfstudy
 
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(subprocess, "call", lambda argv, **_kw: calls.append(argv) or 0)
     monkeypatch.setattr(selfstudy, "store_path", lambda: tmp_path / "self.sqlite3")
     assert cli.main(["lab", "--no-browser", "--port", "8970"]) == 0
     assert cli.main(["lab", "--", "--no-browser"]) == 0

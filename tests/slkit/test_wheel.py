@@ -63,11 +63,17 @@ def test_the_wheel_holds_everything_under_one_name(wheel):
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
     tops = {n.split("/")[0] for n in names}
-    assert tops == {"slkit", next(t for t in tops if t.endswith(".dist-info"))}, tops  # nothing generic such as 'widgets'
+    assert tops == {"slkit", next(t for t in tops if t.endswith(".dist-info")), next(t for t in tops if t.endswith(".data"))}, tops  # nothing generic such as 'widgets'
+    # Besides the package, only the kit's JupyterLab extension, where JupyterLab looks for prebuilt ones.
+    data = [n.split("/", 2)[2] for n in names if n.split("/")[0].endswith(".data")]
+    assert data and all(d.startswith("share/jupyter/labextensions/slkit-a11y/") for d in data), data
+    assert "share/jupyter/labextensions/slkit-a11y/package.json" in data and any(d.endswith(".js") for d in data)
     for needed in ("slkit/widgets/widget_module.py", "slkit/frameworks/five_practices.yaml", "slkit/workshops/04_five_practices.ipynb",
                    "slkit/workshops/index.ipynb", "slkit/jupyter/voila/templates/slkit/index.html.j2", "slkit/migrations/versions/0004_journey.py",
                    "slkit/facilitator_guide/README.md", "slkit/facilitator_guide/privacy.md", "slkit/guide.py",
-                   "slkit/frameworks/observer/observer.nb.yaml", "slkit/workshops/observer.ipynb", "slkit/migrations/versions/0010_observers.py"):
+                   "slkit/frameworks/observer/observer.nb.yaml", "slkit/workshops/observer.ipynb", "slkit/migrations/versions/0010_observers.py",
+                   "slkit/jupyter/voila/templates/slkit/a11y.js", "slkit/jupyter/labextensions/slkit-a11y/package.json",
+                   "slkit/jupyter/labconfig/page_config.json"):
         assert needed in names
     top_level = next((n for n in names if n.endswith("top_level.txt")), None)
     if top_level:
