@@ -58,6 +58,27 @@ def answers_of(person: dict, fw: Framework, rng: random.Random) -> dict[str, Any
     return {k: v for k, v in out.items() if k in known}
 
 
+EXAMPLE_TEAM = 8  # the people of the example team a person working alone compares with
+
+
+def example_rows(fw: Framework, *, seed: int = 7) -> list[dict[str, Any]]:
+    """A module's answers from the demo's people, as the store gives a session's answers (one
+    dict per answer, no names), for a person working alone: their team steps compare them with
+    this example team, labelled as such. Only modules the demo people answer in the workshop
+    (not the follow-up); [] for another. The people's own words are written in English: in
+    another language only their ratings and choices come (the page names those in its language)."""
+    if fw.reuse is not None:
+        return []
+    rng = random.Random(seed)
+    words = fw.language == "en"
+    rows: list[dict[str, Any]] = []
+    for k in range(EXAMPLE_TEAM):
+        made = answers_of(PEOPLE[k % len(PEOPLE)], fw, rng)
+        rows += [dict(module=fw.id, item=item, value=fw.validate_value(item, value), participant=-(k + 1), name=None, updated_at=None)
+                 for item, value in sorted(made.items()) if words or fw.item(item).kind not in ("text", "date")]
+    return rows
+
+
 def make_demo(store: Store, *, participants: int = 8, seed: int = 7, title: str = "Demo workshop") -> NewSession:
     """Create a session in which `participants` people answered every module, the follow-up
     round too (its date six weeks on), so every page, part and export can be tried."""

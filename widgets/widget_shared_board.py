@@ -291,7 +291,7 @@ class StrategyForm(W.VBox):
         blocks: list[W.Widget] = []
         for column, items in shown:
             blocks.append(P.block(f"<h3>{_('{column}: the top {n}').format(column=P.esc(source.option_label(column)), n=len(items))}</h3>" if items else
-                                  f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>{_('Nothing on the board yet.')}</p>"))
+                                  f"<h3>{P.esc(source.option_label(column))}</h3><p class='muted'>{_('Nothing on the board yet: the items added in the first step come here.')}</p>"))
             for e in items:
                 box = self._boxes.get(e.id)
                 if box is None:

@@ -48,10 +48,28 @@ class TeamPanel(W.VBox):
         self.ticker = LiveTicker(self.refresh) if code else None
         super().__init__([self.status, self.body] + ([self.ticker] if self.ticker else []), **kwargs)
 
-    def refresh(self) -> None:
-        if not self.code:
+    def _example(self) -> None:
+        """Working alone there is no team: the step compares the person with an example team,
+        the demo's made-up people, and says so plainly."""
+        from slkit.demo import EXAMPLE_TEAM, example_rows
+
+        rows = example_rows(self.framework) if self._shown is None else None
+        if rows is None:  # shown already: an example team does not change
+            return
+        self._shown = ("example",)
+        if not respondents(rows, self.items):  # nothing this view shows (in another language: their words)
             self.status.value = P.markup(f"<p class='muted'>{_('Team results need a live session: they appear when a group answers together.')}</p>")
             self.body.children = []
+            return
+        self.threshold, self.visible = 3, True
+        note = _("You are working alone, so there is no team here. For comparison, this is an <strong>example team</strong>: "
+                 "{n} made-up people from the kit's demo, not real answers. In a workshop this step shows your own team.").format(n=EXAMPLE_TEAM)
+        self.status.value = P.markup(f"<p class='example-team' role='note'>{note}</p>")
+        self.body.children = [self._render(rows)]
+
+    def refresh(self) -> None:
+        if not self.code:
+            self._example()
             return
         try:
             store = self._store_factory()

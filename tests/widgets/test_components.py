@@ -258,10 +258,30 @@ def test_team_panel_holds_results_the_facilitator_hides_and_follows_the_room(kit
     assert renders == [1, 2] and "2 people answered" in panel.status.value
 
 
-def test_team_panel_in_self_study_explains_itself():
-    panel = TeamPanel(FP, None, render=lambda rows: W.HTML(""))
+def test_team_panel_alone_compares_with_an_example_team_and_says_so():
+    from slkit import i18n
+    from slkit.content import get_framework
+    from slkit.widgets.widget_shared_board import TeamGoals
+
+    seen = []
+    panel = TeamPanel(FP, None, render=lambda rows: seen.append(rows) or W.HTML("drawn"))
     panel.refresh()
-    assert "need a live session" in panel.status.value
+    assert "example team" in panel.status.value and "made-up" in panel.status.value and "not real" in panel.status.value
+    (rows,) = seen
+    assert len({r["participant"] for r in rows}) == 8 and all(r["name"] is None for r in rows)
+    assert panel.visible and panel.body.children[0].value == "drawn"
+    panel.refresh()
+    assert len(seen) == 1  # an example team does not change: drawn once
+    # In Norwegian the example people's words (written in English) stay out; the goals, all
+    # words, are then not shown at all.
+    with i18n.use("nb"):
+        nb = get_framework("social_team_swot", language="nb")
+        goals = TeamGoals(nb, None)
+        assert "eksempelteam" not in goals.status.value and goals.body.children == ()
+        practices = TeamPanel(get_framework("five_practices", language="nb"), None, render=lambda rows: seen.append(rows) or W.HTML(""))
+        practices.refresh()
+        assert "eksempelteam" in practices.status.value
+        assert seen[-1] and all(not isinstance(r["value"], str) for r in seen[-1])  # ratings only: no English words
 
 
 def test_team_profile_shows_mean_spread_and_own(kit_store, live):
