@@ -23,7 +23,7 @@ from typing import Any
 
 from . import InputError
 from .content import Framework, Item, load_frameworks
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .store import SessionInfo, Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -162,6 +162,44 @@ def summary_rows(store: Store, session: SessionInfo) -> list[tuple[str, Any]]:
     return rows
 
 
+def followup_rows(store: Store, session: SessionInfo, fw: Framework) -> list[tuple[Any, ...]]:
+    """The follow-up's summary sheet: how far the team got (statuses of commitments and own goals)
+    and the practices then and now (the people who rated in both rounds), under the same
+    anonymity rules as the pages (aggregate rules 1 and 5): a note where a table may not show."""
+    from . import aggregate as A
+    from .content import get_framework
+    from .summaries import rated_steps, status_label
+
+    rows = store.answers(session.code, fw.id)
+    k = session.threshold
+    commitments = [i.id for i in fw.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")]
+    goals = [i.id for i in fw.items if i.id == "goal_status"]
+    people = A.respondents(rows, commitments + goals)
+    out: list[tuple[Any, ...]] = [(_("How far we got"), _("Commitments"), _("Own goals"))]
+    if A.team_visible(people, k):
+        counts = [A.status_counts(rows, commitments), A.status_counts(rows, goals)]
+        out += [(status_label(st), counts[0][st], counts[1][st]) for st in A.STATUSES]
+        out += [(_("All"), sum(counts[0].values()), sum(counts[1].values())),
+                (ngettext("{n} person said how far they got.", "{n} people said how far they got.", people).format(n=people),)]
+    else:
+        out.append((ngettext("How far the team got shows once {k} person has answered ({n} so far).",
+                             "How far the team got shows once {k} people have answered ({n} so far).", k).format(k=k, n=people),))
+    if fw.reuse is not None:
+        before_fw = get_framework(fw.reuse.module, language=fw.language)
+        paired, n_before, changes = A.team_change(before_fw, store.answers(session.code, fw.reuse.module), rows, k)
+        out += [("",), (_("The practices then and now"), _("Then"), _("Now"), _("Change"))]
+        if A.paired_visible(paired, n_before, k):
+            out += [(st.title, round(changes[st.id].before, 2), round(changes[st.id].after, 2), round(changes[st.id].change.mean, 2))
+                    for st in rated_steps(before_fw) if changes[st.id].n]
+            out.append((ngettext("{n} person answered in the workshop and now: these figures are theirs.",
+                                 "{n} people answered in the workshop and now: these figures are theirs.", paired).format(n=paired),))
+        else:
+            out.append((_("The team's before and after shows once {k} people who rated the practices in the workshop have rated them "
+                          "again, and either all of them or at least {k} fewer: otherwise it would give single people's answers away "
+                          "({n} of {m} so far).").format(k=max(1, k), n=paired, m=n_before),))
+    return out
+
+
 # ---- writing ----------------------------------------------------------------------------------------
 
 def write_csv(store: Store, session: SessionInfo, folder: Path) -> list[Path]:
@@ -205,12 +243,27 @@ def write_workbook(store: Store, session: SessionInfo, path: Path) -> Path:
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     answers = answer_records(store, session.code)
     for module, fw in session_frameworks(session).items():
+        if fw.reuse is not None:  # the follow-up: the team's figures first, then the answers
+            _summary_sheet(wb.create_sheet(_("{title} – summary").format(title=sheet_title(fw))[:31]), followup_rows(store, session, fw))
         _table(wb.create_sheet(sheet_title(fw)), ANSWER_COLUMNS, [r for r in answers if r["module"] == module])
     _table(wb.create_sheet(_("SWOT board")), BOARD_COLUMNS, board_records(store, session.code))
     _table(wb.create_sheet("Data"), [(c, c, 16) for c in DATA_COLUMNS], answers, wrap=False, translate=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _summary_sheet(ws, rows: list[tuple[Any, ...]]) -> None:
+    """A small sheet of labelled figures: each table's first row (its head) in bold."""
+    for row in rows:
+        ws.append([_cell(ws, v) for v in row])
+    _layout(ws, [("", "", 48), ("", "", 14), ("", "", 14), ("", "", 14)], header=False)
+    head = True
+    for (first, *_rest) in ws.iter_rows():
+        if head and first.value:
+            for cell in ws[first.row]:
+                cell.font = _bold()
+        head = not first.value
 
 
 def _bold():

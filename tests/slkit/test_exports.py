@@ -173,7 +173,7 @@ def test_the_workbook_prints_one_page_wide_per_sheet_as_libreoffice_renders_it(t
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     book = openpyxl.load_workbook(path)
-    headers = {ws.title: (str(ws.cell(1, 1).value), str(ws.cell(1, ws.max_column).value)) for ws in book if ws.title != book.worksheets[0].title}
+    headers = {ws.title: (str(ws.cell(1, 1).value), str(ws.cell(1, ws.max_column).value)) for ws in book if ws.freeze_panes == "A2"}  # the tables
     seen = {}
     for n, text in enumerate(pages, 1):
         footer = re.search(r"(\S.*?) · (\d+) / (\d+)\s*$", text.rstrip())

@@ -131,3 +131,37 @@ def test_the_report_of_a_second_workshop_compares_the_practices(store):
     html = session_report_html(store, second.code)
     assert "Compared with the earlier workshop" in html and f"Session {first.code}" in html
     assert f"<tr data-step='{FP.steps[0].id}'><td>{FP.steps[0].title}</td><td class='then'>5.0</td><td class='now'>7.0</td></tr>" in html
+
+
+def test_the_workbook_sums_up_the_follow_up_under_the_anonymity_rules(store, tmp_path):
+    """The workbook's follow-up summary sheet: statuses counted and the practices then and now,
+    as the pages show them (the same rules), or the note that says why not yet."""
+    import openpyxl
+
+    from slkit.demo import make_demo
+    from slkit.report import export
+
+    s = make_demo(store, title="Follow day")
+    fu = get_framework("follow_up")
+    rows = store.answers(s.code, "follow_up")
+    path = export(store, s.code, "xlsx", tmp_path / "f.xlsx")[0]
+    ws = openpyxl.load_workbook(path)["5 Follow-up – summary"]
+    table = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
+    commitments = [i.id for i in fu.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")]
+    counts = A.status_counts(rows, commitments)
+    assert table["Done"][:2] == (counts["done"], A.status_counts(rows, ["goal_status"])["done"])
+    assert table["All"][0] == sum(counts.values()) > 0
+    paired, n_before, changes = A.team_change(FP, store.answers(s.code, "five_practices"), rows, s.threshold)
+    step = FP.steps[0]
+    assert A.paired_visible(paired, n_before, s.threshold)
+    assert table[step.title][:3] == (round(changes[step.id].before, 2), round(changes[step.id].after, 2), round(changes[step.id].change.mean, 2))
+
+    few = store.create_session("Few", threshold=3, modules=["five_practices", "follow_up"], start_open=True)
+    store.set_module_state(few.code, "follow_up", is_open=True)  # (it starts closed)
+    p = store.join(few.code)
+    store.save_answers(p, "five_practices", {i: 5 for i in RATINGS})
+    store.save_answers(p, "follow_up", {"c1_status": ["done"]})
+    ws = openpyxl.load_workbook(export(store, few.code, "xlsx", tmp_path / "few.xlsx")[0])["5 Follow-up – summary"]
+    text = " ".join(str(v) for r in ws.iter_rows(values_only=True) for v in r if v is not None)
+    assert "shows once 3 people have answered" in text and "Done" not in text
+    assert "before and after shows once 3 people" in text and step.title not in text
