@@ -1,4 +1,4 @@
-"""The server's kernel budget: every page opened starts a kernel (~60–100 MB), so one client could
+"""The server's kernel budget: every page opened starts a kernel (~40–65 MB, more for the console), so one client could
 otherwise fill a facilitator's laptop, and take the room with it (stock Voila has no cap).
 
 - At most `total` kernels on the server (by default what the free memory holds, see
