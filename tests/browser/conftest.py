@@ -268,12 +268,14 @@ def axe_source() -> str:
 
 @pytest.fixture
 def audit(axe_source):
-    """audit(page, name): axe-core's violations on the page as it is now; the test fails on any."""
+    """audit(page, name): axe-core's violations on the page as it is now (or on the elements
+    matching `within`); the test fails on any."""
 
-    def run(pg, name: str) -> None:
+    def run(pg, name: str, *, within: str | None = None) -> None:
         if not pg.evaluate("typeof window.axe !== 'undefined'"):
             pg.add_script_tag(content=axe_source)
-        result = pg.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+        result = pg.evaluate("([tags, within]) => axe.run(within ? {include: [[within]]} : document, "
+                             "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", [AXE_TAGS, within])
         found = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}" for v in result["violations"]]
         assert not found, f"axe-core on {name}:\n" + "\n".join(found)
 

@@ -20,7 +20,7 @@ from slkit.content import load_frameworks
 from slkit.demo import make_demo
 from slkit.store import answers_t, participants_t
 
-FOCUS = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+FOCUS = """scope => { const e = document.activeElement; if (!e || e === document.body || (scope && !e.closest(scope))) return null;
   const box = e.closest('.slk-strategy') ? null : e.closest('.slk-choice');
   return { tag: e.tagName.toLowerCase(), type: (e.type || '').toLowerCase(), role: e.getAttribute('role') || '',
            text: (e.textContent || '').trim().slice(0, 60), label: e.getAttribute('aria-label') || '',
@@ -43,8 +43,11 @@ def unnamed(pg) -> list[str]:
 
 
 class Walker:
-    def __init__(self, pg, module: str):
-        self.pg, self.module = pg, module
+    """Answers a step's controls as the Tab key reaches them (within `scope`, a selector, if
+    given: in JupyterLab the kit's page, not JupyterLab's own controls around it)."""
+
+    def __init__(self, pg, module: str, *, scope: str | None = None):
+        self.pg, self.module, self.scope = pg, module, scope
         self.typed: list[str] = []
         self.voted = False
         self.places = 0
@@ -93,7 +96,7 @@ class Walker:
         """Tab through the step, answering each control; Enter on Next or Finish. Returns which."""
         for _ in range(limit):
             self.pg.keyboard.press("Tab")
-            f = self.pg.evaluate(FOCUS)
+            f = self.pg.evaluate(FOCUS, self.scope)
             if f is None:
                 continue
             if f["tag"] == "button" and f["text"] in ("Next", "Finish") and not f["disabled"]:
