@@ -124,3 +124,58 @@ def test_every_module_has_its_parts_and_themes():
 def test_written_answers_in_sections_stay_text(text):
     html = S.Section("x", "X", (S.written_rows([text]),)).html()
     assert esc(text) in html and (text == "=1+1" or text not in html)
+
+
+def test_a_hidden_answer_leaves_the_answers_the_themes_and_every_export(store, tmp_path):
+    """The facilitator hides written answers in every module with free text: each is gone from
+    what the team's views read (and so from the themes: two of three people's 'zebra crossing'
+    hidden leaves one, which never shows), from the CSV files, the workbook and the report; its
+    author still has it; shown again, it is back."""
+    import csv
+
+    import openpyxl
+
+    from slkit import InputError
+    from slkit.report import export, session_report_html
+
+    s = store.create_session("Hide day", threshold=3, modules=["purpose_first", "motivation_triad", "social_team_swot", "five_practices"],
+                             start_open=True)
+    people = [store.join(s.code) for _ in range(4)]
+    words = {"purpose_first": "purpose_sentence", "motivation_triad": "autonomy_change", "social_team_swot": "team_goal",
+             "five_practices": "commitment_1"}
+    for n, p in enumerate(people):
+        for module, item in words.items():
+            text = f"zebra crossing for {module} by {n}" if n < 3 else f"something else for {module}"
+            store.save_answers(p, module, {item: text})
+
+    def purposes_themes() -> str:
+        fw = get_framework("purpose_first")
+        (section,) = [x for x in S.themes_sections(fw, store.answers(s.code, "purpose_first"), [], 3) if x.id == "themes-purposes"]
+        return section.html() + " ".join(getattr(p, "terms", None).html() for p in section.parts if hasattr(p, "terms"))
+
+    assert "zebra crossing" in purposes_themes()
+    for module, item in words.items():
+        for p in people[:2]:
+            store.hide_answer(s.code, module, p.id, item)
+    assert "zebra" not in purposes_themes()
+    hidden = [f"zebra crossing for {m} by {n}" for m in words for n in (0, 1)]
+    for module in words:
+        values = [str(r["value"]) for r in store.answers(s.code, module)]
+        assert not set(hidden) & set(values) and f"zebra crossing for {module} by 2" in values
+    assert store.hidden_items(people[0], "five_practices") == {"commitment_1"}
+    assert store.answers_of(people[0], "five_practices")["commitment_1"] == "zebra crossing for five_practices by 0"  # its author keeps it
+
+    files = export(store, s.code, "csv", tmp_path / "csv")
+    written = " ".join(" ".join(" ".join(row) for row in csv.reader(f.open(encoding="utf-8-sig"))) for f in files)
+    book = openpyxl.load_workbook(export(store, s.code, "xlsx", tmp_path / "x.xlsx")[0])
+    cells = " ".join(str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    report = session_report_html(store, s.code)
+    for text in hidden:
+        assert text not in written and text not in cells and text not in report, text
+    assert "zebra crossing for five_practices by 2" in written and "zebra crossing for five_practices by 2" in cells
+
+    store.hide_answer(s.code, "purpose_first", people[0].id, "purpose_sentence", hidden=False)
+    assert "zebra crossing for purpose_first by 0" in [r["value"] for r in store.answers(s.code, "purpose_first")]
+    assert "zebra crossing" in purposes_themes()
+    with pytest.raises(InputError):
+        store.hide_answer(s.code, "purpose_first", people[0].id, "no_such_item")
