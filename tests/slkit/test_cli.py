@@ -40,6 +40,28 @@ def test_session_new_prints_code_links_and_key(db):
     assert "Room screen:" in human.stdout and "closed until you open them" in human.stdout
 
 
+def test_a_follow_up_day_when_the_session_is_made_and_later(db):
+    import datetime as dt
+
+    day = (dt.date.today() + dt.timedelta(days=42)).isoformat()
+    r = slkit("session", "new", "--title", "Spring", "--modules", "five_practices", "--follow-up", day, "--json", *db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["follow_up"] == day and out["follow_up_link"].endswith(f"05_follow_up.ipynb?session={out['code']}")
+    code = out["code"]
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    r = slkit("session", "follow-up", code, "--on", later, *db)
+    assert r.returncode == 0 and f"the follow-up is on {later}" in r.stdout and f"05_follow_up.ipynb?session={code}" in r.stdout
+    assert "key=" not in r.stdout  # the link to send the team carries no key
+    r = slkit("session", "follow-up", code, "--on", "2020-01-01", *db)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = slkit("session", "follow-up", code, "--clear", *db)
+    assert r.returncode == 0 and "no follow-up date" in r.stdout
+    r = slkit("session", "new", "--title", "After", "--after", code, "--json", *db)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["code"] != code
+
+
 def test_a_session_plan_and_deleting_a_session(db, store_url):
     from slkit.store import Store
 
