@@ -495,3 +495,36 @@ def test_a_workshop_server_page_without_a_session_keeps_nothing(kit_store, tmp_p
     panel = JoinPanel(None, on_ready=lambda p, just_joined: got.append(p), store_factory=lambda: kit_store)
     assert got == [None] and not panel.self_study and "not kept" in panel.status.value
     assert not (tmp_path / "self-study.sqlite3").exists()
+
+
+def test_the_follow_up_day_on_the_goals_step_the_handout_and_the_join_card(kit_store):
+    """Where a person meets the follow-up day besides the five practices' last step: the SWOT's
+    goals step (with calendar links and a calendar file holding their first step's date), the
+    handout and the join card; nothing of it without a follow-up date."""
+    from icalendar import Calendar
+
+    from slkit.followup import sentence
+    from slkit.handout import handout_html
+    from slkit.joincard import join_card_html
+    from slkit.widgets.widget_followup import FollowUpDate
+
+    day = dt.date.today() + dt.timedelta(days=42)
+    s = kit_store.create_session("Goals day", modules=["social_team_swot", "five_practices"], start_open=True, follow_up=day.isoformat())
+    p = kit_store.join(s.code, "Ann", show_name=True)
+    first = (dt.date.today() + dt.timedelta(days=9)).isoformat()
+    swot = {"personal_goal": "Run the rota", "personal_first_step": "Draw it up with Ola", "personal_date": first}
+    kit_store.save_answers(p, "social_team_swot", swot)
+    kit_store.save_answers(p, "five_practices", {"commitment_1": "Ask customers what they read", "commitment_1_first_step": "One question in the newsletter"})
+    view = FollowUpDate(s.code, lambda: ({}, swot), store_factory=lambda: kit_store)
+    assert sentence(day) in view.html.value and "Google Calendar" in view.html.value and "Outlook" in view.html.value
+    assert "first steps' dates are in the calendar file" in view.html.value
+    events = {str(e.get("summary")): e.decoded("dtstart") for e in Calendar.from_ical(view._ics).walk("VEVENT")}
+    assert events[f"Follow-up: {s.title}"] == day and first in {d.isoformat() for d in events.values()}
+    assert p.personal_code not in view._ics and p.token not in view._ics
+    assert sentence(day) in handout_html(kit_store, p)
+    assert sentence(day) in join_card_html(s.title, s.code, "http://x/join", follow_up=day)
+
+    none = kit_store.create_session("No day", modules=["social_team_swot"], start_open=True)
+    q = kit_store.join(none.code)
+    assert FollowUpDate(none.code, lambda: ({}, swot), store_factory=lambda: kit_store).html.value == ""
+    assert "come back to this" not in handout_html(kit_store, q)
