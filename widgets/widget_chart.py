@@ -61,17 +61,27 @@ def screen_spec(spec: dict) -> dict:
     spec = copy.deepcopy(spec)
     layout = spec["layout"]
     layout.pop("height", None)
-    layout["font"] = {**layout.get("font", {}), "size": 24}
+    layout["font"] = {**layout.get("font", {}), "size": SCREEN_TEXT}
     # The part's title is the screen's heading: the chart does not repeat it (it keeps it as its name).
     title = figure_title(spec)
     spec["meta"] = {**spec.get("meta", {}), "name": title}
     layout["title"] = {"text": ""}
     layout["margin"] = {**layout.get("margin", {}), "t": 10}
     spec["config"] = {**spec.get("config", {}), "responsive": True}
+    # Every text the chart draws at 24 px or more: the axes' ticks (a phone's charts set them
+    # smaller), the legend, the numbers on bars and in cells; a cloud's words keep their sizes.
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis["tickfont"] = {**axis.get("tickfont", {}), "size": SCREEN_TEXT}
+    layout["legend"] = {**layout.get("legend", {}), "font": {**layout.get("legend", {}).get("font", {}), "size": SCREEN_TEXT}}
     for trace in spec["data"]:
-        if trace.get("type") == "heatmap":
-            trace["textfont"] = {**trace.get("textfont", {}), "size": 24}
+        size = trace.get("textfont", {}).get("size")
+        if trace.get("text") is not None and not isinstance(size, list) and (size is None or size < SCREEN_TEXT):
+            trace["textfont"] = {**trace.get("textfont", {}), "size": SCREEN_TEXT}
     return spec
+
+
+SCREEN_TEXT = 24  # px: the least the back row reads on a 1280x720 projector
 
 
 class Chart(W.VBox):

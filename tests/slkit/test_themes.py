@@ -179,3 +179,41 @@ def test_a_hidden_answer_leaves_the_answers_the_themes_and_every_export(store, t
     assert "zebra crossing" in purposes_themes()
     with pytest.raises(InputError):
         store.hide_answer(s.code, "purpose_first", people[0].id, "no_such_item")
+
+
+def test_every_chart_on_the_room_screen_draws_its_text_at_24_px_or_more(store):
+    """The screen's charts and clouds, as the room screen draws them (screen_spec): every font
+    size in them (axes' ticks, legend, numbers on bars and in cells, a cloud's words) is 24 px or
+    more, for every module's results of a full demo session."""
+    from slkit.board import board_entries
+    from slkit.demo import make_demo
+    from slkit.themes import screen_cloud
+    from slkit.widgets.widget_chart import screen_spec
+
+    def sizes(node, path=""):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "size" and path.endswith("font"):
+                    yield path, v
+                else:
+                    yield from sizes(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                yield from sizes(v, path)
+
+    s = make_demo(store, title="Screen day")
+    seen = 0
+    for module in ("purpose_first", "motivation_triad", "social_team_swot", "five_practices", "follow_up"):
+        fw = get_framework(module)
+        found = S.sections(fw, store.answers(s.code, module), board_entries(store, s.code, module), s.threshold,
+                           before=S.before_rows(store, s.code, fw))
+        for section in found:
+            for part in section.parts:
+                spec = screen_spec(part) if isinstance(part, dict) else screen_spec(screen_cloud(part.figure)) if hasattr(part, "figure") else None
+                if spec is None:
+                    continue
+                seen += 1
+                for where, size in sizes(spec):
+                    small = [v for v in (size if isinstance(size, list) else [size]) if v < 24]
+                    assert not small, f"{module}, {section.id}: {where} at {small} px on the screen"
+    assert seen >= 10
