@@ -105,16 +105,22 @@ def test_the_console_pages_the_room_screen_through_every_part(kit, browser, audi
                 if nxt.is_disabled():
                     break
                 before = console.locator(".screen-where").inner_text()
-                if press % 2:
+                if press % 3 == 1:
                     nxt.click()
-                else:  # a presenter's clicker: Page Down, wherever the focus is not in a field
+                else:  # a presenter's clicker: Page Down or the right arrow, wherever the focus is not in a field
                     console.locator(".console-top h1").click()
-                    console.keyboard.press("PageDown")
+                    console.keyboard.press("PageDown" if press % 3 == 0 else "ArrowRight")
                 expect(console.locator(".screen-where")).not_to_have_text(before)
             assert [p for p, _page in seen if _page == 0] == parts, "every part once, in order"
-            # And back: Page Up returns to the page before.
+            # And back: the left arrow, then Page Up, each returns to the page before.
+            def place():
+                _m, part, page = screen_place(store, s.code)
+                return (part or parts[0], page)
+
+            console.keyboard.press("ArrowLeft")
+            assert wait_until(lambda: place() == seen[-2], 10), (place(), seen[-2])
             console.keyboard.press("PageUp")
-            wait_until(lambda: screen_place(store, s.code)[1:] == seen[-2], 10)
+            assert wait_until(lambda: place() == seen[-3], 10), (place(), seen[-3])
     finally:
         for _size, ctx, _pg in screens:
             ctx.close()
