@@ -120,6 +120,8 @@ def test_from_the_workshop_to_the_follow_up_six_weeks_later(kit, browser, audit,
         assert "Give feedback every Friday" in ann.locator(".slk-promise").first.inner_text()
         ann.get_by_role("radio", name="Started").first.click()
         ann.get_by_role("textbox", name="What helped?").first.fill("A reminder every Friday")
+        ann.get_by_role("textbox", name="What got in the way?").first.fill("Busy weeks before the holidays")
+        ann.get_by_role("textbox", name="Your next step").first.fill("Ask two colleagues to join in")
         ann.locator(".field-state", has_text="saved").first.wait_for()
         audit(ann, "follow-up: her commitments")
         Kit.screenshot(ann, "follow_up_commitments_phone", full=False)
@@ -203,6 +205,12 @@ def test_from_the_workshop_to_the_follow_up_six_weeks_later(kit, browser, audit,
         book = openpyxl.load_workbook(io.BytesIO(export(store, s.code, "xlsx", tmp_path / "book.xlsx")[0].read_bytes()))
         sheet = [str(c.value) for row in book["5 Follow-up"].iter_rows() for c in row if c.value is not None]
         assert "Started" in sheet and "A reminder every Friday" in sheet
+        assert "Busy weeks before the holidays" in sheet and "Ask two colleagues to join in" in sheet
+        assert "Busy weeks before the holidays" in html
+        # Its summary sheet: the statuses counted, the practices then and now, as on the pages.
+        summary = {r[0]: r[1:] for r in book["5 Follow-up – summary"].iter_rows(values_only=True) if r[0]}
+        assert summary["Done"][0] == 1 and summary["Started"][0] == 1 and summary["Not yet"][0] == 1
+        assert summary[FP.steps[0].title][:3] == (5.0, 6.33, 1.33)
         mine = handout_html(store, ann_p)
         assert "How far I got" in mine and "Me then and now" in mine and "Give feedback every Friday" in mine
         hp = ann_ctx.new_page()

@@ -148,6 +148,24 @@ def test_a_round_from_links_to_the_closed_360(store):
         O.invite(store, ann, "peer", 1)
     assert O.results(store, ann) == res
     assert O.open_invitation(store, links["peer"][1], BROWSERS[2]).state == "closed"
+    # The exports: the counts, nothing of what the observers said.
+    import tempfile
+    from pathlib import Path
+
+    import openpyxl
+
+    from slkit.report import export, session_report_html
+
+    for _ in range(2):  # the team's results show in the report from the threshold (3) on
+        store.save_answers(store.join(s.code), "five_practices", {i: 6 for i in RATINGS})
+    store.set_module_state(s.code, "five_practices", results_revealed=True)
+    report = session_report_html(store, s.code)
+    assert "1 person invited observers to rate them (a 360); 6 observers answered." in report
+    with tempfile.TemporaryDirectory() as tmp:
+        book = openpyxl.load_workbook(export(store, s.code, "xlsx", Path(tmp) / "x.xlsx")[0])
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert summary["People who invited observers (360)"] == 1 and summary["Observers who answered"] == 6
+    assert "Ann B." not in report
 
 
 def test_one_browser_per_link_withdrawn_and_unknown_links(store):
