@@ -411,7 +411,7 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
     class Changes(web.RequestHandler):
         """A token that changes whenever anything is stored (slkit.changes): a page's timer wakes
         its kernel's live views only when it changed. Empty where there is none to give (a store
-        without one, or one that does not answer within a second): the page then asks its kernel
+        without one, or one that does not answer within half a second): the page then asks its kernel
         every time, and the kernel says what is wrong. Read off the event loop."""
 
         async def get(self):
@@ -421,7 +421,7 @@ def make_app_class(budget=None, render_at_once: int = 0, trust_proxy: str = "127
             token = None
             if signal is not None:
                 try:
-                    token = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(signal.pool, signal.token), 1.0)
+                    token = await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(signal.pool, signal.token), 0.5)
                 except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - no token: the pages ask their kernels
                     token = None
             self.finish(token or "")

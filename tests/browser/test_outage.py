@@ -131,11 +131,13 @@ def test_a_database_that_goes_quiet_freezes_nothing(pg_url, tmp_path, context, k
         bar.get_by_text("Trying again").wait_for(timeout=8_000)  # told while the store is silent, not after
         assert "Saved." not in bar.inner_text()
         kit.screenshot(pg, "quiet_store_trying_phone", full=False)
-        slowest = 0.0
+        slowest = {"/slkit/health": 0.0, "/slkit/changes": 0.0}
         while time.monotonic() - fault < 20:
-            slowest = max(slowest, answers_within("/slkit/health"), answers_within("/slkit/changes"))
+            for path in slowest:
+                slowest[path] = max(slowest[path], answers_within(path))
             time.sleep(0.5)
-        assert slowest < 1.5, f"the server's loop was held for {slowest:.1f} s"
+        print(f"slowest answers during the outage: {slowest}")
+        assert max(slowest.values()) < 1.0, f"the server's loop was held: {slowest}"
         bar.get_by_text("nothing was saved").wait_for(timeout=20_000)  # within the store's retry window
         assert "Saved." not in bar.inner_text()
 
