@@ -27,14 +27,15 @@ STYLE = (
 )
 
 
-def join_card_html(title: str, code: str, link: str, language: str | None = None, follow_up=None) -> str:
+def join_card_html(title: str, code: str, link: str, language: str | None = None, follow_up=None, follow_up_url: str | None = None) -> str:
     """The poster and the cards, in `language` (the session's; default: the one being written in);
-    with `follow_up` (a date) the cards say when the team comes back to its commitments."""
+    with `follow_up` (a date) the cards say when the team comes back to its commitments, and the
+    note for the facilitator above them which link to send the team that day (`follow_up_url`)."""
     with i18n.use(language):
-        return _join_card_html(title, code, link, follow_up)
+        return _join_card_html(title, code, link, follow_up, follow_up_url)
 
 
-def _join_card_html(title: str, code: str, link: str, follow_up=None) -> str:
+def _join_card_html(title: str, code: str, link: str, follow_up=None, follow_up_url: str | None = None) -> str:
     from .followup import sentence
     poster = (
         f"<section class='poster'><h1>{esc(title)}</h1><p class='scan'>{esc(_('Scan the code with your phone’s camera to join'))}</p>"
@@ -49,6 +50,9 @@ def _join_card_html(title: str, code: str, link: str, follow_up=None) -> str:
         + (f"<span class='hint follow-up'>{esc(sentence(follow_up))} {esc(_('Keep this card: your code brings back your commitments then.'))}</span>"
            if follow_up else "") + "</div>"
     )
+    send = ""
+    if follow_up and follow_up_url:
+        send = " " + esc(_("On {date}, send the team the follow-up link: {link}").format(date=i18n.date(follow_up, "long"), link=follow_up_url))
     cards = ("<section class='cards'><p class='cards-intro'>" + _("Cut along the dashed lines: one card per person, "
-             "to write their personal code on.") + "</p>" + card * CARDS + "</section>")
+             "to write their personal code on.") + send + "</p>" + card * CARDS + "</section>")
     return html_page(_("Join card: {title}").format(title=title), poster + cards, style=STYLE)

@@ -28,7 +28,7 @@ from slkit.text import link_text
 from slkit.aggregate import team_visible
 from slkit.content import load_frameworks
 from slkit.i18n import N_, NP_, _, ngettext, pgettext
-from slkit.sessions import join_link, planned, qr_svg, screen_link
+from slkit.sessions import follow_up_link, join_link, planned, qr_svg, screen_link
 from slkit.store import ModuleState
 
 from . import page as P
@@ -204,7 +204,8 @@ class SessionView(W.VBox):
         from slkit.joincard import join_card_html
 
         card = DownloadLink(f"{code}-join-card.html",
-                            lambda: join_card_html(session.title, code, link, session.language, store_factory().get_session(code).follow_up),
+                            lambda: join_card_html(session.title, code, link, session.language, store_factory().get_session(code).follow_up,
+                                                   follow_up_link(P.base_url(), code)),
                             _("Join card to print (A4: QR code, link and code; cards for personal codes)"))
         self.paging = W.HBox([self.screen_part, self.part_prev, self.part_next, self.part_where],
                              layout=W.Layout(flex_flow="row wrap", align_items="center", display="none"))

@@ -522,7 +522,8 @@ def test_the_follow_up_day_on_the_goals_step_the_handout_and_the_join_card(kit_s
     assert events[f"Follow-up: {s.title}"] == day and first in {d.isoformat() for d in events.values()}
     assert p.personal_code not in view._ics and p.token not in view._ics
     assert sentence(day) in handout_html(kit_store, p)
-    assert sentence(day) in join_card_html(s.title, s.code, "http://x/join", follow_up=day)
+    card = join_card_html(s.title, s.code, "http://x/join", follow_up=day, follow_up_url="http://x/follow")
+    assert sentence(day) in card and "send the team the follow-up link: http://x/follow" in card
 
     none = kit_store.create_session("No day", modules=["social_team_swot"], start_open=True)
     q = kit_store.join(none.code)
