@@ -168,12 +168,11 @@ def followup_rows(store: Store, session: SessionInfo, fw: Framework) -> list[tup
     anonymity rules as the pages (aggregate rules 1 and 5): a note where a table may not show."""
     from . import aggregate as A
     from .content import get_framework
-    from .summaries import rated_steps, status_label
+    from .summaries import rated_steps, status_items, status_label
 
     rows = store.answers(session.code, fw.id)
     k = session.threshold
-    commitments = [i.id for i in fw.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")]
-    goals = [i.id for i in fw.items if i.id == "goal_status"]
+    commitments, goals = status_items(fw)
     people = A.respondents(rows, commitments + goals)
     out: list[tuple[Any, ...]] = [(_("How far we got"), _("Commitments"), _("Own goals"))]
     if A.team_visible(people, k):

@@ -629,6 +629,12 @@ def status_label(status: str) -> str:
     return {"done": _("Done"), "started": _("Started"), "not_yet": _("Not yet")}[status]
 
 
+def status_items(fw: Framework) -> tuple[list[str], list[str]]:
+    """The follow-up's status questions: (one per commitment, the own goal's)."""
+    return ([i.id for i in fw.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")],
+            [i.id for i in fw.items if i.id == "goal_status"])
+
+
 def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] | None, threshold: int = 0) -> list[Section]:
     """How far the team got with its commitments and goals, its change in the practices between
     the workshop and now (the people who answered both; aggregate rule 5), how far it came with
@@ -636,8 +642,7 @@ def followup_sections(fw: Framework, rows: list[dict], before_rows: list[dict] |
     from .content import get_framework
 
     before_fw = get_framework(fw.reuse.module, language=fw.language) if fw.reuse else None
-    commitment_status = [i.id for i in fw.items if i.id.endswith("_status") and i.tags.get("commitment", "").startswith("commitment_")]
-    goal_status = [i.id for i in fw.items if i.id == "goal_status"]
+    commitment_status, goal_status = status_items(fw)
     people = A.respondents(rows, commitment_status + goal_status)
     if A.team_visible(people, threshold):
         # A row per status, a column per kind: three columns fit a phone (five did not).

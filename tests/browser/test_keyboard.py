@@ -32,10 +32,10 @@ CONTROL = re.compile(r'^\s*- (button|textbox|combobox|radio|checkbox|link|spinbu
 ICON = re.compile("[\ue000-\uf8ff]")  # Font Awesome's glyphs live in the private use area
 
 
-def unnamed(pg) -> list[str]:
-    """Controls on the page whose accessible name is empty or carries an icon glyph."""
+def unnamed(pg, root: str = "#rendered_cells") -> list[str]:
+    """Controls on the page (within `root`) whose accessible name is empty or carries an icon glyph."""
     bad = []
-    for line in pg.locator("#rendered_cells").aria_snapshot().splitlines():
+    for line in pg.locator(root).aria_snapshot().splitlines():
         m = CONTROL.match(line)
         if m and (not (m.group(2) or "").strip() or ICON.search(m.group(2) or "")):
             bad.append(line.strip())

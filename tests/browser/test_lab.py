@@ -23,9 +23,9 @@ import pytest
 
 from slkit.devtools import free_port
 from slkit.paths import KIT_ROOT
-from tests.browser.test_keyboard import ICON, Walker
+from tests.browser.test_keyboard import Walker, unnamed
 
-from .conftest import ARTIFACTS, PAGE_TIMEOUT_MS
+from .conftest import PAGE_TIMEOUT_MS, Kit
 
 MODULES = ["01_purpose_first", "02_motivation_triad", "03_social_team_swot", "04_five_practices"]
 
@@ -34,9 +34,6 @@ HEADING = """() => { const h = document.querySelector('.slk-step-title h2'); if 
   let box = h.parentElement; while (box && !(box.scrollHeight > box.clientHeight + 1 && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
   const r = h.getBoundingClientRect(), v = box ? box.getBoundingClientRect() : {top: 0, bottom: innerHeight};
   return { text: h.textContent, inView: r.top >= v.top - 1 && r.bottom <= v.bottom + 1, focused: document.activeElement === h }; }"""
-
-CONTROL = re.compile(r'^\s*- (button|textbox|combobox|radio|checkbox|link|spinbutton|slider|tab|searchbox)\b(?: "((?:[^"\\]|\\.)*)")?')
-
 
 def git_status() -> str:
     return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "workshops"], cwd=KIT_ROOT,
@@ -118,20 +115,6 @@ def run_all(pg) -> None:
     pg.locator(".slk-page .slk-step-title h2").wait_for(timeout=PAGE_TIMEOUT_MS)
 
 
-def unnamed(pg) -> list[str]:
-    bad = []
-    for line in pg.locator(".slk-page").aria_snapshot().splitlines():
-        m = CONTROL.match(line)
-        if m and (not (m.group(2) or "").strip() or ICON.search(m.group(2) or "")):
-            bad.append(line.strip())
-    return bad
-
-
-def shot(pg, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
 def after_next(pg, before: str) -> dict:
     pg.wait_for_function(f"h => {{ const s = ({HEADING})(); return s && s.text !== h && s.focused; }}", arg=before)
     pg.wait_for_timeout(600)  # what the step left is gone by now: the heading must still be in view
@@ -147,7 +130,7 @@ def test_a_module_in_jupyterlab_with_the_keyboard_alone_and_after_a_kernel_resta
     groups = 0
     for n in range(12):
         state = pg.evaluate(HEADING)
-        assert unnamed(pg) == [], f"step {n + 1} ({state['text']}): controls without a name"
+        assert unnamed(pg, ".slk-page") == [], f"step {n + 1} ({state['text']}): controls without a name"
         audit(pg, f"JupyterLab, the triad, step {n + 1} ({state['text']})", within=".slk-page")
         # a rating scale: a radio group named by its question, one tab stop
         for g in pg.locator(".slk-page [role=radiogroup]").all():
@@ -203,13 +186,13 @@ def test_every_module_in_jupyterlab_opens_each_step_at_its_heading(labs, context
     for notebook in MODULES:
         pg = open_module(context, lab, notebook)
         run_all(pg)
-        shot(pg, f"lab_{lang}_{notebook}_1")
+        Kit.screenshot(pg, f"lab_{lang}_{notebook}_1", full=False)
         for n in range(12):
             state = pg.evaluate(HEADING)
             audit(pg, f"JupyterLab ({lang}), {notebook}, step {n + 1} ({state['text']})", within=".slk-page")
-            assert unnamed(pg) == [], f"{notebook}, {state['text']}: controls without a name"
+            assert unnamed(pg, ".slk-page") == [], f"{notebook}, {state['text']}: controls without a name"
             if n == 1:
-                shot(pg, f"lab_{lang}_{notebook}_2")
+                Kit.screenshot(pg, f"lab_{lang}_{notebook}_2", full=False)
             nxt = pg.locator(".slk-page button", has_text=re.compile(f"^({words[0]}|{words[1]})$"))
             if nxt.inner_text() == words[1]:
                 nxt.click()
@@ -221,5 +204,5 @@ def test_every_module_in_jupyterlab_opens_each_step_at_its_heading(labs, context
         pg.get_by_text(words[2]).first.scroll_into_view_if_needed()
         assert pg.locator(".slk-page").first.get_attribute("lang") == lang
         audit(pg, f"JupyterLab ({lang}), {notebook}, the debrief", within=".slk-page")
-        shot(pg, f"lab_{lang}_{notebook}_debrief")
+        Kit.screenshot(pg, f"lab_{lang}_{notebook}_debrief", full=False)
         pg.close()
