@@ -23,6 +23,7 @@ server does: a fork server that dies and is restarted leaves every page running.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -40,6 +41,10 @@ SERVER_ENV = "SLKIT_SERVER_PID"  # the server a forked kernel serves: it ends wh
 KERNEL_NAME = "slkit-kernel"  # a forked kernel's process name (ps, psutil's name())
 PROVISIONER = "slkit-fork"
 REQUEST_TIMEOUT = 10.0
+# A forked kernel's options: no parent poller (the watcher below) and no terminal banner; and
+# every message copied as it is sent, never handed to ZeroMQ's zero-copy path, which starts a
+# thread and a ZeroMQ context of its own in each kernel (0.6 MB) for messages over 64 kB.
+KERNEL_OPTIONS = ("--IPKernelApp.parent_handle=1", f"--Session.copy_threshold={2**26}")
 MAX_REQUEST = 4 * 2**20
 
 # What every page's kernel imports: the kernel itself, the store and every page of the kit
@@ -49,7 +54,8 @@ PRELOAD = (
     "IPython", "pdb", "pydoc", "timeit", "faulthandler", "gzip", "xmlrpc.client", "xml.dom.minidom",
     "ipywidgets", "comm", "sqlalchemy", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
     "alembic.runtime.migration", "alembic.script", "alembic.command", "mako.template", "psutil",
-    "slkit.store", "slkit.migrations",
+    "slkit.store", "slkit.migrations", "slkit.kernel_budget", "IPython.core.logger", "ctypes.util", "zmq.utils.garbage",
+    "babel.core", "babel.dates", "babel.numbers", "babel.lists", "babel.localtime", "sqlite3", "psycopg", "psycopg.pq",
 )
 
 
@@ -79,6 +85,105 @@ def _preload() -> list[str]:
     except Exception as e:  # noqa: BLE001
         failed.append(f"content ({e})")
     return failed
+
+
+def _warm_up() -> str | None:
+    """Build one kernel here and take it apart again, before any is forked; None if done,
+    else why not (the children then build theirs from cold, as before).
+
+    The first kernel a Python builds runs code nothing has run yet, and in Python 3.11 running
+    code writes to it: the interpreter rewrites a function's bytecode as it learns it, and
+    IPython, traitlets and the kernel fill class-level caches. Done in every child, that wrote
+    to pages each child shares with this process, and so copied them: a forked kernel held
+    21 MB of its own once built, 17 MB with this (13 MB without the debugger: see
+    _page_kernel). Nothing of this kernel is
+    left: its sockets, threads and context are closed, its singletons, exit handlers, comm
+    manager and hooks undone, and the fork server checks that no thread remains."""
+    import atexit
+    import shutil
+    import tempfile
+    import types
+
+    folder = tempfile.mkdtemp(prefix="slkit-warm-")
+    registered: list = []
+    register = atexit.register
+
+    def record(func, *args, **kwargs):  # the kernel's objects' handlers, not those of modules it imports
+        owner = getattr(func, "__self__", None)
+        if owner is not None and not isinstance(owner, (type, types.ModuleType)):
+            registered.append(func)
+        return register(func, *args, **kwargs)
+
+    app = None
+    try:
+        from ipykernel.kernelapp import IPKernelApp
+        from jupyter_client.connect import write_connection_file
+
+        fname, _info = write_connection_file(os.path.join(folder, "kernel.json"), transport="ipc", ip=os.path.join(folder, "k"))
+        atexit.register = record
+        app = IPKernelApp.instance()
+        with _page_kernel():
+            # No thread may outlive it (none would survive the fork): output stays on its file
+            # descriptors (capturing them takes a thread) and no history is kept (its writer is one).
+            app.initialize(["-f", fname, *KERNEL_OPTIONS, "--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"])
+        _as_if_imported_in_the_kernel()
+        _warm_kit()
+        return None
+    except Exception as e:  # noqa: BLE001 - a kernel that cannot be built here is built in each child
+        return f"{type(e).__name__}: {e}"
+    finally:
+        atexit.register = register
+        if app is not None:
+            try:
+                app.close()
+            except Exception:  # noqa: BLE001
+                pass
+            for cls in {type(app), type(getattr(app, "kernel", None)), type(getattr(app, "shell", None))}:
+                if hasattr(cls, "clear_instance"):
+                    cls.clear_instance()
+        for func in registered:
+            atexit.unregister(func)
+        import ipykernel.ipkernel
+
+        if hasattr(ipykernel.ipkernel, "_comm_manager"):
+            ipykernel.ipkernel._comm_manager = None
+        sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+        sys.displayhook, sys.excepthook = sys.__displayhook__, sys.__excepthook__
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        shutil.rmtree(folder, ignore_errors=True)
+        deadline = time.monotonic() + 5
+        while threading.active_count() > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def _warm_kit() -> None:
+    """What the pages do first, done here once: write numbers, dates and lists in each language
+    (Babel loads its data for it: 4 MB a kernel on the team's results otherwise) and read the
+    server's store (the driver's first connection). A store that does not answer now is no
+    reason to stop: the pages say so."""
+    import datetime
+
+    import sqlalchemy as sa
+
+    from . import i18n
+    from .paths import DATABASE_URL_ENV
+    from .store import Store, sessions_t
+
+    for lang in i18n.LANGUAGES:
+        with i18n.use(lang):
+            i18n.number(3.5), i18n.number(2, 0), i18n.date(datetime.date(2026, 1, 2)), i18n.join_list(["a", "b"])
+    if not os.environ.get(DATABASE_URL_ENV):
+        return
+    try:
+        store = Store()
+    except Exception:  # noqa: BLE001
+        return
+    try:
+        store._transaction(lambda c: c.execute(sa.select(sessions_t.c.code).limit(1)).all(), False)
+    except Exception:  # noqa: BLE001
+        pass
+    finally:
+        store.engine.dispose()
 
 
 def _send(conn: socket.socket, message: dict) -> None:
@@ -147,7 +252,8 @@ def _child(request: dict, listener: socket.socket, conn: socket.socket) -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance()
-        app.initialize([*args, "--IPKernelApp.parent_handle=1"])  # no parent poller (the watcher) and no terminal banner
+        with _page_kernel():
+            app.initialize([*args, *KERNEL_OPTIONS])
         _as_if_imported_in_the_kernel()
         app.start()
         code = 0
@@ -166,6 +272,35 @@ def _child(request: dict, listener: socket.socket, conn: socket.socket) -> None:
             sys.stderr.flush()
         finally:
             os._exit(code)
+
+
+@contextlib.contextmanager
+def _page_kernel():
+    """A kernel as a page needs it, built: without the debugger (a page's kernel is never
+    debugged), so ipykernel is shown a module table without modules while it builds one.
+
+    Building a kernel, ipykernel lists the file of every module loaded (over a thousand here)
+    for the debugger; reading each module's `__file__` writes to its reference count, and in a
+    forked kernel that copies the page it lives on: 4 MB of each kernel's own memory, for a
+    debugger a page never starts."""
+    import types
+
+    import ipykernel.debugger
+    import ipykernel.ipkernel
+
+    class KernelSys(types.ModuleType):
+        modules: dict = {}
+
+        def __getattr__(self, name):
+            return getattr(sys, name)
+
+    ipykernel.debugger._is_debugpy_available = False
+    real = ipykernel.ipkernel.sys
+    ipykernel.ipkernel.sys = KernelSys("sys")
+    try:
+        yield
+    finally:
+        ipykernel.ipkernel.sys = real
 
 
 def _as_if_imported_in_the_kernel() -> None:
@@ -225,9 +360,13 @@ def run_fork_server(path: str, server_pid: int) -> None:
     failed = _preload()
     if failed:
         print(f"slkit fork server: could not preload {', '.join(failed)}", file=sys.stderr, flush=True)
+    cold = _warm_up()
+    if cold:
+        print(f"slkit fork server: kernels start cold ({cold})", file=sys.stderr, flush=True)
     gc.freeze()
     if threading.active_count() != 1:  # a thread would not survive the fork: kernels would hang
-        print("slkit fork server: a preloaded module started a thread; not forking", file=sys.stderr, flush=True)
+        names = ", ".join(t.name for t in threading.enumerate() if t is not threading.main_thread())
+        print(f"slkit fork server: a preloaded module started a thread ({names}); not forking", file=sys.stderr, flush=True)
         sys.exit(3)
     children: set[int] = set()
 

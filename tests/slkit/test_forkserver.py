@@ -80,6 +80,9 @@ def test_two_kernels_forked_at_once_each_read_the_request_and_folder_they_were_g
             # a page asks for its widgets' state through the control target.
             targets, _ = await _run(ca, "from comm import get_comm_manager; print(sorted(get_comm_manager().targets))")
             assert "'jupyter.widget.control'" in targets and "'jupyter.widget'" in targets
+            # A page's kernel has no debugger (building one copied 4 MB of shared pages a kernel).
+            info = (await ca.kernel_info(reply=True))["content"]
+            assert "debugger" not in info.get("supported_features", [])
             # A forked kernel shares what the fork server imported: far less of its own memory.
             uss = psutil.Process(ka.provisioner.pid).memory_full_info().uss / 2**20
             assert uss < 40, f"{uss:.0f} MB of its own"
@@ -178,3 +181,46 @@ def test_the_fork_server_forks_only_this_pythons_kernel_for_its_own_user(fork_se
         fork_server.ask({"argv": ["/usr/bin/python3.9", "-m", "ipykernel_launcher", "-f", "x.json"], "env": {}})
     assert oct(os.stat(fork_server.folder).st_mode & 0o777) == "0o700"  # no one else reaches the socket
     assert fork_server.ask({"ping": 1})["pid"] == fork_server.process.pid
+
+
+WARM_UP_CHECK = r"""
+import atexit, json, os, sys, threading
+from slkit import forkserver
+forkserver._preload()
+fds = sorted(os.listdir("/proc/self/fd"))
+handlers = []  # the exit handlers registered from here on (atexit's own table cannot be read)
+atexit.register = lambda func, *a, **k: handlers.append(func) or func
+atexit.unregister = lambda func: handlers.remove(func) if func in handlers else None
+hooks = (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook)
+cold = forkserver._warm_up()
+import ipykernel.debugger, ipykernel.ipkernel
+from ipykernel.kernelapp import IPKernelApp
+from IPython.core.interactiveshell import InteractiveShell
+print(json.dumps(dict(
+    cold=cold, threads=[t.name for t in threading.enumerate()], same_fds=sorted(os.listdir("/proc/self/fd")) == fds,
+    exit_handlers=[f"{type(f.__self__).__name__}.{f.__name__}" for f in handlers if hasattr(f, "__self__")], same_hooks=hooks == (sys.stdout, sys.stderr, sys.displayhook, sys.excepthook),
+    singletons=[IPKernelApp.initialized(), InteractiveShell.initialized()], comm_manager=ipykernel.ipkernel._comm_manager is not None,
+    debugger=ipykernel.debugger._is_debugpy_available, sys_of_ipkernel=ipykernel.ipkernel.sys is sys,
+    history=os.path.exists(os.path.join(os.environ["IPYTHONDIR"], "profile_default", "history.sqlite")))))
+"""
+
+
+def test_the_kernel_built_to_warm_the_fork_server_leaves_nothing_behind(tmp_path):
+    """The fork server builds one kernel before it forks any (so the children find its code
+    already run) and takes it apart: no thread, file, hook, exit handler or singleton of it
+    may reach a child, and the store it read is closed again."""
+    import json
+    import subprocess
+
+    from slkit.store import Store
+
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    Store(db).migrate()
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "SLKIT_DATABASE_URL": db, "TMPDIR": str(tmp_path / "tmp"), "IPYTHONDIR": str(tmp_path / "ipython")}
+    out = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == dict(cold=None, threads=["MainThread"], same_fds=True, exit_handlers=[], same_hooks=True,
+                        singletons=[False, False], comm_manager=False, debugger=False, sys_of_ipkernel=True, history=False)
+    assert list((tmp_path / "tmp").iterdir()) == []  # its connection file and sockets' folder are gone
