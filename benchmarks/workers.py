@@ -6,7 +6,8 @@ For each number of workers: `slkit serve --workers N` on one PostgreSQL (a fresh
 PEOPLE protocol participants (benchmarks/participant.py: the page's requests and kernel
 messages, no browser) open the five practices through the proxy at once, join and give one
 rating. Recorded: how many answered and when, errors, answers stored (one per person), kernel
-memory (PSS) per participant, CPU-seconds per join (workers, kernels and proxy), and what the
+memory (PSS) per participant (once all have joined, and again once all sit on the team's
+results), CPU-seconds per join (workers, kernels and proxy), and what the
 room costs while everyone sits on their open page for a while (per cent of one core). It judges
 nothing; `deploy/README.md` turns the figures into a capacity table.
 """
@@ -148,6 +149,7 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             measured["on_team_view"] = sum(1 for x in on_team_view if x is True)
             measured["team_view_errors"] = sorted({f"{type(x).__name__}: {str(x)[:100]}" for x in on_team_view if isinstance(x, BaseException)})[:3]
             await asyncio.sleep(10)  # the last steps' saves and first refreshes settle
+            measured["kernel_pss_team_view"] = _pss_mb(_processes(server.process.pid)["kernels"])
             idle0 = {name: _cpu({name: procs}) for name, procs in groups.items()}
             sat = await asyncio.gather(*(p.sit(idle_seconds) for p in crowd if p.ws is not None), return_exceptions=True)
             idle = {name: _cpu({name: procs}) - idle0[name] for name, procs in groups.items()}
@@ -171,6 +173,7 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             seconds_until_last_answered=round(max(times), 1) if times else None,
             kernel_pss_mb_mean=round(statistics.mean(kernel_pss), 1) if kernel_pss else None, kernels=len(kernel_pss),
             kernel_pss_mb_total=round(sum(kernel_pss)) if kernel_pss else None, kernels_mode=kernels_mode,
+            kernel_pss_mb_mean_on_team_view=round(statistics.mean(m["kernel_pss_team_view"]), 1) if m["kernel_pss_team_view"] else None,
             worker_pss_mb=[round(x) for x in m["worker_pss"]], proxy_pss_mb=round(sum(m["proxy_pss"]), 1),
             fork_server_pss_mb=[round(x) for x in m["fork_pss"]],
             cpu_seconds_per_join=round(cpu_burst / max(1, len(times)), 2),

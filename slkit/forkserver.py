@@ -3,12 +3,18 @@
 Every page's kernel is a whole Python that starts, then imports ipykernel, zmq, SQLAlchemy and
 the kit's widgets: 60–70 MB and most of a CPU-second each, the same work in every process. The
 fork server does that work once. It is a small process that `slkit serve` starts (one per
-worker): it imports what every page's kernel needs, freezes those objects out of the garbage
-collector (`gc.freeze()`, so the children never touch and copy their pages), and waits on a
-Unix socket in a private folder. Asked for a kernel, it forks; the child takes the environment
-and working folder the server passes for that kernel (the page's QUERY_STRING, cookie and the
-rest, exactly as a spawned kernel gets them), becomes its own process group and runs the
-kernel with the connection file the server wrote.
+worker): it imports what every page's kernel needs, builds one kernel and takes it apart again
+and does what every page does first (Babel's data, the store's first read), so the children
+find that code already run (`_warm_up`); it then freezes those objects out of the garbage
+collector (`gc.freeze()`, so the children's collections never walk them) and waits on a Unix
+socket in a private folder. Asked for a kernel, it forks; the child takes the environment and
+working folder the server passes for that kernel (the page's QUERY_STRING, cookie and the rest,
+exactly as a spawned kernel gets them), becomes its own process group and runs the kernel with
+the connection file the server wrote.
+
+A child shares the fork server's memory until it writes to it, and in Python 3.11 reading an
+object writes its reference count: what a forked kernel holds of its own is mostly copies of
+the shared pages its code touched (benchmarks/README.md has the figures).
 
 `ForkProvisioner` is the server's side: a jupyter_client kernel provisioner (registered as
 `slkit-fork`) that asks the fork server for a kernel instead of starting a process, and keeps
@@ -95,10 +101,11 @@ def _warm_up() -> str | None:
     code writes to it: the interpreter rewrites a function's bytecode as it learns it, and
     IPython, traitlets and the kernel fill class-level caches. Done in every child, that wrote
     to pages each child shares with this process, and so copied them: a forked kernel held
-    21 MB of its own once built, 17 MB with this (13 MB without the debugger: see
-    _page_kernel). Nothing of this kernel is
-    left: its sockets, threads and context are closed, its singletons, exit handlers, comm
-    manager and hooks undone, and the fork server checks that no thread remains."""
+    21 MB of its own once built, 17 MB with this (13 MB without the debugger: _page_kernel).
+
+    Nothing of this kernel is left: its sockets, threads and context are closed, its
+    singletons, exit handlers, comm manager and hooks undone, and the fork server checks that
+    no thread remains."""
     import atexit
     import shutil
     import tempfile
@@ -183,7 +190,10 @@ def _warm_kit() -> None:
     except Exception:  # noqa: BLE001
         pass
     finally:
-        store.engine.dispose()
+        store.engine.dispose()  # no connection reaches a child: each opens its own
+    import slkit.store
+
+    slkit.store._FORK_ENGINES[store.url.render_as_string(hide_password=False)] = store.engine
 
 
 def _send(conn: socket.socket, message: dict) -> None:

@@ -414,6 +414,11 @@ def store_url(raw: str) -> sa.URL:
     return url.set(drivername="postgresql+psycopg") if url.drivername in ("postgresql", "postgres") else url
 
 
+# Engines a fork server made (and used once, so their dialect knows its server) before it forked
+# the pages' kernels: a kernel's store on the same URL takes it rather than making its own.
+_FORK_ENGINES: dict[str, Engine] = {}
+
+
 class Store:
     """One handle on the store. Cheap to create; each process (kernel) makes its own."""
 
@@ -423,7 +428,7 @@ class Store:
             self.url = store_url(raw)
             if self.url.get_backend_name() not in ("sqlite", "postgresql"):
                 raise KitError(f"The store must be SQLite or PostgreSQL, not '{self.url.get_backend_name()}'.")
-            self.engine = self._make_engine(self.url)
+            self.engine = _FORK_ENGINES.get(self.url.render_as_string(hide_password=False)) or self._make_engine(self.url)
         except (ArgumentError, NoSuchModuleError, ImportError) as e:
             raise KitError(f"The database URL is not one the kit can use ({e}); try sqlite:///path/to/file.sqlite3 or postgresql://user@host/db.") from None
         self.retry_seconds = retry_seconds

@@ -224,3 +224,36 @@ def test_the_kernel_built_to_warm_the_fork_server_leaves_nothing_behind(tmp_path
     assert seen == dict(cold=None, threads=["MainThread"], same_fds=True, exit_handlers=[], same_hooks=True,
                         singletons=[False, False], comm_manager=False, debugger=False, sys_of_ipkernel=True, history=False)
     assert list((tmp_path / "tmp").iterdir()) == []  # its connection file and sockets' folder are gone
+
+
+def test_a_forked_kernel_uses_the_engine_the_fork_server_opened_on_the_store(tmp_path, monkeypatch):
+    """The fork server reads the server's store once (the driver's first connection, the
+    dialect learning its server) and its kernels take that engine, with no connection of its
+    own: a kernel reads and writes through it as through its own."""
+    from slkit.store import Store
+
+    db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    store = Store(db)
+    store.migrate()
+    code = store.create_session("Shared engine").code
+    monkeypatch.setenv("SLKIT_DATABASE_URL", db)
+    forkserver.start()
+    try:
+        async def main():
+            km, kc = await _kernel()
+            try:
+                said, reply = await _run(kc, "\n".join([
+                    "import slkit.store as S",
+                    "s = S.Store()",
+                    "print(s.engine is S._FORK_ENGINES[s.url.render_as_string(hide_password=False)], s.engine.dialect.server_version_info is not None,",
+                    f"      s.get_session({code!r}).title.replace(' ', '_'), s.join({code!r}, 'Ann').display_name)",
+                ]))
+                assert reply["status"] == "ok", reply
+                return said
+            finally:
+                await _stop(km, kc)
+
+        assert run(main()) == "True True Shared_engine Ann"
+    finally:
+        forkserver.stop()
+    assert store.participant_count(code) == 1
