@@ -322,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="which pages --preheat is for, comma-separated: landing and module ids (default: all of them)")
     s.add_argument("--max-kernels", type=_threshold, default=None, metavar="N",
                    help="kernels (open pages) on this server at most; beyond, a page says the workshop is full and tries again "
-                        "(default: what the free memory holds, about 60 MB each with --kernels fork, 100 with spawn)")
+                        "(default: what the free memory holds, about 45 MB each with --kernels fork, 100 with spawn)")
     s.add_argument("--max-per-address", "--max-pending-per-address", dest="max_per_address", type=_threshold, default=10, metavar="N",
                    help="participant pages open at once per client address at most (default 10). A room on the laptop's Wi-Fi "
                         "has an address per phone; a room reaching a server on the internet may share one: raise it there")

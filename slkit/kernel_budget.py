@@ -1,4 +1,4 @@
-"""The server's kernel budget: every page opened starts a kernel (~40–65 MB, more for the console), so one client could
+"""The server's kernel budget: every page opened starts a kernel (~30–70 MB, more for the console), so one client could
 otherwise fill a facilitator's laptop, and take the room with it (stock Voila has no cap).
 
 - At most `total` kernels on the server (by default what the free memory holds, see
@@ -38,10 +38,10 @@ from .text import esc
 
 log = logging.getLogger("slkit")
 
-# What to plan for a page's kernel: a spawned one measures ~65 MB (PSS), a forked one ~35–45 MB
+# What to plan for a page's kernel: a spawned one measures 65–71 MB (PSS), a forked one 28–30 MB
 # (slkit.forkserver; benchmarks/README.md); the console's, with pandas, more.
 KERNEL_MB = 100
-KERNEL_MB_FORKED = 60
+KERNEL_MB_FORKED = 45
 STATUS_FILE = "kernels.json"
 JOINED_DIR = "pages"  # kernels of pages that joined a session leave a mark here (mark_joined)
 RETRY_SECONDS = 20

@@ -197,7 +197,7 @@ def test_doctor_says_ok_or_what_to_fix_on_each_line(sqlite_url):
     from slkit.migrations import head
 
     assert f"schema {head()}" in by_name["Store"] and "runs in a kernel" in by_name["Module"]
-    assert "was forked" in by_name["Kernels"] and "(40 MB each)" in by_name["Memory"]  # Linux: forked, as slkit serve does
+    assert "was forked" in by_name["Kernels"] and "(30 MB each)" in by_name["Memory"]  # Linux: forked, as slkit serve does
     assert "without encryption" not in r.stdout + r.stderr  # the kernel talks over local sockets, as the server's
     assert lines[-1] in ("All set.", "1 thing(s) to fix before the workshop.")  # the network depends on this machine
     assert r.returncode == (0 if lines[-1] == "All set." else 1)
