@@ -173,9 +173,17 @@ class Participant:
                         headers={**self._headers(), "Content-Type": "application/json", "X-XSRFToken": self.cookies.get("_xsrf", "")}))
                     self._keep_cookies(r)
 
+    async def _join_button(self) -> str:
+        return await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
+
+    async def first_screen(self) -> None:
+        """Open the page and wait for its first screen (the join form)."""
+        await self.open_page()
+        await self._join_button()
+
     async def join(self) -> None:
         """On an open page: click 'Join the session', wait for the module's first step."""
-        start = await self._until(lambda: self._widget("ButtonModel", lambda s: s.get("description") == "Join the session"), "join button")
+        start = await self._join_button()
         await self._send_comm(start, {"method": "custom", "content": {"event": "click"}})
         await self._until(lambda: self.scales() or None, "rating scale")
         await self.remember()

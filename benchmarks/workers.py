@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -115,8 +116,9 @@ def _wait_for_pool(launcher_pid: int, kernels: int, most: float = 900) -> dict:
     return dict(pool_kernels=len(_processes(launcher_pid)["kernels"]), pool_seconds=round(time.monotonic() - t0))
 
 
-def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0,
-              kernels_mode: str = "fork") -> dict:
+@contextlib.contextmanager
+def _room(tmp: Path, database_url: str, workers: int, extra: list[str], kernels_mode: str):
+    """`slkit serve --workers N` behind its HAProxy, once every worker answers; stopped after."""
     port = free_port_run(workers + 1)
     server = start_server(tmp, "--workers", str(workers), "--database-url", database_url, "--kernels", kernels_mode, *extra,
                           *LOCAL_ROOM, port=port)
@@ -124,6 +126,35 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
         names = {f"w{i}" for i in range(1, workers + 1)}
         _wait(lambda: all(_healthy(f"http://127.0.0.1:{port + i}/slkit/health") for i in range(1, workers + 1)), 120)
         _wait(lambda: proxy_uses(server.base_url, names), 60)
+        yield server, names
+    finally:
+        stop_server(server.process)
+
+
+def first_screens(tmp: Path, database_url: str, people: int, extra: list[str], kernels_mode: str) -> dict:
+    """PEOPLE pages of the five practices opened at once on one worker and left on their first
+    screen (the join form): what each page's kernel holds before anyone joins."""
+    with _room(tmp, database_url, 1, extra, kernels_mode) as (server, _names):
+        session = Store(database_url).create_session(f"{people} first screens", threshold=3)
+        url = f"{server.base_url}/voila/render/04_five_practices.ipynb?session={session.code}"
+        crowd = [Participant(server.base_url, url, [], timeout=300) for _ in range(people)]
+
+        async def scenario():
+            shown = await asyncio.gather(*(p.first_screen() for p in crowd), return_exceptions=True)
+            await asyncio.sleep(5)  # the last pages' messages settle
+            pss = _pss_mb(_processes(server.process.pid)["kernels"])
+            await asyncio.gather(*(p.leave(p.kernel_id) for p in crowd if p.kernel_id), return_exceptions=True)
+            return shown, pss
+
+        shown, pss = asyncio.run(scenario())
+        return dict(kernels_mode=kernels_mode, people=people, first_screens=sum(1 for x in shown if x is None),
+                    errors=sorted({f"{type(x).__name__}: {str(x)[:100]}" for x in shown if isinstance(x, BaseException)})[:3],
+                    kernels=len(pss), kernel_pss_mb_mean_first_screen=round(statistics.mean(pss), 1) if pss else None)
+
+
+def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seconds: float, extra: list[str], preheat: int = 0,
+              kernels_mode: str = "fork") -> dict:
+    with _room(tmp, database_url, workers, extra, kernels_mode) as (server, names):
         pool = _wait_for_pool(server.process.pid, preheat * workers) if preheat else None
         store = Store(database_url)
         session = store.create_session(f"{people} people, {workers} worker(s)", threshold=3)
@@ -181,8 +212,6 @@ def one_setup(tmp: Path, database_url: str, workers: int, people: int, idle_seco
             idle_percent_by={k: round(100 * v / idle_seconds, 1) for k, v in m["idle_by"].items()},
             people_on_the_team_view=on_team_view, team_view_errors=m["team_view_errors"], **(pool or {}),
         )
-    finally:
-        stop_server(server.process)
 
 
 def fresh_schema(base: str) -> str:
@@ -204,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--preheat", type=int, default=0, help="kernels kept ready per worker for the five practices")
     ap.add_argument("--max-kernels", type=int, default=0, help="slkit serve --max-kernels (default: what the free memory holds)")
     ap.add_argument("--kernels", default="fork,spawn", help="how kernels start (slkit serve --kernels), comma-separated to compare")
+    ap.add_argument("--first-screen", action="store_true",
+                    help="instead: PEOPLE pages opened at once on one worker and left on the join form; each kernel's memory then")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "workers.json")
     args = ap.parse_args(argv)
     extra = ["--preheat", str(args.preheat), "--preheat-pages", "five_practices"] if args.preheat else []
@@ -212,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     results = dict(machine=dict(date=time.strftime("%Y-%m-%d"), cpus=os.cpu_count(),
                                 memory_gb=round(psutil.virtual_memory().total / 2**30, 1)), runs=[])
     for mode in [m.strip() for m in args.kernels.split(",") if m.strip()]:
+        if args.first_screen:
+            run = first_screens(Path(tempfile.mkdtemp(prefix="slkit-bench-first-")), fresh_schema(args.database_url), args.people, extra, mode)
+            results["runs"].append(run)
+            print(json.dumps(run), flush=True)
+            continue
         for n in [int(x) for x in args.workers.split(",") if x.strip()]:
             tmp = Path(tempfile.mkdtemp(prefix=f"slkit-bench-workers-{n}-"))
             run = one_setup(tmp, fresh_schema(args.database_url), n, args.people, args.idle_seconds, extra, args.preheat, mode)

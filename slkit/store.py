@@ -422,7 +422,10 @@ _FORK_ENGINES: dict[str, Engine] = {}
 class Store:
     """One handle on the store. Cheap to create; each process (kernel) makes its own."""
 
-    def __init__(self, url: str | None = None, *, retry_seconds: float = 15.0):
+    def __init__(self, url: str | None = None, *, retry_seconds: float = 15.0, time_limit: bool = True):
+        """`time_limit=False`: on PostgreSQL too, each try runs in the calling thread, without the
+        hard limit a helper thread gives it (see _attempt): for a process that must start no
+        thread (the fork server)."""
         raw = database_url(url)
         try:
             self.url = store_url(raw)
@@ -432,6 +435,7 @@ class Store:
         except (ArgumentError, NoSuchModuleError, ImportError) as e:
             raise KitError(f"The database URL is not one the kit can use ({e}); try sqlite:///path/to/file.sqlite3 or postgresql://user@host/db.") from None
         self.retry_seconds = retry_seconds
+        self.time_limit = time_limit
 
     # ---- engine -------------------------------------------------------------------------
     @staticmethod
@@ -527,7 +531,7 @@ class Store:
         try runs in a helper thread and is given up after ATTEMPT_SECONDS; its connection is
         shut, so the thread ends too and the database rolls the transaction back. A try that has
         not answered after SLOW_SECONDS is reported (`slow`) while it goes on waiting."""
-        if self.url.get_backend_name() != "postgresql":
+        if self.url.get_backend_name() != "postgresql" or not self.time_limit:
             return self._transaction(fn, write)
         opened: dict = {}
         future = _attempts().submit(contextvars.copy_context().run, self._transaction, fn, write, opened)  # in this page's language

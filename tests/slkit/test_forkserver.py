@@ -227,9 +227,10 @@ def test_the_kernel_built_to_warm_the_fork_server_leaves_nothing_behind(tmp_path
 
 
 def test_a_forked_kernel_uses_the_engine_the_fork_server_opened_on_the_store(tmp_path, monkeypatch):
-    """The fork server reads the server's store once (the driver's first connection, the
-    dialect learning its server) and its kernels take that engine, with no connection of its
-    own: a kernel reads and writes through it as through its own."""
+    """The fork server reads the server's store once as a page does (the driver's first
+    connection, the dialect learning its server, the statements compiled) and its kernels take
+    that engine, with no connection of its own: a kernel reads and writes through it as through
+    its own, and finds the session's read already compiled."""
     from slkit.store import Store
 
     db = f"sqlite:///{tmp_path / 'store.sqlite3'}"
@@ -244,7 +245,12 @@ def test_a_forked_kernel_uses_the_engine_the_fork_server_opened_on_the_store(tmp
             try:
                 said, reply = await _run(kc, "\n".join([
                     "import slkit.store as S",
+                    "from sqlalchemy import event",
                     "s = S.Store()",
+                    "hits = []",
+                    "event.listen(s.engine, 'after_cursor_execute', lambda *a: a[2].startswith('SELECT') and hits.append(a[4].cache_hit.name))",
+                    f"s.get_session({code!r})",
+                    "print(hits)",
                     "print(s.engine is S._FORK_ENGINES[s.url.render_as_string(hide_password=False)], s.engine.dialect.server_version_info is not None,",
                     f"      s.get_session({code!r}).title.replace(' ', '_'), s.join({code!r}, 'Ann').display_name)",
                 ]))
@@ -253,7 +259,7 @@ def test_a_forked_kernel_uses_the_engine_the_fork_server_opened_on_the_store(tmp
             finally:
                 await _stop(km, kc)
 
-        assert run(main()) == "True True Shared_engine Ann"
+        assert run(main()) == "['CACHE_HIT']\nTrue True Shared_engine Ann"
     finally:
         forkserver.stop()
     assert store.participant_count(code) == 1

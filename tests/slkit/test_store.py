@@ -284,3 +284,18 @@ def test_workers_starting_at_once_migrate_the_schema_once(pg_url):
     finally:
         s.dispose()
     assert version == ScriptDirectory.from_config(config()).get_current_head()
+
+
+def test_on_postgresql_a_try_runs_in_a_helper_thread_unless_told_to_stay_in_the_callers(pg_url):
+    """A page's store gives each PostgreSQL try a helper thread (its hard time limit); the fork
+    server, which must start no thread before it forks, reads in its own."""
+    import threading
+
+    here = threading.get_ident()
+    limited, own = Store(pg_url), Store(pg_url, time_limit=False)
+    try:
+        assert limited.read(lambda c: threading.get_ident()) != here
+        assert own.read(lambda c: threading.get_ident()) == here
+    finally:
+        limited.dispose()
+        own.dispose()
