@@ -23,7 +23,7 @@ from . import KitError, __version__
 
 # Measured per participant's page (benchmarks/README.md): a kernel's PSS, rounded up; a kernel
 # forked from the warm parent (slkit serve --kernels fork, Linux) or a new Python each (spawn).
-MB_PER_PARTICIPANT = {"fork": 30, "spawn": 72}  # 29.9 and 71.1 MB measured in a room of 100 on the team view (2026-12-07)
+MB_PER_PARTICIPANT = {"fork": 30, "spawn": 72}  # 29.8 and 71.1 MB measured in a room of 100 on the team view (2026-12-07)
 PACKAGES = ("voila", "ipywidgets", "ipykernel", "jupyterlab", "plotly", "pandas", "sqlalchemy", "alembic")
 
 
