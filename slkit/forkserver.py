@@ -22,7 +22,8 @@ the whole contract (poll, wait, interrupt, kill, terminate) for a process that i
 child. When the fork server is missing, dead or refuses, the kernel starts the ordinary way,
 the log says so once, and the fork server is started again.
 
-Nothing here creates a thread, a zmq context or an event loop before it forks. A forked kernel
+No thread, zmq context, socket or event loop is left when it forks: the kernel built to warm it
+has them all closed first (and a thread still running stops the fork server). A forked kernel
 ends when the server it serves ends (it watches the server's process), not when the fork
 server does: a fork server that dies and is restarted leaves every page running.
 """
