@@ -200,8 +200,7 @@ def _warm_kit() -> None:
     except Exception:  # noqa: BLE001
         pass
     finally:
-        store.engine.dispose()  # no connection reaches a child: each opens its own
-    store_module._FORK_ENGINES[store.url.render_as_string(hide_password=False)] = store.engine
+        store.keep_engine_for_forks()  # no connection reaches a child: each opens its own
 
 
 def _send(conn: socket.socket, message: dict) -> None:

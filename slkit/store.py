@@ -431,7 +431,7 @@ class Store:
             self.url = store_url(raw)
             if self.url.get_backend_name() not in ("sqlite", "postgresql"):
                 raise KitError(f"The store must be SQLite or PostgreSQL, not '{self.url.get_backend_name()}'.")
-            self.engine = _FORK_ENGINES.get(self.url.render_as_string(hide_password=False)) or self._make_engine(self.url)
+            self.engine = _FORK_ENGINES.get(self._engine_key()) or self._make_engine(self.url)
         except (ArgumentError, NoSuchModuleError, ImportError) as e:
             raise KitError(f"The database URL is not one the kit can use ({e}); try sqlite:///path/to/file.sqlite3 or postgresql://user@host/db.") from None
         self.retry_seconds = retry_seconds
@@ -479,6 +479,15 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def _engine_key(self) -> str:
+        return self.url.render_as_string(hide_password=False)
+
+    def keep_engine_for_forks(self) -> None:
+        """In a fork server, before it forks: close this engine's connections (none may cross the
+        fork) and let every store on the same URL in its children take this engine."""
+        self.engine.dispose()
+        _FORK_ENGINES[self._engine_key()] = self.engine
 
     # ---- transactions with retry ----------------------------------------------------------
     def _run(self, fn: Callable[[Connection], T], *, write: bool, on_retry: Callable[[], None] | None = None) -> T:
